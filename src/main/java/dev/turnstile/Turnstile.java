@@ -1,0 +1,42 @@
+package dev.turnstile;
+
+import java.time.Duration;
+
+/**
+ * The guard: hands out places in sessions by the three scheduling rules. Different sessions never
+ * wait for each other; one turn per session at a time; inside a turn, reads together and a write
+ * alone, with writers preferred over newly arriving readers.
+ *
+ * <pre>{@code
+ * Turnstile turnstile = Turnstile.builder().redisUrl("redis://localhost:6379").build();
+ * try (Permit permit = turnstile.acquire(sessionId, turnId, Mode.WRITE)) {
+ *     // run the tool call
+ * }
+ * }</pre>
+ */
+public interface Turnstile extends AutoCloseable {
+
+    /**
+     * Takes a place, waiting up to the configured acquire timeout.
+     *
+     * @param sessionId the MCP session id (hashed before use; never stored or logged in clear)
+     * @param turnId    the turn id, or null for a call that is a turn of its own
+     * @throws BusyException                the deadline passed first
+     * @throws BackendUnavailableException  the store could not be reached
+     * @throws InvalidTurnIdException       the turn id is empty, too long or not visible ASCII
+     */
+    Permit acquire(String sessionId, String turnId, Mode mode);
+
+    /** Takes a place, waiting up to {@code timeout} (one deadline for the whole acquisition). */
+    Permit acquire(String sessionId, String turnId, Mode mode, Duration timeout);
+
+    TurnstileConfig config();
+
+    /** Stops the watchdog and closes the store. Places still held are not released; they expire. */
+    @Override
+    void close();
+
+    static TurnstileBuilder builder() {
+        return new TurnstileBuilder();
+    }
+}

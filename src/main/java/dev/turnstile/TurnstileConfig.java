@@ -1,0 +1,70 @@
+package dev.turnstile;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's immutable settings, validated at construction with messages that name the setting
+ * and the bad value.
+ *
+ * @param keyPrefix       first part of every Redis key and channel
+ * @param lease           how long a place survives without renewal; a crashed holder frees its session within it
+ * @param acquireTimeout  one deadline for the whole acquisition of a call
+ * @param recheckInterval the longest a waiter sleeps without a wake-up before it tries again
+ * @param fenceRetention  how long a session's fence counter is kept after its last write
+ */
+public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquireTimeout,
+                              Duration recheckInterval, Duration fenceRetention) {
+
+    public static final String DEFAULT_KEY_PREFIX = "turnstile";
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_FENCE_RETENTION = Duration.ofDays(1);
+
+    /** Smallest lease: the watchdog renews every lease/3. */
+    public static final Duration MIN_LEASE = Duration.ofMillis(300);
+    public static final Duration MIN_RECHECK_INTERVAL = Duration.ofMillis(10);
+
+    private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7a\\x7c\\x7e]{1,64}");
+
+    public TurnstileConfig {
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (!PREFIX.matcher(keyPrefix).matches()) {
+            throw new IllegalArgumentException("key-prefix must be 1-64 visible ASCII characters without braces: '"
+                    + keyPrefix + "'");
+        }
+        atLeast("lease", lease, MIN_LEASE);
+        atLeast("acquire-timeout", acquireTimeout, Duration.ZERO);
+        atLeast("recheck-interval", recheckInterval, MIN_RECHECK_INTERVAL);
+        atLeast("fence-retention", fenceRetention, lease);
+    }
+
+    /** All defaults. */
+    public static TurnstileConfig defaults() {
+        return new TurnstileConfig(DEFAULT_KEY_PREFIX, DEFAULT_LEASE, DEFAULT_ACQUIRE_TIMEOUT,
+                DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION);
+    }
+
+    /** How often the watchdog renews held places. */
+    public Duration renewInterval() {
+        return lease.dividedBy(3);
+    }
+
+    /**
+     * How long a waiting writer's mark lives without being refreshed. A waiter tries again at least
+     * every recheck interval and refreshes it then; a waiter that died stops holding readers back
+     * after this.
+     */
+    public Duration waitingMark() {
+        return recheckInterval.multipliedBy(3);
+    }
+
+    private static void atLeast(String name, Duration value, Duration min) {
+        Objects.requireNonNull(value, name);
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.turnstile;
+
+import java.time.Duration;
+
+/**
+ * Observes the engine. Every method has a no-op default. Listeners are called on the request or
+ * watchdog thread; an exception they throw is logged and ignored, so it can never block a release.
+ * No method receives a raw session or turn id: {@code sessionHash} is a truncated SHA-256.
+ */
+public interface TurnstileListener {
+
+    /** A place was granted after {@code waited} (zero when it was free at once). */
+    default void acquired(String sessionHash, Mode mode, Duration waited) {}
+
+    /** A call had to wait at least once before its outcome. */
+    default void waited(String sessionHash, Mode mode, BusyReason reason) {}
+
+    /** A call gave up at its deadline. */
+    default void busy(String sessionHash, Mode mode, BusyReason reason, Duration waited) {}
+
+    /**
+     * A place was released after {@code held}. {@code wasHeld} is false when the place was no
+     * longer in the store (its lease had run out, or the store lost its data): nothing changed.
+     */
+    default void released(String sessionHash, Mode mode, Duration held, boolean wasHeld) {}
+
+    /** A place still in use was found lost (see {@link Permit#leaseLost()}). */
+    default void leaseLost(String sessionHash, Mode mode) {}
+
+    /** The store failed during {@code operation} ("acquire", "release", "renew", "withdraw", "wake"). */
+    default void backendError(String operation, Throwable error) {}
+}

@@ -1,0 +1,17 @@
+package dev.turnstile.engine;
+
+import dev.turnstile.BusyReason;
+import java.time.Duration;
+
+/** The answer of one acquire attempt. */
+public sealed interface Grant {
+
+    /** The place is held. {@code fence} is the write place's fencing token, 0 for a read place. */
+    record Granted(long fence) implements Grant {}
+
+    /**
+     * Not granted now. {@code earliestLeaseEnd} is the time until the earliest lease held in the
+     * session runs out (zero when the session holds none): a waiter needs no wake-up to retry then.
+     */
+    record Denied(BusyReason reason, Duration earliestLeaseEnd) implements Grant {}
+}

@@ -1,0 +1,133 @@
+package dev.turnstile.engine;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The local waiters of each session, and the signal that wakes them. Shared by every store: the
+ * in-process store signals on release, the Redis store on a pub/sub message. Entries exist only
+ * while somebody watches, so the board holds nothing for idle sessions.
+ */
+final class WakeBoard {
+
+    /** Told when a session gets its first watcher and loses its last one (to subscribe, unsubscribe). */
+    interface Hooks {
+        Hooks NONE = new Hooks() {};
+
+        default void firstWatcher(String sessionHash) {}
+
+        default void lastWatcherGone(String sessionHash) {}
+    }
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Hooks hooks;
+
+    WakeBoard(Hooks hooks) {
+        this.hooks = hooks;
+    }
+
+    Watch watch(String sessionHash) {
+        boolean[] first = {false};
+        Entry entry = entries.compute(sessionHash, (k, e) -> {
+            Entry current = e == null ? new Entry() : e;
+            first[0] = current.watchers++ == 0;
+            return current;
+        });
+        if (first[0]) {
+            hooks.firstWatcher(sessionHash);
+        }
+        return new EntryWatch(sessionHash, entry);
+    }
+
+    void signal(String sessionHash) {
+        Entry entry = entries.get(sessionHash);
+        if (entry != null) {
+            entry.signal();
+        }
+    }
+
+    /** Wakes every local waiter, for example after the wake-up channel was lost. */
+    void signalAll() {
+        entries.values().forEach(Entry::signal);
+    }
+
+    int watchedSessions() {
+        return entries.size();
+    }
+
+    private void unwatch(String sessionHash) {
+        boolean[] last = {false};
+        entries.computeIfPresent(sessionHash, (k, e) -> {
+            last[0] = --e.watchers == 0;
+            return last[0] ? null : e;
+        });
+        if (last[0]) {
+            hooks.lastWatcherGone(sessionHash);
+        }
+    }
+
+    private static final class Entry {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private int watchers; // guarded by the map's compute
+        private long version; // guarded by lock
+
+        void signal() {
+            lock.lock();
+            try {
+                version++;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private final class EntryWatch implements Watch {
+        private final String sessionHash;
+        private final Entry entry;
+        private boolean closed;
+
+        EntryWatch(String sessionHash, Entry entry) {
+            this.sessionHash = sessionHash;
+            this.entry = entry;
+        }
+
+        @Override
+        public long version() {
+            entry.lock.lock();
+            try {
+                return entry.version;
+            } finally {
+                entry.lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean await(long seen, Duration max) throws InterruptedException {
+            long nanos = max.toNanos();
+            entry.lock.lock();
+            try {
+                while (entry.version == seen) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = entry.changed.awaitNanos(nanos);
+                }
+                return true;
+            } finally {
+                entry.lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                unwatch(sessionHash);
+            }
+        }
+    }
+}

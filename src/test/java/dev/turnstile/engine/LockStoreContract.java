@@ -1,0 +1,436 @@
+package dev.turnstile.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.turnstile.BusyException;
+import dev.turnstile.BusyReason;
+import dev.turnstile.Mode;
+import dev.turnstile.Permit;
+import dev.turnstile.TurnstileConfig;
+import dev.turnstile.TurnstileListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour contract of every lock store, run against the in-process store, Redis standalone
+ * and Redis Cluster. Engines made by {@link #engine} act as separate processes sharing one store
+ * backend. No test asserts on elapsed time; waits are arranged with listener events and latches.
+ */
+abstract class LockStoreContract {
+
+    protected final String prefix = "tc" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    /** A store on the shared backend, as a new process would open it. */
+    protected abstract LockStore newStore();
+
+    /** What the backend still holds for this test: lock keys (not the fence counters) or sessions. */
+    protected abstract List<String> lockState();
+
+    /** Asserts that every key the backend holds for this test will expire. */
+    protected abstract void assertEverythingExpires();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        threads.shutdownNow();
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    protected LockEngine engine(TurnstileConfig config, TurnstileListener listener, ScheduledExecutorService executor) {
+        LockEngine engine = new LockEngine(config, newStore(), listener, executor, System::nanoTime);
+        closeables.add(engine);
+        return engine;
+    }
+
+    protected LockEngine engine(TurnstileListener listener) {
+        return engine(config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2)), listener, null);
+    }
+
+    protected LockEngine engine() {
+        return engine(new TurnstileListener() {});
+    }
+
+    protected TurnstileConfig config(Duration lease, Duration acquireTimeout, Duration recheck) {
+        return new TurnstileConfig(prefix, lease, acquireTimeout, recheck, RedisTestServers.FENCE_RETENTION);
+    }
+
+    private static String session() {
+        return "session-" + Hashing.randomToken();
+    }
+
+    private <T> Future<T> inThread(java.util.concurrent.Callable<T> task) {
+        return threads.submit(task);
+    }
+
+    @Test
+    void differentSessionsNeverWaitForEachOther() {
+        LockEngine a = engine();
+        LockEngine b = engine();
+        try (Permit w1 = a.acquire(session(), "t1", Mode.WRITE, Duration.ZERO);
+             Permit w2 = b.acquire(session(), "t1", Mode.WRITE, Duration.ZERO)) {
+            assertEquals(Mode.WRITE, w1.mode());
+            assertEquals(Mode.WRITE, w2.mode());
+        }
+    }
+
+    @Test
+    void readsOfOneTurnRunTogether() {
+        String s = session();
+        LockEngine a = engine();
+        LockEngine b = engine();
+        try (Permit r1 = a.acquire(s, "t1", Mode.READ, Duration.ZERO);
+             Permit r2 = b.acquire(s, "t1", Mode.READ, Duration.ZERO);
+             Permit r3 = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
+            assertTrue(r1.fence().isEmpty() && r2.fence().isEmpty() && r3.fence().isEmpty());
+        }
+    }
+
+    @Test
+    void aWriteNeverOverlapsAnythingOfItsTurn() {
+        String s = session();
+        LockEngine a = engine();
+        LockEngine b = engine();
+        try (Permit read = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
+            BusyException e = assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.WRITE, Duration.ZERO));
+            assertEquals(BusyReason.TURN_BUSY, e.reason());
+        }
+        try (Permit write = a.acquire(s, "t1", Mode.WRITE, Duration.ZERO)) {
+            assertEquals(BusyReason.TURN_BUSY,
+                    assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.READ, Duration.ZERO)).reason());
+            assertEquals(BusyReason.TURN_BUSY,
+                    assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.WRITE, Duration.ZERO)).reason());
+        }
+        b.acquire(s, "t1", Mode.WRITE, Duration.ZERO).close();
+    }
+
+    @Test
+    void twoTurnsOfOneSessionNeverOverlap() {
+        String s = session();
+        LockEngine a = engine();
+        LockEngine b = engine();
+        Permit t1 = a.acquire(s, "t1", Mode.READ, Duration.ZERO);
+        BusyException e = assertThrows(BusyException.class, () -> b.acquire(s, "t2", Mode.READ, Duration.ZERO));
+        assertEquals(BusyReason.SESSION_BUSY, e.reason());
+        assertTrue(e.retryAfter().toMillis() >= 1);
+        t1.close();
+        b.acquire(s, "t2", Mode.READ, Duration.ZERO).close();
+    }
+
+    @Test
+    void aCallWithoutTurnIdIsATurnOfItsOwn() {
+        String s = session();
+        LockEngine a = engine();
+        try (Permit first = a.acquire(s, null, Mode.READ, Duration.ZERO)) {
+            assertEquals(BusyReason.SESSION_BUSY,
+                    assertThrows(BusyException.class, () -> a.acquire(s, null, Mode.READ, Duration.ZERO)).reason());
+        }
+    }
+
+    @Test
+    void aWaitingWriterQueuesNewReadersBehindIt() throws Exception {
+        String s = session();
+        RecordingListener writerEvents = new RecordingListener();
+        LockEngine readers = engine();
+        LockEngine writers = engine(writerEvents);
+        Permit r1 = readers.acquire(s, "t1", Mode.READ, Duration.ZERO);
+        Future<Permit> writer = inThread(() -> writers.acquire(s, "t1", Mode.WRITE));
+        writerEvents.awaitWaited();
+
+        BusyException e = assertThrows(BusyException.class, () -> readers.acquire(s, "t1", Mode.READ, Duration.ZERO));
+        assertEquals(BusyReason.TURN_BUSY, e.reason());
+
+        r1.close();
+        Permit w = writer.get(30, TimeUnit.SECONDS);
+        assertEquals(BusyReason.TURN_BUSY,
+                assertThrows(BusyException.class, () -> readers.acquire(s, "t1", Mode.READ, Duration.ZERO)).reason());
+        w.close();
+        readers.acquire(s, "t1", Mode.READ, Duration.ZERO).close();
+    }
+
+    @Test
+    void aWriterThatGivesUpNoLongerHoldsReadersBack() {
+        String s = session();
+        LockEngine a = engine();
+        try (Permit r1 = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
+            assertThrows(BusyException.class, () -> a.acquire(s, "t1", Mode.WRITE, Duration.ofMillis(50)));
+            a.acquire(s, "t1", Mode.READ, Duration.ZERO).close();
+        }
+    }
+
+    @Test
+    void aReleaseWakesAWaiterLongBeforeItsRecheckWouldFire() throws Exception {
+        String s = session();
+        RecordingListener waiterEvents = new RecordingListener();
+        // Without a wake-up the waiter would next look after 60 s (re-check) or 30 s (the holder's
+        // lease), both beyond its 20 s deadline: only the wake-up can let it in.
+        TurnstileConfig slow = config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(60));
+        LockEngine holder = engine(slow, new TurnstileListener() {}, null);
+        LockEngine waiter = engine(slow, waiterEvents, null);
+        Permit held = holder.acquire(s, "t1", Mode.WRITE, Duration.ZERO);
+        Future<Permit> next = inThread(() -> waiter.acquire(s, "t2", Mode.WRITE));
+        waiterEvents.awaitWaited();
+        held.close();
+        Permit p = next.get(30, TimeUnit.SECONDS);
+        assertTrue(p.fence().getAsLong() > held.fence().getAsLong());
+        p.close();
+    }
+
+    @Test
+    void aLostWakeUpIsRecoveredByTheRecheck() throws Exception {
+        String s = session();
+        RecordingListener waiterEvents = new RecordingListener();
+        TurnstileConfig quick = config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(200));
+        LockEngine holder = engine(quick, new TurnstileListener() {}, null);
+        LockStore deaf = new DeafStore(newStore());
+        LockEngine waiter = new LockEngine(quick, deaf, waiterEvents, null, System::nanoTime);
+        closeables.add(waiter);
+        Permit held = holder.acquire(s, "t1", Mode.WRITE, Duration.ZERO);
+        Future<Permit> next = inThread(() -> waiter.acquire(s, "t2", Mode.READ));
+        waiterEvents.awaitWaited();
+        held.close();
+        next.get(30, TimeUnit.SECONDS).close();
+    }
+
+    @Test
+    void aHolderThatStopsRenewingFreesItsSessionWithinOneLease() throws Exception {
+        String s = session();
+        ScheduledExecutorService crashable = new ScheduledThreadPoolExecutor(1);
+        TurnstileConfig shortLease = config(Duration.ofMillis(900), Duration.ofSeconds(20), Duration.ofSeconds(2));
+        LockEngine crashing = engine(shortLease, new TurnstileListener() {}, crashable);
+        LockEngine survivor = engine(shortLease, new TurnstileListener() {}, null);
+        Permit abandoned = crashing.acquire(s, "t1", Mode.WRITE, Duration.ZERO);
+        // renewals of the first engine run while it lives: the survivor cannot get in
+        crashing.renewNow();
+        assertThrows(BusyException.class, () -> survivor.acquire(s, "t2", Mode.WRITE, Duration.ZERO));
+        crashable.shutdownNow(); // the "crash": no more renewals, no release
+
+        try (Permit next = survivor.acquire(s, "t2", Mode.WRITE)) {
+            assertTrue(next.fence().getAsLong() > abandoned.fence().getAsLong());
+        }
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
+    void aLostLeaseIsReportedAndItsLateReleaseChangesNothing() throws Exception {
+        String s = session();
+        RecordingListener events = new RecordingListener();
+        ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1);
+        closeables.add(watchdog::shutdownNow);
+        CountDownLatch resume = new CountDownLatch(1);
+        watchdog.execute(() -> awaitQuietly(resume)); // the only watchdog thread stalls
+        TurnstileConfig shortLease = config(Duration.ofMillis(900), Duration.ofSeconds(20), Duration.ofSeconds(2));
+        LockEngine stalled = engine(shortLease, events, watchdog);
+        LockEngine other = engine(shortLease, new TurnstileListener() {}, null);
+
+        Permit stale = stalled.acquire(s, "t1", Mode.WRITE, Duration.ZERO);
+        Permit fresh = other.acquire(s, "t2", Mode.WRITE); // gets in once the stale lease ran out
+        assertTrue(fresh.fence().getAsLong() > stale.fence().getAsLong());
+
+        resume.countDown(); // the watchdog runs again and finds the place gone
+        events.awaitLeaseLost();
+        assertTrue(stale.leaseLost());
+        stale.close();
+        events.awaitReleased();
+        assertTrue(events.events.contains("released write not-held"), events.events.toString());
+        // the late release changed nothing: the new holder still holds the session
+        assertThrows(BusyException.class, () -> stalled.acquire(s, "t3", Mode.READ, Duration.ZERO));
+        assertFalse(fresh.leaseLost());
+        fresh.close();
+    }
+
+    @Test
+    void aReleaseWithAWrongTokenChangesNothing() {
+        String s = session();
+        LockEngine a = engine();
+        LockStore store = newStore();
+        closeables.add(store);
+        try (Permit held = a.acquire(s, "t1", Mode.WRITE, Duration.ZERO)) {
+            Place forged = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
+            assertFalse(store.release(forged));
+            assertEquals(BusyReason.TURN_BUSY,
+                    assertThrows(BusyException.class, () -> a.acquire(s, "t1", Mode.READ, Duration.ZERO)).reason());
+            assertFalse(held.leaseLost());
+        }
+    }
+
+    @Test
+    void fencingTokensOnlyGrowAlsoAfterTheSessionSatIdle() {
+        String s = session();
+        LockEngine a = engine();
+        long previous = 0;
+        for (int i = 0; i < 5; i++) {
+            try (Permit w = a.acquire(s, "t" + i, Mode.WRITE, Duration.ZERO)) {
+                long fence = w.fence().getAsLong();
+                assertTrue(fence > previous, "fence " + fence + " after " + previous);
+                previous = fence;
+            }
+            assertEquals(List.of(), lockState(), "lock state left while idle");
+        }
+    }
+
+    @Test
+    void noLockStateRemainsOnceAllPermitsEnd() throws Exception {
+        String s1 = session();
+        String s2 = session();
+        LockEngine a = engine();
+        LockEngine b = engine();
+        Permit r1 = a.acquire(s1, "t1", Mode.READ, Duration.ZERO);
+        Permit r2 = b.acquire(s1, "t1", Mode.READ, Duration.ZERO);
+        Permit w = b.acquire(s2, null, Mode.WRITE, Duration.ZERO);
+        assertThrows(BusyException.class, () -> a.acquire(s1, "t1", Mode.WRITE, Duration.ofMillis(30)));
+        assertFalse(lockState().isEmpty());
+        assertEverythingExpires();
+        r1.close();
+        r2.close();
+        w.close();
+        assertEquals(List.of(), lockState());
+        assertEverythingExpires();
+    }
+
+    @Test
+    void aThrowingListenerNeverBlocksARelease() {
+        String s = session();
+        TurnstileListener hostile = new TurnstileListener() {
+            @Override
+            public void acquired(String sessionHash, Mode mode, Duration waited) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void released(String sessionHash, Mode mode, Duration held, boolean wasHeld) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        LockEngine a = engine(hostile);
+        a.acquire(s, "t1", Mode.WRITE, Duration.ZERO).close();
+        a.acquire(s, "t2", Mode.WRITE, Duration.ZERO).close();
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
+    void concurrentRandomCallsNeverBreakTheRules() throws Exception {
+        OverlapHistory history = new OverlapHistory();
+        List<LockEngine> engines = List.of(engine(), engine());
+        String[] sessions = {session(), session(), session()};
+        String[] turns = {"a", "b", null};
+        int threadsCount = 8;
+        int callsPerThread = 150;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> workers = new ArrayList<>();
+        for (int t = 0; t < threadsCount; t++) {
+            LockEngine engine = engines.get(t % engines.size());
+            workers.add(inThread(() -> {
+                start.await();
+                int busy = 0;
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < callsPerThread; i++) {
+                    String s = sessions[random.nextInt(sessions.length)];
+                    String turn = turns[random.nextInt(turns.length)];
+                    Mode mode = random.nextInt(3) == 0 ? Mode.WRITE : Mode.READ;
+                    try (Permit p = engine.acquire(s, turn, mode)) {
+                        long enter = history.enter();
+                        LockSupport.parkNanos(random.nextLong(20_000, 300_000)); // the "tool" works
+                        history.exit(s, turn, mode, enter);
+                        assertFalse(p.leaseLost());
+                    } catch (BusyException e) {
+                        busy++;
+                    }
+                }
+                return busy;
+            }));
+        }
+        start.countDown();
+        int busy = 0;
+        for (Future<Integer> f : workers) {
+            busy += f.get(5, TimeUnit.MINUTES);
+        }
+        assertEquals(List.of(), history.violations());
+        assertEquals(threadsCount * callsPerThread - busy, history.size());
+        assertTrue(history.size() > threadsCount * callsPerThread / 2, "too few calls got in: " + history.size());
+        assertEquals(List.of(), lockState());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A store whose wake-ups never arrive: only the bounded re-check can bring a waiter in. */
+    static final class DeafStore implements LockStore {
+        private final LockStore delegate;
+
+        DeafStore(LockStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+            return delegate.tryAcquire(place, lease, waitingMark);
+        }
+
+        @Override
+        public boolean release(Place place) {
+            return delegate.release(place);
+        }
+
+        @Override
+        public java.util.Set<String> renew(java.util.Collection<Place> places, Duration lease) {
+            return delegate.renew(places, lease);
+        }
+
+        @Override
+        public void withdraw(Place place) {
+            delegate.withdraw(place);
+        }
+
+        @Override
+        public Watch watch(String sessionHash) {
+            return new Watch() {
+                @Override
+                public long version() {
+                    return 0;
+                }
+
+                @Override
+                public boolean await(long seen, Duration max) throws InterruptedException {
+                    TimeUnit.NANOSECONDS.sleep(max.toNanos());
+                    return false;
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        @Override
+        public String describe() {
+            return "deaf " + delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

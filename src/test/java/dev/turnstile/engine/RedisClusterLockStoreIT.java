@@ -1,0 +1,17 @@
+package dev.turnstile.engine;
+
+import redis.clients.jedis.HostAndPort;
+
+/** The lock contract on a real local 3-master Redis Cluster: sessions spread over the masters. */
+class RedisClusterLockStoreIT extends RedisLockStoreContract {
+
+    @Override
+    protected LockStore newStore() {
+        return RedisTestServers.clusterStore(prefix);
+    }
+
+    @Override
+    protected Iterable<HostAndPort> nodes() {
+        return RedisTestServers.cluster();
+    }
+}
