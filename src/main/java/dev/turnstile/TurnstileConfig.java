@@ -30,11 +30,7 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7a\\x7c\\x7e]{1,64}");
 
     public TurnstileConfig {
-        Objects.requireNonNull(keyPrefix, "keyPrefix");
-        if (!PREFIX.matcher(keyPrefix).matches()) {
-            throw new IllegalArgumentException("key-prefix must be 1-64 visible ASCII characters without braces: '"
-                    + keyPrefix + "'");
-        }
+        requireValidKeyPrefix(keyPrefix);
         atLeast("lease", lease, MIN_LEASE);
         atLeast("acquire-timeout", acquireTimeout, Duration.ZERO);
         atLeast("recheck-interval", recheckInterval, MIN_RECHECK_INTERVAL);
@@ -45,6 +41,19 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     public static TurnstileConfig defaults() {
         return new TurnstileConfig(DEFAULT_KEY_PREFIX, DEFAULT_LEASE, DEFAULT_ACQUIRE_TIMEOUT,
                 DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION);
+    }
+
+    /**
+     * Checks a key prefix: 1-64 visible ASCII characters without braces (a brace would change the
+     * Redis Cluster hash tag of every key).
+     */
+    public static String requireValidKeyPrefix(String keyPrefix) {
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (!PREFIX.matcher(keyPrefix).matches()) {
+            throw new IllegalArgumentException("key-prefix must be 1-64 visible ASCII characters without braces: '"
+                    + keyPrefix + "'");
+        }
+        return keyPrefix;
     }
 
     /** How often the watchdog renews held places. */

@@ -1,7 +1,7 @@
 package dev.turnstile.engine;
 
+import dev.turnstile.TurnstileConfig;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Key and channel names. Every name of one session carries the same hash tag, the session hash
@@ -10,21 +10,10 @@ import java.util.regex.Pattern;
  */
 final class RedisKeys {
 
-    /** Visible ASCII without braces (they would change the Cluster hash tag) and without spaces. */
-    private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7a\\x7c\\x7e&&[^{}]]{1,64}");
-
     private final String prefix;
 
     RedisKeys(String prefix) {
-        if (!PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("key prefix must be 1-64 visible ASCII characters without"
-                    + " braces or spaces: '" + prefix + "'");
-        }
-        this.prefix = prefix;
-    }
-
-    static boolean validPrefix(String prefix) {
-        return prefix != null && PREFIX.matcher(prefix).matches();
+        this.prefix = TurnstileConfig.requireValidKeyPrefix(prefix);
     }
 
     String base(String sessionHash) {

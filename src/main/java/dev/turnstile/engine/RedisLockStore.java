@@ -2,6 +2,7 @@ package dev.turnstile.engine;
 
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyReason;
+import dev.turnstile.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -22,6 +21,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -34,8 +34,6 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * one round trip per node for all places of the process.
  */
 public final class RedisLockStore implements LockStore {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RedisLockStore.class);
 
     /** How long a waiter waits for its SSUBSCRIBE confirmation before it relies on the re-check. */
     static final Duration SUBSCRIBE_CONFIRM_WAIT = Duration.ofSeconds(1);
@@ -102,7 +100,7 @@ public final class RedisLockStore implements LockStore {
 
     @Override
     public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
-        List<String> args = List.of(place.turnHash(), place.mode() == dev.turnstile.Mode.WRITE ? "w" : "r",
+        List<String> args = List.of(place.turnHash(), place.mode() == Mode.WRITE ? "w" : "r",
                 place.token(), millis(lease), millis(waitingMark), millis(fenceRetention));
         List<?> reply = (List<?>) run(ACQUIRE, keys.acquire(place), args, "acquire");
         if ((Long) reply.get(0) == 1L) {
@@ -171,7 +169,7 @@ public final class RedisLockStore implements LockStore {
             return (List<?>) response.get();
         } catch (JedisNoScriptException e) {
             return (List<?>) RENEW.run(redis, keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
-        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
                 return (List<?>) RENEW.run(redis, keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
             }
@@ -208,9 +206,5 @@ public final class RedisLockStore implements LockStore {
     /** The one place where durations become milliseconds for Redis. */
     private static String millis(Duration d) {
         return Long.toString(d.toMillis());
-    }
-
-    static Logger log() {
-        return LOG;
     }
 }

@@ -22,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -327,44 +326,11 @@ abstract class LockStoreContract {
 
     @Test
     void concurrentRandomCallsNeverBreakTheRules() throws Exception {
-        OverlapHistory history = new OverlapHistory();
-        List<LockEngine> engines = List.of(engine(), engine());
-        String[] sessions = {session(), session(), session()};
-        String[] turns = {"a", "b", null};
-        int threadsCount = 8;
-        int callsPerThread = 150;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> workers = new ArrayList<>();
-        for (int t = 0; t < threadsCount; t++) {
-            LockEngine engine = engines.get(t % engines.size());
-            workers.add(inThread(() -> {
-                start.await();
-                int busy = 0;
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                for (int i = 0; i < callsPerThread; i++) {
-                    String s = sessions[random.nextInt(sessions.length)];
-                    String turn = turns[random.nextInt(turns.length)];
-                    Mode mode = random.nextInt(3) == 0 ? Mode.WRITE : Mode.READ;
-                    try (Permit p = engine.acquire(s, turn, mode)) {
-                        long enter = history.enter();
-                        LockSupport.parkNanos(random.nextLong(20_000, 300_000)); // the "tool" works
-                        history.exit(s, turn, mode, enter);
-                        assertFalse(p.leaseLost());
-                    } catch (BusyException e) {
-                        busy++;
-                    }
-                }
-                return busy;
-            }));
-        }
-        start.countDown();
-        int busy = 0;
-        for (Future<Integer> f : workers) {
-            busy += f.get(5, TimeUnit.MINUTES);
-        }
-        assertEquals(List.of(), history.violations());
-        assertEquals(threadsCount * callsPerThread - busy, history.size());
-        assertTrue(history.size() > threadsCount * callsPerThread / 2, "too few calls got in: " + history.size());
+        FuzzWorkload.Outcome outcome = FuzzWorkload.run(List.of(engine(), engine()), 8, 150);
+        assertEquals(List.of(), outcome.history().violations());
+        assertEquals(outcome.calls() - outcome.busy(), outcome.history().size());
+        assertTrue(outcome.history().size() > outcome.calls() / 2, "too few calls got in: " + outcome.history().size());
+        assertTrue(outcome.history().overlappingReads() > 0, "reads of one turn never ran together");
         assertEquals(List.of(), lockState());
     }
 

@@ -1,0 +1,198 @@
+package dev.turnstile.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.turnstile.BackendUnavailableException;
+import dev.turnstile.BusyException;
+import dev.turnstile.BusyReason;
+import dev.turnstile.InvalidTurnIdException;
+import dev.turnstile.Mode;
+import dev.turnstile.TurnstileConfig;
+import dev.turnstile.TurnstileListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The acquisition loop's own logic, on scripted stores and a controlled clock (no Redis). */
+class LockEngineTest {
+
+    private final AtomicLong clock = new AtomicLong();
+    private final List<LockEngine> engines = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        engines.forEach(LockEngine::close);
+    }
+
+    private LockEngine engine(LockStore store, Duration timeout) {
+        TurnstileConfig config = new TurnstileConfig("t", Duration.ofSeconds(30), timeout, Duration.ofSeconds(2),
+                Duration.ofDays(1));
+        LockEngine engine = new LockEngine(config, store, new TurnstileListener() {}, null, clock::get);
+        engines.add(engine);
+        return engine;
+    }
+
+    @Test
+    void theDeadlineCoversTheWholeAcquisitionNotEachReason() {
+        // Each attempt takes 6 s of (controlled) time. The first waits on the session, the second on
+        // the turn's read/write rule. With a deadline per reason, the call would try a third time;
+        // with one deadline of 10 s it gives up after the second attempt, at 12 s.
+        ScriptedStore store = new ScriptedStore(List.of(BusyReason.SESSION_BUSY, BusyReason.TURN_BUSY,
+                BusyReason.TURN_BUSY, BusyReason.TURN_BUSY), Duration.ofSeconds(6));
+        BusyException e = assertThrows(BusyException.class,
+                () -> engine(store, Duration.ofSeconds(10)).acquire("s", "t", Mode.WRITE));
+        assertEquals(BusyReason.TURN_BUSY, e.reason());
+        assertEquals(2, store.attempts);
+        assertEquals(1, store.withdrawals, "the waiting writer's mark is withdrawn when it gives up");
+    }
+
+    @Test
+    void aZeroTimeoutTriesExactlyOnceAndLeavesNoMark() {
+        ScriptedStore store = new ScriptedStore(List.of(BusyReason.SESSION_BUSY), Duration.ZERO);
+        assertThrows(BusyException.class, () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.WRITE));
+        assertEquals(1, store.attempts);
+        assertEquals(Duration.ZERO, store.lastMark);
+        assertEquals(0, store.watches);
+    }
+
+    @Test
+    void theRetryHintIsTheEarliestLeaseEndButAtMostOneRecheck() {
+        ScriptedStore store = new ScriptedStore(List.of(BusyReason.SESSION_BUSY), Duration.ZERO);
+        store.leaseEnd = Duration.ofMillis(700);
+        assertEquals(Duration.ofMillis(700), assertThrows(BusyException.class,
+                () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.READ)).retryAfter());
+        store.leaseEnd = Duration.ofSeconds(25);
+        store.script = List.of(BusyReason.SESSION_BUSY);
+        store.attempts = 0;
+        assertEquals(Duration.ofSeconds(2), assertThrows(BusyException.class,
+                () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.READ)).retryAfter());
+    }
+
+    @Test
+    void anUnreachableStoreFailsTheAcquireAndNeverTheRelease() {
+        ScriptedStore store = new ScriptedStore(List.of(), Duration.ZERO);
+        LockEngine engine = engine(store, Duration.ofSeconds(1));
+        var permit = engine.acquire("s", "t", Mode.WRITE);
+        store.down = true;
+        assertThrows(BackendUnavailableException.class, () -> engine.acquire("s2", "t", Mode.READ));
+        permit.close(); // must not throw
+        assertEquals(0, engine.heldPlaces());
+    }
+
+    @Test
+    void invalidTurnIdsAreRejectedBeforeAnyStoreCall() {
+        ScriptedStore store = new ScriptedStore(List.of(), Duration.ZERO);
+        LockEngine engine = engine(store, Duration.ZERO);
+        for (String bad : List.of("", "a b", "tab\t", "é", "x".repeat(129), "line\nbreak")) {
+            assertThrows(InvalidTurnIdException.class, () -> engine.acquire("s", bad, Mode.READ), bad);
+        }
+        engine.acquire("s", "x".repeat(128), Mode.READ).close();
+        assertEquals(1, store.attempts);
+    }
+
+    @Test
+    void theFuzzCheckerCatchesAnEngineThatGrantsEverything() throws Exception {
+        LockEngine grantAll = new LockEngine(TurnstileConfig.defaults(), new ScriptedStore(List.of(), Duration.ZERO),
+                new TurnstileListener() {}, null, System::nanoTime);
+        engines.add(grantAll);
+        FuzzWorkload.Outcome outcome = FuzzWorkload.run(List.of(grantAll), 8, 150);
+        assertFalse(outcome.history().violations().isEmpty(),
+                "the overlap checker must detect an engine without locking");
+    }
+
+    @Test
+    void aPermitReleasesOnceHoweverOftenItIsClosed() {
+        ScriptedStore store = new ScriptedStore(List.of(), Duration.ZERO);
+        var permit = engine(store, Duration.ZERO).acquire("s", "t", Mode.READ);
+        permit.close();
+        permit.close();
+        assertEquals(1, store.releases);
+        assertTrue(permit.fence().isEmpty());
+    }
+
+    /**
+     * Denies with the scripted reasons, advancing the controlled clock per attempt, then grants
+     * everything. Its watch never blocks.
+     */
+    private final class ScriptedStore implements LockStore {
+        List<BusyReason> script;
+        final Duration perAttempt;
+        Duration leaseEnd = Duration.ofSeconds(30);
+        Duration lastMark;
+        int attempts;
+        int withdrawals;
+        int watches;
+        int releases;
+        boolean down;
+
+        ScriptedStore(List<BusyReason> script, Duration perAttempt) {
+            this.script = script;
+            this.perAttempt = perAttempt;
+        }
+
+        @Override
+        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+            if (down) {
+                throw new BackendUnavailableException("acquire", new RuntimeException("connection refused"));
+            }
+            lastMark = waitingMark;
+            clock.addAndGet(perAttempt.toNanos());
+            int n = attempts++;
+            return n < script.size() ? new Grant.Denied(script.get(n), leaseEnd) : new Grant.Granted(1);
+        }
+
+        @Override
+        public boolean release(Place place) {
+            releases++;
+            if (down) {
+                throw new BackendUnavailableException("release", new RuntimeException("connection refused"));
+            }
+            return true;
+        }
+
+        @Override
+        public Set<String> renew(Collection<Place> places, Duration lease) {
+            return Set.of();
+        }
+
+        @Override
+        public void withdraw(Place place) {
+            withdrawals++;
+        }
+
+        @Override
+        public Watch watch(String sessionHash) {
+            watches++;
+            return new Watch() {
+                @Override
+                public long version() {
+                    return 0;
+                }
+
+                @Override
+                public boolean await(long seen, Duration max) {
+                    return false;
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        @Override
+        public String describe() {
+            return "scripted";
+        }
+
+        @Override
+        public void close() {}
+    }
+}
