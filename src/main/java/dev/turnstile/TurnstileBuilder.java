@@ -114,8 +114,29 @@ public final class TurnstileBuilder {
         return this;
     }
 
-    public Turnstile build() {
+    /**
+     * Checks every setting without connecting anywhere; throws {@link IllegalArgumentException}
+     * naming the setting and the value.
+     */
+    public TurnstileConfig validate() {
         TurnstileConfig config = new TurnstileConfig(keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention);
+        if (redisTimeout == null || redisTimeout.isNegative() || redisTimeout.isZero()) {
+            throw new IllegalArgumentException("redis-timeout must be positive: " + redisTimeout);
+        }
+        if (redisPoolSize < 1) {
+            throw new IllegalArgumentException("redis-pool-size must be at least 1: " + redisPoolSize);
+        }
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            parseUrl(redisUrl);
+        }
+        if (clusterNodes != null && !clusterNodes.isBlank()) {
+            parseNodes(clusterNodes);
+        }
+        return config;
+    }
+
+    public Turnstile build() {
+        TurnstileConfig config = validate();
         LockStore chosen = store != null ? store : createStore(config);
         LockEngine engine = LockEngine.start(config, chosen, listener, watchdogExecutor);
         if (chosen instanceof InProcessLockStore && store == null) {
@@ -128,12 +149,6 @@ public final class TurnstileBuilder {
     }
 
     private LockStore createStore(TurnstileConfig config) {
-        if (redisTimeout == null || redisTimeout.isNegative() || redisTimeout.isZero()) {
-            throw new IllegalArgumentException("redis-timeout must be positive: " + redisTimeout);
-        }
-        if (redisPoolSize < 1) {
-            throw new IllegalArgumentException("redis-pool-size must be at least 1: " + redisPoolSize);
-        }
         boolean cluster = clusterNodes != null && !clusterNodes.isBlank();
         boolean standalone = redisUrl != null && !redisUrl.isBlank();
         if (!cluster && !standalone) {

@@ -4,6 +4,7 @@ import dev.turnstile.BusyException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.Turnstile;
+import dev.turnstile.testing.OverlapHistory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package dev.turnstile.engine;
+package dev.turnstile.testing;
 
 import dev.turnstile.Mode;
 import java.util.ArrayList;
@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
  * a write overlaps nothing. Recorded intervals lie inside the true holding intervals, so the
  * checker has no false positives.
  */
-final class OverlapHistory {
+public final class OverlapHistory {
 
-    record Section(String session, String turn, Mode mode, long enter, long exit) {
+    public record Section(String session, String turn, Mode mode, long enter, long exit) {
         boolean overlaps(Section o) {
             return enter < o.exit && o.enter < exit;
         }
@@ -27,20 +27,20 @@ final class OverlapHistory {
     private final AtomicLong clock = new AtomicLong();
     private final ConcurrentLinkedQueue<Section> sections = new ConcurrentLinkedQueue<>();
 
-    long enter() {
+    public long enter() {
         return clock.incrementAndGet();
     }
 
-    void exit(String session, String turn, Mode mode, long enter) {
+    public void exit(String session, String turn, Mode mode, long enter) {
         sections.add(new Section(session, turn, mode, enter, clock.incrementAndGet()));
     }
 
-    int size() {
+    public int size() {
         return sections.size();
     }
 
     /** Every forbidden overlap, described; empty when the history obeys the rules. */
-    List<String> violations() {
+    public List<String> violations() {
         List<String> found = new ArrayList<>();
         Map<String, List<Section>> bySession = sections.stream().collect(Collectors.groupingBy(Section::session));
         for (List<Section> list : bySession.values()) {
@@ -64,7 +64,7 @@ final class OverlapHistory {
     }
 
     /** Pairs of reads of one turn that overlapped (evidence that reads do run together). */
-    long overlappingReads() {
+    public long overlappingReads() {
         long count = 0;
         Map<String, List<Section>> bySession = sections.stream().collect(Collectors.groupingBy(Section::session));
         for (List<Section> list : bySession.values()) {

@@ -1,0 +1,135 @@
+package dev.turnstile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Classifies JSON-RPC calls. A method maps to read, write or bypass; by default {@code tools/call}
+ * is classified by its tool name and every other method bypasses. A tool name is classified, in
+ * order, by an exact rule, the most specific matching glob rule ({@code *} and {@code ?}), the read prefixes
+ * ({@code read_}, {@code get_}, {@code list_}), else as a write: unknown means exclusive, which is
+ * also MCP's default for a tool without {@code readOnlyHint}.
+ */
+public final class Classifier {
+
+    public static final String TOOLS_CALL = "tools/call";
+    public static final List<String> DEFAULT_READ_PREFIXES = List.of("read_", "get_", "list_");
+
+    private final Map<String, CallClass> methods;
+    private final Map<String, CallClass> exactTools;
+    private final List<Map.Entry<Pattern, CallClass>> globTools;
+    private final List<String> readPrefixes;
+
+    private Classifier(Builder b) {
+        this.methods = Map.copyOf(b.methods);
+        this.exactTools = Map.copyOf(b.exactTools);
+        List<Map.Entry<Pattern, CallClass>> globs = new ArrayList<>(b.globTools);
+        // the most specific glob (most literal characters) wins; ties keep the order of the rules
+        globs.sort(java.util.Comparator.comparingInt(
+                (Map.Entry<Pattern, CallClass> e) -> -literalLength(e.getKey())));
+        this.globTools = List.copyOf(globs);
+        this.readPrefixes = List.copyOf(b.readPrefixes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default rules only. */
+    public static Classifier defaults() {
+        return builder().build();
+    }
+
+    /** The class of a call; {@code toolName} matters only for {@code tools/call} without a method rule. */
+    public CallClass classify(String method, String toolName) {
+        CallClass byMethod = methods.get(method);
+        if (byMethod != null) {
+            return byMethod;
+        }
+        if (!TOOLS_CALL.equals(method)) {
+            return CallClass.BYPASS;
+        }
+        return classifyTool(toolName == null ? "" : toolName);
+    }
+
+    /** The class of a tool by name alone (used by {@code @Guarded} on tool handlers). */
+    public CallClass classifyTool(String toolName) {
+        CallClass exact = exactTools.get(toolName);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<Pattern, CallClass> glob : globTools) {
+            if (glob.getKey().matcher(toolName).matches()) {
+                return glob.getValue();
+            }
+        }
+        for (String prefix : readPrefixes) {
+            if (toolName.startsWith(prefix) && toolName.length() > prefix.length()) {
+                return CallClass.READ;
+            }
+        }
+        return CallClass.WRITE;
+    }
+
+    private static int literalLength(Pattern compiled) {
+        return compiled.pattern().replace("\\Q", "").replace("\\E", "").replace(".*", "").length();
+    }
+
+    /** Collects rules; {@link #build()} copies them. */
+    public static final class Builder {
+        private final Map<String, CallClass> methods = new HashMap<>();
+        private final Map<String, CallClass> exactTools = new HashMap<>();
+        private final List<Map.Entry<Pattern, CallClass>> globTools = new ArrayList<>();
+        private final Map<String, Boolean> globsSeen = new LinkedHashMap<>();
+        private List<String> readPrefixes = DEFAULT_READ_PREFIXES;
+
+        private Builder() {}
+
+        /** A method rule, for example {@code resources/read → READ}. */
+        public Builder method(String method, CallClass callClass) {
+            methods.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(callClass, "callClass"));
+            return this;
+        }
+
+        /** A tool rule: an exact name, or a glob when it contains {@code *} or {@code ?}. */
+        public Builder tool(String nameOrGlob, CallClass callClass) {
+            Objects.requireNonNull(nameOrGlob, "tool");
+            Objects.requireNonNull(callClass, "callClass");
+            if (nameOrGlob.indexOf('*') >= 0 || nameOrGlob.indexOf('?') >= 0) {
+                if (globsSeen.put(nameOrGlob, Boolean.TRUE) == null) {
+                    globTools.add(Map.entry(glob(nameOrGlob), callClass));
+                }
+            } else {
+                exactTools.put(nameOrGlob, callClass);
+            }
+            return this;
+        }
+
+        /** Replaces the read prefixes of the heuristic (an empty list turns it off). */
+        public Builder readPrefixes(List<String> prefixes) {
+            this.readPrefixes = List.copyOf(prefixes);
+            return this;
+        }
+
+        public Classifier build() {
+            return new Classifier(this);
+        }
+
+        private static Pattern glob(String glob) {
+            StringBuilder regex = new StringBuilder();
+            for (char c : glob.toCharArray()) {
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.turnstile.config;
+
+/**
+ * How the servlet filter and the {@code @Guarded} interceptor read requests and answer.
+ *
+ * @param enabled        false turns the guard off entirely (every request passes untouched)
+ * @param maxBodySize    the largest request body read, in bytes
+ * @param maxJsonDepth   the deepest JSON nesting accepted
+ * @param busyCode       the JSON-RPC error code of a busy answer
+ * @param failOpenReads  forward read calls unguarded when the store is unreachable
+ * @param failOpenWrites forward write calls unguarded when the store is unreachable
+ * @param turnHeader     the request header that carries the turn id
+ * @param bindPrincipal  key sessions by the authenticated principal too
+ */
+public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
+                           boolean failOpenReads, boolean failOpenWrites, String turnHeader,
+                           boolean bindPrincipal) {
+
+    public static final String SESSION_HEADER = "Mcp-Session-Id";
+    public static final String DEFAULT_TURN_HEADER = "X-Mcp-Turn-Id";
+    public static final long DEFAULT_MAX_BODY_SIZE = 16L * 1024 * 1024;
+    public static final int DEFAULT_MAX_JSON_DEPTH = 1000;
+    public static final int DEFAULT_BUSY_CODE = -32002;
+
+    public GuardOptions {
+        if (maxBodySize < 1 || maxBodySize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("max-body-size must be between 1 byte and 2 GiB: '" + maxBodySize + "'");
+        }
+        if (maxJsonDepth < 1) {
+            throw new IllegalArgumentException("max-json-depth must be at least 1: '" + maxJsonDepth + "'");
+        }
+        if (turnHeader == null || !turnHeader.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            throw new IllegalArgumentException("turn-header must be an HTTP header name: '" + turnHeader + "'");
+        }
+    }
+
+    public static GuardOptions defaults() {
+        return new GuardOptions(true, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_DEPTH, DEFAULT_BUSY_CODE,
+                false, false, DEFAULT_TURN_HEADER, false);
+    }
+
+    /** Whether a call of this mode may go on unguarded while the store is unreachable. */
+    public boolean failOpen(dev.turnstile.Mode mode) {
+        return mode == dev.turnstile.Mode.READ ? failOpenReads : failOpenWrites;
+    }
+}

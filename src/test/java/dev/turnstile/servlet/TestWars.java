@@ -1,0 +1,73 @@
+package dev.turnstile.servlet;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * Test WARs that register the filter exactly as a user would, in web.xml. Their classes come from
+ * the test class path (the embedded container's parent class loader), so tests and tools share
+ * {@link ToolProbe}.
+ */
+final class TestWars {
+
+    private TestWars() {}
+
+    /** The MCP test server ({@link McpTestApp}) at /mcp behind the filter with these init-params. */
+    static WebArchive mcpServer(String name, Map<String, String> initParams) {
+        return war(name, "<listener><listener-class>" + McpTestApp.class.getName() + "</listener-class></listener>\n",
+                initParams, "");
+    }
+
+    /** A recording servlet ({@link RecordingServlet}) at /mcp behind the filter. */
+    static WebArchive recorder(String name, Map<String, String> initParams) {
+        String servlet = """
+                  <servlet>
+                    <servlet-name>recorder</servlet-name>
+                    <servlet-class>%s</servlet-class>
+                    <async-supported>true</async-supported>
+                  </servlet>
+                  <servlet-mapping><servlet-name>recorder</servlet-name><url-pattern>/mcp/*</url-pattern></servlet-mapping>
+                """.formatted(RecordingServlet.class.getName());
+        return war(name, "", initParams, servlet);
+    }
+
+    /** Init-params for a test: the test Redis (when configured) and a key prefix of its own. */
+    static Map<String, String> params(String keyPrefix, String... more) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String redis = System.getProperty("turnstile.test.redis", "");
+        if (!redis.isBlank()) {
+            params.put("turnstile.redis-url", redis);
+        }
+        params.put("turnstile.key-prefix", keyPrefix);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            params.put(more[i], more[i + 1]);
+        }
+        return params;
+    }
+
+    private static WebArchive war(String name, String listeners, Map<String, String> initParams, String servlets) {
+        StringBuilder params = new StringBuilder();
+        initParams.forEach((k, v) -> params.append("    <init-param><param-name>").append(k)
+                .append("</param-name><param-value>").append(v).append("</param-value></init-param>\n"));
+        String webXml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                %s
+                  <filter>
+                    <filter-name>turnstile</filter-name>
+                    <filter-class>dev.turnstile.servlet.TurnstileFilter</filter-class>
+                    <async-supported>true</async-supported>
+                %s  </filter>
+                  <filter-mapping>
+                    <filter-name>turnstile</filter-name>
+                    <url-pattern>/mcp/*</url-pattern>
+                  </filter-mapping>
+                %s
+                </web-app>
+                """.formatted(listeners, params, servlets);
+        return ShrinkWrap.create(WebArchive.class, name + ".war").setWebXML(new StringAsset(webXml));
+    }
+}
