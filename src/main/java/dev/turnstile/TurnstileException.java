@@ -11,4 +11,9 @@ public class TurnstileException extends RuntimeException {
     public TurnstileException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** For exceptions that describe input rather than a place in the code: no stack trace. */
+    protected TurnstileException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+        super(message, cause, enableSuppression, writableStackTrace);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.turnstile.servlet;
 
 import dev.turnstile.jsonrpc.JsonRpcErrorWriter;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,10 +31,10 @@ record Reply(int code, String message, String reason, Duration retryAfter, boole
         }
         Map<String, Object> data = new LinkedHashMap<>();
         if (reason != null) {
-            data.put("reason", reason);
+            data.put(JsonRpcErrors.DATA_REASON, reason);
         }
         if (retryAfter != null) {
-            data.put("retryAfterMs", retryAfter.toMillis());
+            data.put(JsonRpcErrors.DATA_RETRY_AFTER_MS, retryAfter.toMillis());
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
             response.setHeader("Retry-After", Long.toString(seconds));
         }

@@ -2,8 +2,6 @@ package dev.turnstile.servlet;
 
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-import dev.turnstile.jsonrpc.JsonRpcException;
 import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.SniffResult;
 import java.util.ArrayList;
@@ -28,10 +26,6 @@ final class RequestClassifier {
         for (JsonRpcMessage m : sniffed.messages()) {
             if (m.isResponse() || m.isNotification()) {
                 continue;
-            }
-            if (m.method() == null) {
-                throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, null,
-                        "a request needs a method, a response a result or an error");
             }
             ids.add(m.rawId());
             if (!"initialize".equals(m.method()) && !"ping".equals(m.method())) {

@@ -1,0 +1,31 @@
+package dev.turnstile.jsonrpc;
+
+/** Every JSON-RPC error code, {@code error.data} key and reason string Turnstile writes. */
+public final class JsonRpcErrors {
+
+    /** The body is not valid JSON: bad syntax, invalid UTF-8, or nested too deep. */
+    public static final int PARSE_ERROR = -32700;
+    /** Valid JSON that is not an acceptable JSON-RPC request. */
+    public static final int INVALID_REQUEST = -32600;
+    /** The lock backend failed (fail-closed). */
+    public static final int INTERNAL_ERROR = -32603;
+    /** The default busy code; configurable because MCP 2025-x uses it for "resource not found". */
+    public static final int DEFAULT_BUSY = -32002;
+
+    /** The {@code error.data} member that carries one of the reasons below. */
+    public static final String DATA_REASON = "reason";
+    /** The {@code error.data} member that carries the retry hint of a busy error. */
+    public static final String DATA_RETRY_AFTER_MS = "retryAfterMs";
+
+    public static final String SESSION_BUSY = "session_busy";
+    public static final String TURN_BUSY = "turn_busy";
+    public static final String BACKEND_UNAVAILABLE = "backend_unavailable";
+    public static final String BODY_TOO_LARGE = "body_too_large";
+    public static final String AMBIGUOUS_REQUEST = "ambiguous_request";
+    public static final String INVALID_TURN_ID = "invalid_turn_id";
+    public static final String TOO_DEEP = "too_deep";
+    public static final String INVALID_UTF8 = "invalid_utf8";
+
+    private JsonRpcErrors() {
+    }
+}

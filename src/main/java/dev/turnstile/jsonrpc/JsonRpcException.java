@@ -1,0 +1,37 @@
+package dev.turnstile.jsonrpc;
+
+import dev.turnstile.TurnstileException;
+
+/**
+ * A body that cannot be forwarded, with the JSON-RPC error to answer it with. The message says
+ * what is wrong and where (a byte offset), never what the body contains. No stack trace is
+ * recorded: the exception describes the input, not a place in the code, and hostile input must
+ * stay cheap to reject.
+ */
+public final class JsonRpcException extends TurnstileException {
+    private static final long serialVersionUID = 1L;
+
+    private final int code;
+    private final String reason;
+
+    /**
+     * @param code   the JSON-RPC error code, for example {@link JsonRpcErrors#PARSE_ERROR}
+     * @param reason the {@code error.data.reason} value, or null when the code says it all
+     * @param message a message that quotes nothing from the body
+     */
+    public JsonRpcException(int code, String reason, String message) {
+        super(message, null, false, false);
+        this.code = code;
+        this.reason = reason;
+    }
+
+    /** The JSON-RPC error code to answer with. */
+    public int code() {
+        return code;
+    }
+
+    /** The {@code error.data.reason} value, for example {@link JsonRpcErrors#TOO_DEEP}; may be null. */
+    public String reason() {
+        return reason;
+    }
+}

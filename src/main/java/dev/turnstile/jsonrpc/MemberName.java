@@ -1,0 +1,55 @@
+package dev.turnstile.jsonrpc;
+
+import java.nio.charset.StandardCharsets;
+
+/** The member names the sniffer looks for, matched on decoded names without allocating for plain ones. */
+enum MemberName {
+    METHOD("method"),
+    ID("id"),
+    PARAMS("params"),
+    RESULT("result"),
+    ERROR("error"),
+    NAME("name"),
+    OTHER("");
+
+    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME};
+
+    private final String text;
+    private final byte[] ascii;
+
+    MemberName(String text) {
+        this.text = text;
+        this.ascii = text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Matches the raw bytes of a name that contains no escape sequence. */
+    static MemberName of(byte[] buf, int from, int to) {
+        int length = to - from;
+        for (MemberName candidate : KNOWN) {
+            byte[] expected = candidate.ascii;
+            if (expected.length == length && equalBytes(buf, from, expected)) {
+                return candidate;
+            }
+        }
+        return OTHER;
+    }
+
+    /** Matches a name that contained escape sequences, after decoding. */
+    static MemberName of(String decoded) {
+        for (MemberName candidate : KNOWN) {
+            if (candidate.text.equals(decoded)) {
+                return candidate;
+            }
+        }
+        return OTHER;
+    }
+
+    private static boolean equalBytes(byte[] buf, int from, byte[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (buf[from + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
