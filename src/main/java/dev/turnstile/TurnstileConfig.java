@@ -73,7 +73,13 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     private static void atLeast(String name, Duration value, Duration min) {
         Objects.requireNonNull(value, name);
         if (value.compareTo(min) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+            throw new IllegalArgumentException(name + " must be at least " + human(min) + ": '" + human(value) + "'");
         }
+    }
+
+    /** {@code 5s} or {@code 250ms}: the form settings are written in. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -26,10 +26,10 @@ class TurnstileConfigTest {
     void badSettingsFailNamingTheSettingAndTheValue() {
         assertMessage("key-prefix", "a{b}", () -> new TurnstileConfig("a{b}", S, S, S, Duration.ofDays(1)));
         assertMessage("key-prefix", "has space", () -> new TurnstileConfig("has space", S, S, S, Duration.ofDays(1)));
-        assertMessage("lease", "PT0.1S", () -> new TurnstileConfig("t", Duration.ofMillis(100), S, S, Duration.ofDays(1)));
-        assertMessage("acquire-timeout", "PT-1S", () -> new TurnstileConfig("t", S, S.negated(), S, Duration.ofDays(1)));
-        assertMessage("recheck-interval", "PT0.001S", () -> new TurnstileConfig("t", S, S, Duration.ofMillis(1), Duration.ofDays(1)));
-        assertMessage("fence-retention", "PT0.5S", () -> new TurnstileConfig("t", S, S, S, Duration.ofMillis(500)));
+        assertMessage("lease", "100ms", () -> new TurnstileConfig("t", Duration.ofMillis(100), S, S, Duration.ofDays(1)));
+        assertMessage("acquire-timeout", "-1s", () -> new TurnstileConfig("t", S, S.negated(), S, Duration.ofDays(1)));
+        assertMessage("recheck-interval", "1ms", () -> new TurnstileConfig("t", S, S, Duration.ofMillis(1), Duration.ofDays(1)));
+        assertMessage("fence-retention", "500ms", () -> new TurnstileConfig("t", S, S, S, Duration.ofMillis(500)));
     }
 
     @Test
