@@ -17,8 +17,22 @@ final class TestWars {
 
     /** The MCP test server ({@link McpTestApp}) at /mcp behind the filter with these init-params. */
     static WebArchive mcpServer(String name, Map<String, String> initParams) {
-        return war(name, "<listener><listener-class>" + McpTestApp.class.getName() + "</listener-class></listener>\n",
-                initParams, "");
+        return mcpServer(name, initParams, "");
+    }
+
+    /** The MCP test server with more web.xml (declared before the Turnstile filter: filters run first). */
+    static WebArchive mcpServer(String name, Map<String, String> initParams, String before) {
+        return war(name, "<listener><listener-class>" + McpTestApp.class.getName() + "</listener-class></listener>\n"
+                + before, initParams, "");
+    }
+
+    /** web.xml for {@link TestUserFilter} in front of everything. */
+    static String testUsers() {
+        return """
+                  <filter><filter-name>users</filter-name><filter-class>%s</filter-class>
+                    <async-supported>true</async-supported></filter>
+                  <filter-mapping><filter-name>users</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                """.formatted(TestUserFilter.class.getName());
     }
 
     /** A recording servlet ({@link RecordingServlet}) at /mcp behind the filter. */
