@@ -24,5 +24,11 @@ public final class TurnstileAttributes {
     /** {@link Boolean#TRUE} when the store was unreachable and the call went on unguarded (fail-open). */
     public static final String FAILED_OPEN = P + "failedOpen";
 
+    /**
+     * The servlet-context attribute (a {@code dev.turnstile.cdi.TurnstileGuard}) under
+     * which the filter publishes its guard, so that {@code @Guarded} methods share its engine.
+     */
+    public static final String GUARD = P + "guard";
+
     private TurnstileAttributes() {}
 }

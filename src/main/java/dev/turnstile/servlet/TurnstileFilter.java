@@ -11,6 +11,7 @@ import dev.turnstile.TurnIds;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.SettingSource;
+import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.jsonrpc.JsonRpcException;
@@ -45,6 +46,8 @@ public class TurnstileFilter implements Filter {
     private RequestClassifier classifier;
     private JsonRpcSniffer sniffer;
     private boolean ownsTurnstile;
+    private TurnstileGuard guard;
+    private boolean configured;
 
     /** For web.xml: the settings come from init-params, system properties and the environment. */
     public TurnstileFilter() {}
@@ -59,21 +62,25 @@ public class TurnstileFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        if (turnstile != null) {
-            return;
+        if (!configured) {
+            TurnstileSettings settings = TurnstileSettings.load(SettingSource.of(filterConfig::getInitParameter),
+                    filterConfig.getServletContext()::getResourceAsStream);
+            Turnstile built = settings.options().enabled() ? settings.builder().build() : null;
+            configure(built, settings.classifier(), settings.options(), true);
+            if (built == null) {
+                LOG.warn("Turnstile is disabled (turnstile.enabled=false): requests pass unguarded");
+            }
         }
-        TurnstileSettings settings = TurnstileSettings.load(SettingSource.of(filterConfig::getInitParameter),
-                filterConfig.getServletContext()::getResourceAsStream);
-        Turnstile built = settings.options().enabled() ? settings.builder().build() : null;
-        configure(built, settings.classifier(), settings.options(), true);
-        if (built == null) {
-            LOG.warn("Turnstile is disabled (turnstile.enabled=false): requests pass unguarded");
+        if (guard != null && filterConfig.getServletContext().getAttribute(TurnstileAttributes.GUARD) == null) {
+            filterConfig.getServletContext().setAttribute(TurnstileAttributes.GUARD, guard); // for @Guarded
         }
     }
 
     private void configure(Turnstile t, Classifier c, GuardOptions o, boolean owns) {
         this.turnstile = t;
         this.options = o;
+        this.guard = t == null ? null : new TurnstileGuard(t, c, o);
+        this.configured = true;
         this.classifier = new RequestClassifier(c);
         this.sniffer = new JsonRpcSniffer(o.maxJsonDepth());
         this.ownsTurnstile = owns;
@@ -83,15 +90,25 @@ public class TurnstileFilter implements Filter {
     public final void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         if (turnstile == null || !(req instanceof HttpServletRequest request)
-                || !(res instanceof HttpServletResponse response)
-                || !"POST".equals(request.getMethod())
-                || request.getAttribute(TurnstileAttributes.PERMIT) != null) {
+                || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
+            return;
+        }
+        try (CurrentRequest.Binding bound = CurrentRequest.bind(request)) {
+            filter(request, response, chain);
+        }
+    }
+
+    private void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"POST".equals(request.getMethod())
+                || request.getAttribute(TurnstileAttributes.PERMIT) != null) {
+            chain.doFilter(request, response);
             return;
         }
         List<String> sessionIds = Collections.list(request.getHeaders(GuardOptions.SESSION_HEADER));
         if (sessionIds.isEmpty() || sessionIds.get(0).isEmpty() && sessionIds.size() == 1) {
-            chain.doFilter(req, res); // initialize, or a request the server rejects itself
+            chain.doFilter(request, response); // initialize, or a request the server rejects itself
             return;
         }
         BodyReader.Body body;

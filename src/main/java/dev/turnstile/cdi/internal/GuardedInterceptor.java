@@ -1,0 +1,100 @@
+package dev.turnstile.cdi.internal;
+
+import dev.turnstile.BusyException;
+import dev.turnstile.Mode;
+import dev.turnstile.Permit;
+import dev.turnstile.TurnIds;
+import dev.turnstile.cdi.Guarded;
+import dev.turnstile.cdi.GuardedBusyException;
+import dev.turnstile.cdi.LockUpgradeException;
+import dev.turnstile.config.TurnstileGuard;
+import dev.turnstile.config.GuardOptions;
+import dev.turnstile.jsonrpc.JsonRpcError;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
+import dev.turnstile.servlet.TurnstileAttributes;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a place for {@link Guarded} methods. Runs outside transactions
+ * ({@code PLATFORM_BEFORE + 100}, before {@code @Transactional} at +200), so a transaction commits
+ * while its place is still held.
+ */
+@Guarded
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
+public class GuardedInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedInterceptor.class);
+
+    private final TurnstileGuard guard;
+    private final RequestLookup requests;
+    private final Map<Method, Mode> modes = new ConcurrentHashMap<>();
+
+    @Inject
+    public GuardedInterceptor(TurnstileGuard guard, RequestLookup requests) {
+        this.guard = guard;
+        this.requests = requests;
+    }
+
+    @AroundInvoke
+    public Object guard(InvocationContext ctx) throws Exception {
+        Mode mode = modes.computeIfAbsent(ctx.getMethod(), m -> GuardedMethods.mode(m, guard.classifier()));
+        if (mode == null) {
+            return ctx.proceed(); // classified as bypass
+        }
+        HttpServletRequest request = requests.current();
+        if (request == null) {
+            LOG.debug("{} runs outside an HTTP request: unguarded", GuardedMethods.name(ctx.getMethod()));
+            return ctx.proceed();
+        }
+        Object held = request.getAttribute(TurnstileAttributes.PERMIT);
+        if (held instanceof Permit permit) {
+            if (!permit.mode().covers(mode)) {
+                throw new LockUpgradeException(GuardedMethods.name(ctx.getMethod()));
+            }
+            return ctx.proceed(); // re-entry: the request's place covers this call
+        }
+        String sessionId = request.getHeader(GuardOptions.SESSION_HEADER);
+        if (sessionId == null || sessionId.isEmpty()) {
+            LOG.debug("{} runs in a request without a session id: unguarded", GuardedMethods.name(ctx.getMethod()));
+            return ctx.proceed();
+        }
+        return proceedHolding(ctx, request, sessionId, mode);
+    }
+
+    private Object proceedHolding(InvocationContext ctx, HttpServletRequest request, String sessionId, Mode mode)
+            throws Exception {
+        GuardOptions options = guard.options();
+        String turn = request.getHeader(options.turnHeader());
+        String key = options.bindPrincipal()
+                ? (request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName()) + '\u0000' + sessionId
+                : sessionId;
+        Permit permit;
+        try {
+            permit = guard.turnstile().acquire(key, turn == null ? null : TurnIds.validate(turn), mode);
+        } catch (BusyException e) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put(JsonRpcErrors.DATA_REASON, e.reason().wireName());
+            data.put(JsonRpcErrors.DATA_RETRY_AFTER_MS, e.retryAfter().toMillis());
+            throw new GuardedBusyException(e, new JsonRpcError(options.busyCode(), e.getMessage(), data));
+        }
+        request.setAttribute(TurnstileAttributes.PERMIT, permit);
+        try {
+            return ctx.proceed();
+        } finally {
+            request.removeAttribute(TurnstileAttributes.PERMIT);
+            permit.close();
+        }
+    }
+}
