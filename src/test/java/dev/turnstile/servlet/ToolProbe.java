@@ -28,7 +28,7 @@ public final class ToolProbe {
     }
 
     /** Called by a tool: records its section, and waits at its gate (if it has one) while inside. */
-    static void run(String session, String turn, Mode mode, String gate, long holdMillis) throws InterruptedException {
+    public static void run(String session, String turn, Mode mode, String gate, long holdMillis) throws InterruptedException {
         calls.incrementAndGet();
         long enter = history.enter();
         try {
