@@ -22,6 +22,7 @@ final class RequestReader {
     private boolean response;
     private boolean seenMethod;
     private boolean seenId;
+    private boolean idRepeated;
     private boolean seenParams;
 
     RequestReader(JsonScanner scanner) {
@@ -47,7 +48,7 @@ final class RequestReader {
         }
         scanner.expectEnd();
         if (problem != null) {
-            throw problem;
+            throw first == '{' && rawId != null && !idRepeated ? problem.withRawId(rawId) : problem;
         }
         return new SniffResult(first == '[', messages);
     }
@@ -74,6 +75,7 @@ final class RequestReader {
         response = false;
         seenMethod = false;
         seenId = false;
+        idRepeated = false;
         seenParams = false;
         if (scanner.beginObject()) {
             do {
@@ -95,6 +97,7 @@ final class RequestReader {
                 method = readStringOr("the method is not a string");
             }
             case ID -> {
+                idRepeated |= seenId;
                 seenId = duplicate(seenId, "id");
                 readId();
             }
@@ -161,7 +164,7 @@ final class RequestReader {
     }
 
     private void invalid(String reason, String message) {
-        if (problem == null) {
+        if (problem == null || reason != null && problem.reason() == null) { // an ambiguity is the diagnosis
             problem = new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, reason, "invalid request: " + message);
         }
     }

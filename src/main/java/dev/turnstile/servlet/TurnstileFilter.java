@@ -3,6 +3,7 @@ package dev.turnstile.servlet;
 import dev.turnstile.AcquireInterruptedException;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyException;
+import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
 import dev.turnstile.InvalidTurnIdException;
 import dev.turnstile.Mode;
@@ -111,6 +112,14 @@ public class TurnstileFilter implements Filter {
             chain.doFilter(request, response); // initialize, or a request the server rejects itself
             return;
         }
+        String charset = request.getCharacterEncoding();
+        if (charset != null && !charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("UTF8")) {
+            // JSON-RPC bodies are UTF-8 (RFC 8259); a server decoding another charset could read
+            // other names than the filter did
+            Reply.of(JsonRpcErrors.PARSE_ERROR, "request body must be UTF-8", JsonRpcErrors.INVALID_UTF8, null)
+                    .write(response);
+            return;
+        }
         BodyReader.Body body;
         try {
             body = BodyReader.read(request, options.maxBodySize());
@@ -127,7 +136,8 @@ public class TurnstileFilter implements Filter {
         try {
             call = classifier.classify(sniffer.sniff(body.bytes(), body.length()));
         } catch (JsonRpcException e) {
-            Reply.of(e.code(), e.getMessage(), e.reason(), null).write(response);
+            Call echo = e.rawId() == null ? null : new Call(CallClass.BYPASS, false, List.of(e.rawId()));
+            Reply.of(e.code(), e.getMessage(), e.reason(), echo).write(response);
             return;
         }
         Mode mode = call.callClass().mode();

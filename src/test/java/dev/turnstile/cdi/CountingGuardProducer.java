@@ -5,19 +5,17 @@ import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.TurnstileGuard;
+import dev.turnstile.engine.ForwardingLockStore;
 import dev.turnstile.engine.Grant;
 import dev.turnstile.engine.InProcessLockStore;
 import dev.turnstile.engine.LockStore;
 import dev.turnstile.engine.Place;
-import dev.turnstile.engine.Watch;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A user's own guard, replacing the default: an in-process store that counts acquire attempts. */
@@ -36,41 +34,15 @@ public class CountingGuardProducer {
         return new TurnstileGuard(turnstile, classifier, GuardOptions.defaults());
     }
 
-    private record CountingStore(LockStore delegate) implements LockStore {
+    private static final class CountingStore extends ForwardingLockStore {
+        CountingStore(LockStore delegate) {
+            super(delegate);
+        }
+
         @Override
         public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
             ACQUIRES.incrementAndGet();
-            return delegate.tryAcquire(place, lease, waitingMark);
-        }
-
-        @Override
-        public boolean release(Place place) {
-            return delegate.release(place);
-        }
-
-        @Override
-        public Set<String> renew(Collection<Place> places, Duration lease) {
-            return delegate.renew(places, lease);
-        }
-
-        @Override
-        public void withdraw(Place place) {
-            delegate.withdraw(place);
-        }
-
-        @Override
-        public Watch watch(String sessionHash) {
-            return delegate.watch(sessionHash);
-        }
-
-        @Override
-        public String describe() {
-            return "counting " + delegate.describe();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            return super.tryAcquire(place, lease, waitingMark);
         }
     }
 }

@@ -343,31 +343,10 @@ abstract class LockStoreContract {
     }
 
     /** A store whose wake-ups never arrive: only the bounded re-check can bring a waiter in. */
-    static final class DeafStore implements LockStore {
-        private final LockStore delegate;
+    static final class DeafStore extends ForwardingLockStore {
 
         DeafStore(LockStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
-            return delegate.tryAcquire(place, lease, waitingMark);
-        }
-
-        @Override
-        public boolean release(Place place) {
-            return delegate.release(place);
-        }
-
-        @Override
-        public java.util.Set<String> renew(java.util.Collection<Place> places, Duration lease) {
-            return delegate.renew(places, lease);
-        }
-
-        @Override
-        public void withdraw(Place place) {
-            delegate.withdraw(place);
+            super(delegate);
         }
 
         @Override
@@ -387,16 +366,6 @@ abstract class LockStoreContract {
                 @Override
                 public void close() {}
             };
-        }
-
-        @Override
-        public String describe() {
-            return "deaf " + delegate.describe();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

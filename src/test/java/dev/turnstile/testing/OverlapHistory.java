@@ -42,44 +42,39 @@ public final class OverlapHistory {
     /** Every forbidden overlap, described; empty when the history obeys the rules. */
     public List<String> violations() {
         List<String> found = new ArrayList<>();
-        Map<String, List<Section>> bySession = sections.stream().collect(Collectors.groupingBy(Section::session));
-        for (List<Section> list : bySession.values()) {
-            list.sort(Comparator.comparingLong(Section::enter));
-            for (int i = 0; i < list.size(); i++) {
-                Section a = list.get(i);
-                for (int j = i + 1; j < list.size() && list.get(j).enter() < a.exit(); j++) {
-                    Section b = list.get(j);
-                    if (!a.overlaps(b)) {
-                        continue;
-                    }
-                    if (!Objects.equals(a.turn(), b.turn()) || a.turn() == null) {
-                        found.add("two turns overlap: " + a + " / " + b);
-                    } else if (a.mode() == Mode.WRITE || b.mode() == Mode.WRITE) {
-                        found.add("a write overlaps its turn: " + a + " / " + b);
-                    }
-                }
+        forEachOverlap((a, b) -> {
+            if (!Objects.equals(a.turn(), b.turn()) || a.turn() == null) {
+                found.add("two turns overlap: " + a + " / " + b);
+            } else if (a.mode() == Mode.WRITE || b.mode() == Mode.WRITE) {
+                found.add("a write overlaps its turn: " + a + " / " + b);
             }
-        }
+        });
         return found;
     }
 
     /** Pairs of reads of one turn that overlapped (evidence that reads do run together). */
     public long overlappingReads() {
-        long count = 0;
+        long[] count = {0};
+        forEachOverlap((a, b) -> {
+            if (a.mode() == Mode.READ && b.mode() == Mode.READ && a.turn() != null && a.turn().equals(b.turn())) {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+
+    private void forEachOverlap(java.util.function.BiConsumer<Section, Section> pair) {
         Map<String, List<Section>> bySession = sections.stream().collect(Collectors.groupingBy(Section::session));
         for (List<Section> list : bySession.values()) {
             list.sort(Comparator.comparingLong(Section::enter));
             for (int i = 0; i < list.size(); i++) {
                 Section a = list.get(i);
                 for (int j = i + 1; j < list.size() && list.get(j).enter() < a.exit(); j++) {
-                    Section b = list.get(j);
-                    if (a.mode() == Mode.READ && b.mode() == Mode.READ && a.turn() != null
-                            && a.turn().equals(b.turn()) && a.overlaps(b)) {
-                        count++;
+                    if (a.overlaps(list.get(j))) {
+                        pair.accept(a, list.get(j));
                     }
                 }
             }
         }
-        return count;
     }
 }

@@ -1,0 +1,50 @@
+package dev.turnstile.engine;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+
+/** A store that passes every call on; tests override what they observe or change. */
+public class ForwardingLockStore implements LockStore {
+
+    private final LockStore delegate;
+
+    public ForwardingLockStore(LockStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+        return delegate.tryAcquire(place, lease, waitingMark);
+    }
+
+    @Override
+    public boolean release(Place place) {
+        return delegate.release(place);
+    }
+
+    @Override
+    public Set<String> renew(Collection<Place> places, Duration lease) {
+        return delegate.renew(places, lease);
+    }
+
+    @Override
+    public void withdraw(Place place) {
+        delegate.withdraw(place);
+    }
+
+    @Override
+    public Watch watch(String sessionHash) {
+        return delegate.watch(sessionHash);
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
