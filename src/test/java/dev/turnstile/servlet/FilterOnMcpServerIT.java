@@ -109,6 +109,33 @@ class FilterOnMcpServerIT {
     }
 
     @Test
+    void concurrentRawHttpCallsOnTwoSessionsObeyTheThreeRules() throws Exception {
+        McpHttp one = McpHttp.open(base);
+        McpHttp two = McpHttp.open(base);
+        String[] tools = {"get_item", "list_items", "write_item", "delete_item"};
+        String[] turns = {"A", "B", null};
+        List<Future<String>> calls = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            McpHttp session = t % 2 == 0 ? one : two;
+            calls.add(threads.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < 12; i++) {
+                    var r = session.post(turns[random.nextInt(turns.length)], McpHttp.toolCall(McpHttp.nextId(),
+                            tools[random.nextInt(tools.length)], Map.of("hold_ms", random.nextInt(3))));
+                    assertTrue(McpHttp.message(r).contains("\"result\""), r.body());
+                }
+                return "done";
+            }));
+        }
+        for (Future<String> f : calls) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        assertEquals(96, ToolProbe.history.size());
+        assertEquals(List.of(), ToolProbe.history.violations());
+        assertEquals(List.of(), redisKeys(":places"));
+    }
+
+    @Test
     void readsOfOneTurnRunTogether() throws Exception {
         McpSyncClient c = client();
         Future<String> r1 = callAsync(c, "get_item", Map.of("turn", "T", "gate", "r1"));
