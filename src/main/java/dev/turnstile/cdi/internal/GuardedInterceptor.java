@@ -50,8 +50,8 @@ public class GuardedInterceptor {
     @AroundInvoke
     public Object guard(InvocationContext ctx) throws Exception {
         Mode mode = modes.computeIfAbsent(ctx.getMethod(), m -> GuardedMethods.mode(m, guard.classifier()));
-        if (mode == null) {
-            return ctx.proceed(); // classified as bypass
+        if (mode == null || !guard.options().enabled()) {
+            return ctx.proceed(); // classified as bypass, or turnstile.enabled=false
         }
         HttpServletRequest request = requests.current();
         if (request == null) {
