@@ -2,6 +2,8 @@ package dev.turnstile.engine;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,10 +18,14 @@ final class WakeBoard {
     interface Hooks {
         Hooks NONE = new Hooks() {};
 
+        /** Starts listening; returns once wake-ups are delivered (or when it gave up waiting for that). */
         default void firstWatcher(String sessionHash) {}
 
         default void lastWatcherGone(String sessionHash) {}
     }
+
+    /** The longest a later watcher waits for the first one's subscription to be in place. */
+    private static final long SUBSCRIBED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final Hooks hooks;
@@ -36,7 +42,19 @@ final class WakeBoard {
             return current;
         });
         if (first[0]) {
-            hooks.firstWatcher(sessionHash);
+            try {
+                hooks.firstWatcher(sessionHash);
+            } finally {
+                entry.subscribed.countDown();
+            }
+        } else {
+            // a release published before the subscription was in place would be lost to this
+            // watcher too: wait (bounded) until the first watcher's subscription is confirmed
+            try {
+                entry.subscribed.await(SUBSCRIBED_WAIT_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return new EntryWatch(sessionHash, entry);
     }
@@ -71,6 +89,7 @@ final class WakeBoard {
     private static final class Entry {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
+        private final CountDownLatch subscribed = new CountDownLatch(1);
         private int watchers; // guarded by the map's compute
         private long version; // guarded by lock
 

@@ -2,7 +2,9 @@ package dev.turnstile.engine;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -76,12 +78,17 @@ final class WakeSubscriber implements AutoCloseable {
         nodes.clear();
     }
 
-    /** One node's subscription connection and the channels counted on it. */
+    /**
+     * One node's subscription connection and the channels watched on it. When the last watched
+     * channel goes, it stays subscribed ("parked") so that the connection stays open for the next
+     * wait; it is unsubscribed once another channel is subscribed.
+     */
     private final class NodeSubscriber {
         private final HostAndPort node;
-        private final Map<String, Integer> counts = new HashMap<>();                       // guarded by this
+        private final Map<String, Integer> watchers = new HashMap<>();                      // guarded by this
         private final Map<String, CompletableFuture<Void>> confirmations = new HashMap<>(); // guarded by this
-        private final java.util.Set<String> pending = new java.util.HashSet<>();          // guarded by this
+        private final Set<String> pending = new LinkedHashSet<>();                          // guarded by this
+        private String parked;                                                              // guarded by this
         private PubSub current;                                                             // guarded by this
         private boolean ready;                                                              // guarded by this
 
@@ -90,14 +97,26 @@ final class WakeSubscriber implements AutoCloseable {
         }
 
         synchronized CompletableFuture<Void> add(String channel) {
-            int count = counts.merge(channel, 1, Integer::sum);
-            CompletableFuture<Void> confirmed = confirmations.computeIfAbsent(channel, c -> new CompletableFuture<>());
+            int count = watchers.merge(channel, 1, Integer::sum);
+            if (count > 1 || channel.equals(parked)) {
+                if (channel.equals(parked)) {
+                    parked = null; // still subscribed: in use again
+                }
+                return confirmations.computeIfAbsent(channel, c -> new CompletableFuture<>());
+            }
+            CompletableFuture<Void> confirmed = new CompletableFuture<>();
+            confirmations.put(channel, confirmed);
             try {
                 if (current == null) {
-                    start(counts.keySet().toArray(String[]::new));
-                } else if (count == 1 && ready) {
+                    start(channel);
+                } else if (ready) {
                     current.ssubscribe(channel);
-                } else if (count == 1) {
+                    if (parked != null) { // sent after the new subscription: the connection never idles out
+                        current.sunsubscribe(parked);
+                        confirmations.remove(parked);
+                        parked = null;
+                    }
+                } else {
                     pending.add(channel); // sent once the connection's first confirmation arrived
                 }
             } catch (RuntimeException e) {
@@ -109,46 +128,60 @@ final class WakeSubscriber implements AutoCloseable {
         }
 
         synchronized void remove(String channel) {
-            Integer count = counts.computeIfPresent(channel, (c, n) -> n > 1 ? n - 1 : null);
-            if (count == null) {
+            if (watchers.computeIfPresent(channel, (c, n) -> n > 1 ? n - 1 : null) != null) {
+                return;
+            }
+            if (pending.remove(channel)) {
                 confirmations.remove(channel);
-                if (!pending.remove(channel) && current != null && ready) {
-                    try {
-                        current.sunsubscribe(channel);
-                    } catch (RuntimeException e) {
-                        LOG.debug("wake-up unsubscribe failed on {}: {}", node, e.toString());
-                    }
-                }
+                return;
+            }
+            if (current == null || !ready) {
+                confirmations.remove(channel); // an unconfirmed first channel is handled in confirmed()
+                return;
+            }
+            if (watchers.isEmpty() && parked == null) {
+                parked = channel; // keep the connection for the next wait
+                return;
+            }
+            confirmations.remove(channel);
+            try {
+                current.sunsubscribe(channel);
+            } catch (RuntimeException e) {
+                LOG.debug("wake-up unsubscribe failed on {}: {}", node, e.toString());
             }
         }
 
         synchronized void confirmed(PubSub pubSub, String channel) {
-            if (pubSub == current && !ready) {
+            if (pubSub != current) {
+                return;
+            }
+            if (!ready) {
                 ready = true;
                 // one command per channel: on a Cluster, channels of one SSUBSCRIBE must share a slot
                 pending.forEach(pubSub::ssubscribe);
                 pending.clear();
             }
-            if (pubSub == current && !counts.containsKey(channel)) {
-                pubSub.sunsubscribe(channel); // its last watcher left before the confirmation came
+            if (!watchers.containsKey(channel) && !channel.equals(parked)) {
+                if (watchers.isEmpty() && parked == null) {
+                    parked = channel; // its last watcher left before the confirmation came
+                } else {
+                    pubSub.sunsubscribe(channel);
+                }
                 return;
             }
-            CompletableFuture<Void> f = confirmations.get(channel);
-            if (f != null) {
-                f.complete(null);
-            }
+            CompletableFuture<Void> f = confirmations.computeIfAbsent(channel, c -> new CompletableFuture<>());
+            f.complete(null);
         }
 
-        private void start(String[] channels) {
+        /** Opens the connection with {@code first}; the other watched channels follow once it is ready. */
+        private void start(String first) {
             Connection connection = new Connection(node, clientConfig);
             PubSub pubSub = new PubSub(this);
             current = pubSub;
             ready = false;
+            parked = null;
             pending.clear();
-            for (int i = 1; i < channels.length; i++) {
-                pending.add(channels[i]);
-            }
-            String first = channels[0];
+            watchers.keySet().stream().filter(c -> !c.equals(first)).forEach(pending::add);
             Thread thread = new Thread(() -> run(pubSub, connection, first), "turnstile-wake-" + node);
             thread.setDaemon(true);
             thread.start();
@@ -166,12 +199,15 @@ final class WakeSubscriber implements AutoCloseable {
             }
         }
 
-        /** The read loop ended: all channels were unsubscribed, or the connection failed. */
+        /** The read loop ended: every channel was unsubscribed, or the connection failed. */
         private synchronized void ended(PubSub pubSub, RuntimeException failure) {
             if (current != pubSub) {
                 return;
             }
             current = null;
+            ready = false;
+            parked = null;
+            pending.clear();
             if (closed) {
                 return;
             }
@@ -181,13 +217,13 @@ final class WakeSubscriber implements AutoCloseable {
                 LOG.debug("wake-up connection failure", failure);
                 confirmations.values().forEach(f -> f.completeExceptionally(failure));
                 confirmations.clear();
-                counts.keySet().forEach(c -> confirmations.put(c, new CompletableFuture<>()));
                 onLost.run();
-                return; // the channels still counted are subscribed again by the next add()
+                return; // the channels still watched are subscribed again by the next add()
             }
-            if (!counts.isEmpty()) {
-                // a channel was added while the last one was being unsubscribed: start over with all
-                start(counts.keySet().toArray(String[]::new));
+            if (!watchers.isEmpty()) {
+                String first = watchers.keySet().iterator().next();
+                confirmations.put(first, confirmations.getOrDefault(first, new CompletableFuture<>()));
+                start(first);
             }
         }
 

@@ -334,6 +334,38 @@ abstract class LockStoreContract {
         assertEquals(List.of(), lockState());
     }
 
+    @Test
+    void manyWaitersOfOneSharedTurnAreAllWokenWithoutTheRecheck() throws Exception {
+        // One session, one turn, readers and a few writers from several threads of two engines.
+        // Waiting writers turn new readers away, so every waiter depends on wake-ups: with a 60 s
+        // re-check and a 20 s deadline, a single lost wake-up ends in a BusyException.
+        TurnstileConfig noRecheck = config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(60));
+        List<LockEngine> engines = List.of(engine(noRecheck, new TurnstileListener() {}, null),
+                engine(noRecheck, new TurnstileListener() {}, null));
+        String s = session();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            LockEngine engine = engines.get(t % 2);
+            workers.add(inThread(() -> {
+                start.await();
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < 60; i++) {
+                    Mode mode = random.nextInt(10) == 0 ? Mode.WRITE : Mode.READ;
+                    try (Permit p = engine.acquire(s, "shared", mode)) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(50_000, 300_000));
+                    }
+                }
+                return 60;
+            }));
+        }
+        start.countDown();
+        for (Future<Integer> w : workers) {
+            assertEquals(60, w.get(2, TimeUnit.MINUTES));
+        }
+        assertEquals(List.of(), lockState());
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(60, TimeUnit.SECONDS);
