@@ -90,6 +90,8 @@ final class WakeSubscriber implements AutoCloseable {
         private final Set<String> pending = new LinkedHashSet<>();                          // guarded by this
         private String parked;                                                              // guarded by this
         private PubSub current;                                                             // guarded by this
+        private Connection connection;                                                      // guarded by this
+        private Thread reader;                                                              // guarded by this
         private boolean ready;                                                              // guarded by this
 
         NodeSubscriber(HostAndPort node) {
@@ -175,16 +177,17 @@ final class WakeSubscriber implements AutoCloseable {
 
         /** Opens the connection with {@code first}; the other watched channels follow once it is ready. */
         private void start(String first) {
-            Connection connection = new Connection(node, clientConfig);
+            Connection opened = new Connection(node, clientConfig);
             PubSub pubSub = new PubSub(this);
             current = pubSub;
+            connection = opened;
             ready = false;
             parked = null;
             pending.clear();
             watchers.keySet().stream().filter(c -> !c.equals(first)).forEach(pending::add);
-            Thread thread = new Thread(() -> run(pubSub, connection, first), "turnstile-wake-" + node);
-            thread.setDaemon(true);
-            thread.start();
+            reader = new Thread(() -> run(pubSub, opened, first), "turnstile-wake-" + node);
+            reader.setDaemon(true);
+            reader.start();
         }
 
         private void run(PubSub pubSub, Connection connection, String channel) {
@@ -227,12 +230,24 @@ final class WakeSubscriber implements AutoCloseable {
             }
         }
 
-        synchronized void close() {
-            if (current != null && ready && current.isSubscribed()) {
+        /** Ends the subscription and its thread (bounded), so that nothing outlives the store. */
+        void close() {
+            Thread ending;
+            synchronized (this) {
+                ending = reader;
+                if (connection != null) {
+                    try {
+                        connection.close(); // the read loop ends with the socket
+                    } catch (RuntimeException e) {
+                        LOG.debug("wake-up close failed on {}: {}", node, e.toString());
+                    }
+                }
+            }
+            if (ending != null && ending != Thread.currentThread()) {
                 try {
-                    current.sunsubscribe();
-                } catch (RuntimeException e) {
-                    LOG.debug("wake-up close failed on {}: {}", node, e.toString());
+                    ending.join(TimeUnit.SECONDS.toMillis(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

@@ -1,0 +1,293 @@
+package dev.turnstile.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns the phases' results into results.md (markdown tables) and the summary on stdout. */
+final class Report {
+
+    static final double HANDOFF_TARGET_MS = 2.0;
+
+    Environment env;
+    Settings settings;
+    double seconds;
+    String loadAfter;
+    String handoffCpu = "";
+    String httpCpu = "";
+    String floorCpu = "";
+    List<CommandCountPhase.Row> commands = new ArrayList<>();
+    Map<String, long[]> handoffs = new LinkedHashMap<>();
+    List<HttpPhase.Row> http = new ArrayList<>();
+    List<ScalePhase.Row> scale = new ArrayList<>();
+    List<FloorPhase.Row> floor = new ArrayList<>();
+
+    String markdown() {
+        StringBuilder md = new StringBuilder(16 * 1024);
+        md.append("# Turnstile benchmarks").append(settings.smoke() ? " (smoke run: tiny sizes, numbers mean little)" : "")
+                .append("\n\n");
+        md.append("Produced by `bench/run").append(settings.smoke() ? " --smoke" : "").append("` on ").append(env.started())
+                .append("; the measuring JVM ran ").append(num(seconds, 0)).append(" s.\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| machine | ").append(env.cpu()).append(", ").append(env.cores()).append(" cores, ").append(env.memory())
+                .append(" RAM; load average (1/5/15 min) before ").append(env.loadBefore()).append(", after ")
+                .append(loadAfter).append(" |\n");
+        md.append("| OS | ").append(env.os()).append(" |\n");
+        md.append("| JDK | ").append(env.jdk()).append(" |\n");
+        md.append("| Redis | ").append(env.redis()).append(" |\n");
+        md.append("| library | ").append(env.turnstile()).append(" |\n");
+        md.append("| others | ").append(env.libraries()).append(" |\n\n");
+        md.append("The machine is shared and noisy: compare guards within this run (ratios), not absolute numbers across runs.\n\n");
+        targets(md);
+        commandsSection(md);
+        handoffSection(md);
+        httpSection(md);
+        scaleSection(md);
+        floorSection(md);
+        notes(md);
+        return md.toString();
+    }
+
+    private void targets(StringBuilder md) {
+        md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        for (String[] t : targetRows()) {
+            md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    List<String[]> targetRows() {
+        List<String[]> rows = new ArrayList<>();
+        List<CommandCountPhase.Row> ts = commands.stream().filter(r -> r.guard().equals("Turnstile")).toList();
+        if (!ts.isEmpty()) {
+            CommandCountPhase.Row read = ts.get(0);
+            CommandCountPhase.Row write = ts.get(1);
+            CommandCountPhase.Row waiting = ts.get(2);
+            rows.add(new String[] {"2 Redis commands per uncontended call",
+                    "read " + num(read.clientPerCall(), 2) + ", write " + num(write.clientPerCall(), 2) + " (all EVALSHA)",
+                    yes(Math.abs(read.clientPerCall() - 2) < 0.01 && Math.abs(write.clientPerCall() - 2) < 0.01)});
+            rows.add(new String[] {"waiting issues no repeated commands",
+                    num(waiting.duringWait(), 1) + " commands while a call waited " + waiting.waitWindowMs() + " ms"
+                            + " (seed: " + commands.stream().filter(r -> r.guard().startsWith("Seed") && r.scenario().startsWith("contended"))
+                            .findFirst().map(r -> num(r.duringWait(), 1)).orElse("?") + ")",
+                    yes(waiting.duringWait() == 0)});
+        }
+        long[] t = handoffs.get("Turnstile");
+        if (t != null) {
+            Stats s = Stats.ofNanos(t);
+            long[] seed = handoffs.entrySet().stream().filter(e -> e.getKey().startsWith("Seed")).map(Map.Entry::getValue)
+                    .findFirst().orElse(new long[0]);
+            long[] control = handoffs.getOrDefault(BenchMain.IN_PROCESS_CONTROL, new long[0]);
+            rows.add(new String[] {"hand-off p99 ≤ 2 ms on loopback",
+                    "p99 " + num(s.p99(), 2) + " ms (p50 " + num(s.p50(), 2) + ", max " + num(s.max(), 2) + ", n = " + s.count()
+                            + "); seed p99 " + num(Stats.ofNanos(seed).p99(), 1) + " ms; the same hand-off without Redis "
+                            + "(in-process control) p99 " + num(Stats.ofNanos(control).p99(), 2) + " ms",
+                    yes(s.p99() <= HANDOFF_TARGET_MS)});
+        }
+        int most = settings.httpSessions().stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<HttpPhase.Row> atMost = http.stream().filter(r -> r.variant() == HttpPhase.REDIS
+                && r.scenario().group().equals("independent sessions") && r.scenario().sessions() == most).toList();
+        if (!atMost.isEmpty()) {
+            StringBuilder m = new StringBuilder();
+            boolean met = true;
+            for (HttpPhase.Row r : atMost) {
+                double redisson = http.stream().filter(o -> o.scenario() == r.scenario() && o.variant() == HttpPhase.REDISSON)
+                        .mapToDouble(HttpPhase.Row::ratioVsNone).findFirst().orElse(Double.NaN);
+                m.append(m.length() == 0 ? "" : "; ").append(r.scenario().mix()).append(": ").append(num(r.ratioVsNone(), 2))
+                        .append("× (Redisson ").append(num(redisson, 2)).append("×)");
+                met &= r.ratioVsNone() >= 0.8;
+            }
+            rows.add(new String[] {"Turnstile on Redis ≥ 0.8× no-filter throughput at " + most + " sessions", m.toString(), yes(met)});
+        }
+        List<HttpPhase.Row> contention = http.stream().filter(r -> r.scenario().group().equals("same-session contention")).toList();
+        if (!contention.isEmpty()) {
+            StringBuilder m = new StringBuilder();
+            boolean met = true;
+            for (HttpPhase.Row r : contention) {
+                if (r.variant() != HttpPhase.REDIS) {
+                    continue;
+                }
+                HttpPhase.Row rs = contention.stream().filter(o -> o.scenario() == r.scenario() && o.variant() == HttpPhase.REDISSON)
+                        .findFirst().orElseThrow();
+                double ratio = r.result().throughput() / rs.result().throughput();
+                m.append(m.length() == 0 ? "" : "; ").append(shortName(r.scenario())).append(": ").append(num(ratio, 2)).append('×');
+                met &= ratio >= 1.5;
+            }
+            rows.add(new String[] {"Turnstile on Redis ≥ 1.5× the Redisson guard under same-session contention", m.toString(), yes(met)});
+        }
+        scale.stream().filter(r -> r.guard().equals("Turnstile")).findFirst().ifPresent(r -> rows.add(new String[] {
+                "no lock keys left after release", r.lockKeysLeft() + " of " + r.sessions() + " sessions; "
+                + r.retained() + " fence records (" + num(r.retainedBytes(), 0) + " B each, TTL " + r.retainedTtl() + ")",
+                yes(r.lockKeysLeft() == 0)}));
+        return rows;
+    }
+
+    private static String shortName(LoadGenerator.Scenario s) {
+        return switch (s.turns()) {
+            case SHARED -> "shared turn, " + s.mix();
+            case OWN -> "every call its own turn";
+            case ROTATING -> s.name();
+        };
+    }
+
+    private void commandsSection(StringBuilder md) {
+        md.append("## 1. Redis commands per guarded call (INFO commandstats deltas)\n\n");
+        md.append("| guard | scenario | calls | commands sent / call | EVALSHA / call | EVAL / call | other / call | "
+                + "run inside scripts / call | sent while a call waited |\n|---|---|---:|---:|---:|---:|---|---:|---:|\n");
+        for (CommandCountPhase.Row r : commands) {
+            md.append("| ").append(r.guard()).append(" | ").append(r.scenario()).append(" | ").append(r.calls())
+                    .append(" | **").append(num(r.clientPerCall(), 2)).append("** | ").append(num(r.evalshaPerCall(), 2))
+                    .append(" | ").append(num(r.evalPerCall(), 2)).append(" | ")
+                    .append(r.otherNames().isEmpty() ? "0" : r.otherNames()).append(" | ").append(num(r.insidePerCall(), 1))
+                    .append(" | ").append(Double.isNaN(r.duringWait()) ? "" : num(r.duringWait(), 1) + " in " + r.waitWindowMs() + " ms")
+                    .append(" |\n");
+        }
+        md.append("\nContended rows: per round a holder and a waiter of another turn of the same session (2 calls); the waiter "
+                + "is left waiting for the window shown, then the holder releases. \"Other\" lists the other commands "
+                + "clients sent, per call (pub/sub subscriptions, connection set-up).\n\n");
+    }
+
+    private void handoffSection(StringBuilder md) {
+        md.append("## 2. Hand-off latency (holder releases → waiting call of the next turn starts)\n\n");
+        md.append("| guard | hand-offs | p50 ms | p90 ms | p99 ms | max ms | mean ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        handoffs.forEach((name, sample) -> {
+            Stats s = Stats.ofNanos(sample);
+            md.append("| ").append(name).append(" | ").append(s.count()).append(" | ").append(num(s.p50(), 2)).append(" | ")
+                    .append(num(s.p90(), 2)).append(" | **").append(num(s.p99(), 2)).append("** | ").append(num(s.max(), 2))
+                    .append(" | ").append(num(s.mean(), 2)).append(" |\n");
+        });
+        md.append("\nCPU during this phase: ").append(handoffCpu).append(".\n");
+        md.append("\n![hand-off latency](handoff.svg)\n\n");
+    }
+
+    private void httpSection(StringBuilder md) {
+        md.append("## 3. HTTP: MCP-like JSON-RPC echo servlet with zero-latency tools (embedded Tomcat)\n\n");
+        md.append("| scenario | mix | filter | req/s | × no filter | p50 ms | p99 ms | errors | calls that waited | longest acquire ms |\n"
+                + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (HttpPhase.Row r : http) {
+            LoadGenerator.Result res = r.result();
+            md.append("| ").append(r.scenario().name()).append(" | ").append(r.scenario().mix()).append(" | ")
+                    .append(r.variant().label()).append(" | ").append(num(res.throughput(), 0)).append(" | ")
+                    .append(r.variant() == HttpPhase.NONE ? "1" : num(r.ratioVsNone(), 2)).append(" | ")
+                    .append(num(res.latency().p50(), 2)).append(" | ").append(num(res.latency().p99(), 2)).append(" | ")
+                    .append(res.errors()).append(" | ")
+                    .append(r.waits() == null ? (r.variant() == HttpPhase.NONE ? "-" : "n/a")
+                            : num(100 * r.waits().waitedShare(), 1) + " %").append(" | ")
+                    .append(r.waits() == null ? "" : num(r.waits().maxWaitMs(), 1)).append(" |\n");
+        }
+        md.append("\nEach cell: ").append(settings.httpSlices()).append(" slice(s) of ")
+                .append(settings.httpSliceMeasure().toMillis()).append(" ms measured after ")
+                .append(settings.httpSliceWarmup().toMillis()).append(" ms warm-up, the four filters alternating slice by "
+                + "slice; closed loop (each caller sends its next request when the previous answer arrived), keep-alive "
+                + "connections, load generator in the same JVM. Errors are JSON-RPC errors (busy) or non-200 answers. "
+                + "\"Calls that waited\" and \"longest acquire\" come from Turnstile's listener (not available for the "
+                + "Redisson filter). The 1-session rows are one caller in a tight request-response loop: latency-bound and "
+                + "the most sensitive to scheduling noise.\n\n");
+        md.append("CPU during this phase: ").append(httpCpu).append(".\n\n");
+    }
+
+    private void scaleSection(StringBuilder md) {
+        md.append("## 4. Scale: sessions holding places at once (half reads, half writes)\n\n");
+        md.append("| guard | sessions held | used_memory / active session | keys / active session | lock keys left after release "
+                + "| their TTL | long-retention records left | size each (MEMORY USAGE) | their TTL | used_memory left / session |\n"
+                + "|---|---:|---:|---:|---:|---|---:|---:|---|---:|\n");
+        for (ScalePhase.Row r : scale) {
+            md.append("| ").append(r.guard()).append(" | ").append(r.sessions()).append(" | ").append(num(r.bytesPerSession(), 0))
+                    .append(" B | ").append(num(r.keysPerSession(), 2)).append(" | **").append(r.lockKeysLeft()).append("** | ")
+                    .append(r.lockKeysTtl()).append(" | ").append(r.retained()).append(" | ")
+                    .append(r.retained() == 0 ? "-" : num(r.retainedBytes(), 0) + " B").append(" | ").append(r.retainedTtl())
+                    .append(" | ").append(num(r.bytesLeftPerSession(), 0)).append(" B |\n");
+        }
+        md.append('\n');
+    }
+
+    private void floorSection(StringBuilder md) {
+        md.append("## 5. The floor (JMH, one thread, one pooled connection)\n\n");
+        double ping = floor.stream().filter(r -> r.benchmark().equals("ping")).mapToDouble(FloorPhase.Row::microsPerOp)
+                .findFirst().orElse(Double.NaN);
+        md.append("| benchmark | µs/op | ± (99.9 %) | × PING |\n|---|---:|---:|---:|\n");
+        for (FloorPhase.Row r : floor) {
+            md.append("| ").append(r.benchmark()).append(" | ").append(num(r.microsPerOp(), 1)).append(" | ")
+                    .append(num(r.error(), 1)).append(" | ").append(num(r.microsPerOp() / ping, 2)).append(" |\n");
+        }
+        md.append("\nCPU during this phase: ").append(floorCpu).append(".\n");
+        md.append("\nJMH ").append(settings.jmhForks()).append(" fork, ").append(settings.jmhWarmupIterations())
+                .append(" warm-up and ").append(settings.jmhIterations()).append(" measured iterations of ")
+                .append(settings.jmhIterationTime().toMillis()).append(" ms.\n\n");
+    }
+
+    private void notes(StringBuilder md) {
+        md.append("## How it was measured\n\n");
+        md.append("- **Guards.** *Turnstile*: the library's engine (`Turnstile.builder().redisUrl(..)`, defaults). *Seed*: "
+                + "`SeedBaseline`, the seed's algorithm for comparison only: session mutex + refcount, then a per-turn "
+                + "reader-writer lock, one EVAL per lock operation with the script text sent each time, 50 ms polling "
+                + "(four EVALs per uncontended call). *Redisson*: `RedissonGuard`, a reentrant `RLock` per session owned by "
+                + "the turn (explicit owner ids, since Redisson locks belong to threads) around an `RReadWriteLock` per turn; "
+                + "no writer preference. All on the same throwaway Redis.\n");
+        md.append("- **Commands.** INFO commandstats before and after each scenario (the measuring connection's own INFO "
+                + "and ECHO calls removed). Redis counts the commands a Lua script runs there too; MONITOR, which marks them "
+                + "`[0 lua]`, tells them apart (windows aligned by ECHO markers): they are shown as \"run inside scripts\", "
+                + "the rest as sent by the client.\n");
+        md.append("- **Hand-off.** ").append(settings.handoffPairs()).append(" independent sessions side by side, ")
+                .append(settings.handoffRoundsPerPair()).append(" rounds each, run in ").append(settings.handoffChunks())
+                .append(" chunks that alternate between the guards: a holder of turn A holds the session, a caller of turn B "
+                + "starts acquiring, the holder releases after a random 2–").append(2 + settings.handoffMaxDelay().toMillis())
+                .append(" ms (uniform, so that a poller's phase is uniform too); latency = the waiter's acquire returned − "
+                + "just before the holder's release call (one JVM clock).\n");
+        md.append("- **HTTP.** One embedded Tomcat, four web applications that differ only in the filter. Reads are "
+                + "`get_item`, writes `update_item` (default classifier). Independent sessions: one caller per session, "
+                + "a new turn every 10 calls. Contention: callers of one session sharing one turn, or each call a turn of "
+                + "its own. The Redisson filter classifies with Turnstile's own sniffer and classifier.\n");
+        md.append("- **Scale.** Redis flushed first; N sessions take one place each (8 threads) and hold it while "
+                + "used_memory and DBSIZE are read; then all release and every key left is listed.\n");
+        md.append("- **Floor.** PING and EVALSHA of `return 1` go through a pooled Jedis client with one connection, "
+                + "like the engine's (`redisPoolSize(1)`); the acquire+release is a WRITE place (the heavier path, with a "
+                + "fencing token).\n");
+    }
+
+    /** A short summary for stdout. */
+    String summary() {
+        StringBuilder s = new StringBuilder();
+        s.append("\n==== Turnstile benchmark summary").append(settings.smoke() ? " (smoke)" : "").append(" ====\n");
+        for (String[] t : targetRows()) {
+            s.append(String.format(Locale.ROOT, "[%-3s] %s%n      %s%n", t[2], t[0], t[1]));
+        }
+        handoffs.forEach((name, sample) -> {
+            Stats st = Stats.ofNanos(sample);
+            s.append(String.format(Locale.ROOT, "hand-off %-22s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n", name,
+                    st.p50(), st.p99(), st.max()));
+        });
+        for (FloorPhase.Row r : floor) {
+            s.append(String.format(Locale.ROOT, "floor %-34s %8.1f µs/op%n", r.benchmark(), r.microsPerOp()));
+        }
+        return s.toString();
+    }
+
+    private static String yes(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    static String num(double v, int decimals) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    /** 0.1, 1, 10 ... without trailing zeros. */
+    static String trimNum(double v) {
+        return v >= 1 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%s", v).replaceAll("0+$", "");
+    }
+
+    static String duration(long millis) {
+        if (millis >= 3_600_000) {
+            return num(millis / 3_600_000.0, 1) + " h";
+        }
+        if (millis >= 60_000) {
+            return num(millis / 60_000.0, 1) + " min";
+        }
+        return num(millis / 1000.0, 1) + " s";
+    }
+}
