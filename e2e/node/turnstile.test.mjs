@@ -44,8 +44,8 @@ test('parallel calls on one session: writes and turns never overlap', async () =
   const client = await connect();
   try {
     const results = await Promise.all([
-      call(client, 'get_balance', { turn: 'A', hold_ms: 400 }),
-      call(client, 'list_refunds', { turn: 'A', hold_ms: 400 }),
+      call(client, 'get_balance', { turn: 'A', hold_ms: 300 }),
+      call(client, 'list_refunds', { turn: 'A', hold_ms: 300 }),
       call(client, 'create_refund', { turn: 'A', hold_ms: 100 }),
       call(client, 'delete_customer', { turn: 'B', hold_ms: 100 }),
       call(client, 'get_balance', { turn: 'B', hold_ms: 100 }),
@@ -127,9 +127,9 @@ test('a cancelled call sends notifications/cancelled and the session recovers', 
 test('a busy session answers McpError -32002 with data.retryAfterMs', async () => {
   const client = await connect();
   try {
-    const holder = call(client, 'create_refund', { turn: 'H', hold_ms: 4000 });
+    const holder = call(client, 'create_refund', { turn: 'H', hold_ms: 8000 });
     let busy;
-    for (let attempt = 0; attempt < 40 && !busy; attempt++) {
+    for (let attempt = 0; attempt < 20 && !busy; attempt++) {
       try {
         await call(client, 'get_balance', { turn: 'W' });
         await new Promise((r) => setTimeout(r, 100)); // the holder was not in yet
