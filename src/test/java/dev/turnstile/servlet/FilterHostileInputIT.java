@@ -788,7 +788,11 @@ class FilterHostileInputIT {
                 assertEquals(json(e.ids.get(i)), errors.getJsonObject(i).get("id"), "id of error " + i);
             }
         } else {
-            assertEquals(((Http) c.expect).status, r.status, what);
+            int expected = ((Http) c.expect).status;
+            // Tomcat answers 400 to a malformed request and closes; a reset can beat the answer to
+            // the client, which is a refusal too (-1: closed without an answer)
+            assertTrue(r.status == expected || expected == 400 && r.status == -1,
+                    "expected " + expected + "; " + what);
             assertEquals(List.of(), forwarded, "not forwarded; " + what);
         }
         assertNoLockKeys(session, c.expect instanceof Fwd f && "write".equals(f.mode));
@@ -1110,7 +1114,16 @@ class FilterHostileInputIT {
                     // the server answered (say 400 for an oversized header) and closed before the
                     // whole request was sent: its answer is still there to read
                 }
-                return Response.parse(socket.getInputStream().readAllBytes());
+                java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+                try {
+                    socket.getInputStream().transferTo(answer);
+                } catch (java.io.IOException e) {
+                    // a reset after the answer (the server closed with our bytes unread)
+                }
+                if (answer.size() == 0) {
+                    return new Response(-1, Map.of(), new byte[0]); // closed without an answer
+                }
+                return Response.parse(answer.toByteArray());
             }
         });
     }
