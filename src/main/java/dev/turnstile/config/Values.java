@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
 /** Parsers for setting values; every message names the setting and quotes the value. */
 final class Values {
 
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib)", Pattern.CASE_INSENSITIVE);
 
     private Values() {}
 
-    /** {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */
+    /** {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT5S}). */
     static Duration duration(String setting, String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE_DURATION.matcher(v);
@@ -25,12 +25,13 @@ final class Values {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);
                     case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
                 };
             }
             return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw invalid(setting, value, "a duration such as 250ms, 5s, 2m or PT5S");
+            throw invalid(setting, value, "a duration such as 250ms, 5s, 2m, 1d or PT5S");
         }
     }
 

@@ -59,6 +59,7 @@ class TurnstileSettingsTest {
         assertEquals(Duration.ofMinutes(2), Values.duration("x", "2m"));
         assertEquals(Duration.ofSeconds(5), Values.duration("x", "PT5S"));
         assertEquals(Duration.ofSeconds(5), Values.duration("x", "pt5s"));
+        assertEquals(Duration.ofDays(1), Values.duration("x", "1d"));
         assertEquals(65536, Values.size("x", "64KiB"));
         assertEquals(16L * 1024 * 1024, Values.size("x", "16MiB"));
         assertEquals(1000, Values.size("x", "1000"));
