@@ -1,8 +1,7 @@
 package dev.turnstile.cdi.internal;
 
-import dev.turnstile.Turnstile;
-import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.config.SettingSource;
+import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
 import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.enterprise.context.ApplicationScoped;
