@@ -10,6 +10,19 @@ public record JsonRpcError(int code, String message, Map<String, Object> data) {
         data = data == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
     }
 
+    /** The busy error: {@code code}, {@code data.reason} and {@code data.retryAfterMs}. */
+    public static JsonRpcError busy(dev.turnstile.BusyException e, int code) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put(JsonRpcErrors.DATA_REASON, e.reason().wireName());
+        data.put(JsonRpcErrors.DATA_RETRY_AFTER_MS, e.retryAfter().toMillis());
+        return new JsonRpcError(code, e.getMessage(), data);
+    }
+
+    /** An error whose data is only {@code reason} (none when null). */
+    public static JsonRpcError of(int code, String message, String reason) {
+        return new JsonRpcError(code, message, reason == null ? Map.of() : Map.of(JsonRpcErrors.DATA_REASON, reason));
+    }
+
     /** The whole response for one request id (raw JSON text of the id, or null). */
     public byte[] toJson(String rawId) {
         return JsonRpcErrorWriter.error(rawId, code, message, data);

@@ -8,7 +8,6 @@ import dev.turnstile.Classifier;
 import dev.turnstile.InvalidTurnIdException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
-import dev.turnstile.TurnIds;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.SettingSource;
@@ -159,14 +158,13 @@ public class TurnstileFilter implements Filter {
         String turn;
         Permit permit;
         try {
-            turn = turnId(request);
-            permit = turnstile.acquire(sessionKey(request, sessionId), turn, mode);
+            turn = GuardedRequests.turnId(request, options);
+            permit = turnstile.acquire(GuardedRequests.sessionKey(request, sessionId, options), turn, mode);
         } catch (InvalidTurnIdException e) {
             Reply.of(JsonRpcErrors.INVALID_REQUEST, e.getMessage(), JsonRpcErrors.INVALID_TURN_ID, call).write(response);
             return;
         } catch (BusyException e) {
-            Reply.of(options.busyCode(), e.getMessage(), e.reason().wireName(), call).retryAfter(e.retryAfter())
-                    .write(response);
+            Reply.busy(e, options.busyCode(), call).write(response);
             return;
         } catch (BackendUnavailableException | AcquireInterruptedException e) {
             if (e instanceof BackendUnavailableException && options.failOpen(mode)) {
@@ -214,26 +212,6 @@ public class TurnstileFilter implements Filter {
         }
         LOG.debug("guarded {} call in session {} {}", mode.wireName(), permit.sessionHash(),
                 released ? "released" : "continues asynchronously");
-    }
-
-    private String turnId(HttpServletRequest request) {
-        List<String> values = Collections.list(request.getHeaders(options.turnHeader()));
-        if (values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            throw new InvalidTurnIdException("more than one " + options.turnHeader() + " header");
-        }
-        return TurnIds.validate(values.get(0));
-    }
-
-    /** The session key: the id, bound to the authenticated principal when so configured. */
-    private String sessionKey(HttpServletRequest request, String sessionId) {
-        if (!options.bindPrincipal()) {
-            return sessionId;
-        }
-        java.security.Principal principal = request.getUserPrincipal();
-        return (principal == null ? "" : principal.getName()) + '\u0000' + sessionId;
     }
 
     @Override

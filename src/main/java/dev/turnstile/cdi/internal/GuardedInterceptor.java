@@ -3,14 +3,13 @@ package dev.turnstile.cdi.internal;
 import dev.turnstile.BusyException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
-import dev.turnstile.TurnIds;
 import dev.turnstile.cdi.Guarded;
 import dev.turnstile.cdi.GuardedBusyException;
 import dev.turnstile.cdi.LockUpgradeException;
-import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.config.GuardOptions;
+import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.jsonrpc.JsonRpcError;
-import dev.turnstile.jsonrpc.JsonRpcErrors;
+import dev.turnstile.servlet.GuardedRequests;
 import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -19,7 +18,6 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -76,18 +74,12 @@ public class GuardedInterceptor {
     private Object proceedHolding(InvocationContext ctx, HttpServletRequest request, String sessionId, Mode mode)
             throws Exception {
         GuardOptions options = guard.options();
-        String turn = request.getHeader(options.turnHeader());
-        String key = options.bindPrincipal()
-                ? (request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName()) + '\u0000' + sessionId
-                : sessionId;
         Permit permit;
         try {
-            permit = guard.turnstile().acquire(key, turn == null ? null : TurnIds.validate(turn), mode);
+            permit = guard.turnstile().acquire(GuardedRequests.sessionKey(request, sessionId, options),
+                    GuardedRequests.turnId(request, options), mode);
         } catch (BusyException e) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put(JsonRpcErrors.DATA_REASON, e.reason().wireName());
-            data.put(JsonRpcErrors.DATA_RETRY_AFTER_MS, e.retryAfter().toMillis());
-            throw new GuardedBusyException(e, new JsonRpcError(options.busyCode(), e.getMessage(), data));
+            throw new GuardedBusyException(e, JsonRpcError.busy(e, options.busyCode()));
         }
         request.setAttribute(TurnstileAttributes.PERMIT, permit);
         try {
