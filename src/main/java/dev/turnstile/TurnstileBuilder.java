@@ -36,6 +36,7 @@ public final class TurnstileBuilder {
     private Duration acquireTimeout = TurnstileConfig.DEFAULT_ACQUIRE_TIMEOUT;
     private Duration recheckInterval = TurnstileConfig.DEFAULT_RECHECK_INTERVAL;
     private Duration fenceRetention = TurnstileConfig.DEFAULT_FENCE_RETENTION;
+    private Duration maxHold = TurnstileConfig.DEFAULT_MAX_HOLD;
     private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
     private int redisPoolSize = DEFAULT_REDIS_POOL_SIZE;
     private String redisUrl;
@@ -68,6 +69,16 @@ public final class TurnstileBuilder {
 
     public TurnstileBuilder fenceRetention(Duration fenceRetention) {
         this.fenceRetention = fenceRetention;
+        return this;
+    }
+
+    /**
+     * The longest a place is renewed (default 15 minutes; {@link Duration#ZERO} renews without end).
+     * A call still running then stops being renewed: its lease runs out, it is reported lost, and
+     * the next turn may enter.
+     */
+    public TurnstileBuilder maxHold(Duration maxHold) {
+        this.maxHold = maxHold;
         return this;
     }
 
@@ -119,7 +130,8 @@ public final class TurnstileBuilder {
      * naming the setting and the value.
      */
     public TurnstileConfig validate() {
-        TurnstileConfig config = new TurnstileConfig(keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention);
+        TurnstileConfig config = new TurnstileConfig(keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention,
+                maxHold);
         if (redisTimeout == null || redisTimeout.isNegative() || redisTimeout.isZero()) {
             throw new IllegalArgumentException("redis-timeout must be positive: " + redisTimeout);
         }

@@ -13,15 +13,18 @@ import java.util.regex.Pattern;
  * @param acquireTimeout  one deadline for the whole acquisition of a call
  * @param recheckInterval the longest a waiter sleeps without a wake-up before it tries again
  * @param fenceRetention  how long a session's fence counter is kept after its last write
+ * @param maxHold         the longest a place is renewed; a call still running after it loses its
+ *                        lease when the lease runs out ({@link Duration#ZERO}: renewed without end)
  */
 public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquireTimeout,
-                              Duration recheckInterval, Duration fenceRetention) {
+                              Duration recheckInterval, Duration fenceRetention, Duration maxHold) {
 
     public static final String DEFAULT_KEY_PREFIX = "turnstile";
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_FENCE_RETENTION = Duration.ofDays(1);
+    public static final Duration DEFAULT_MAX_HOLD = Duration.ofMinutes(15);
 
     /** Smallest lease: the watchdog renews every lease/3. */
     public static final Duration MIN_LEASE = Duration.ofMillis(300);
@@ -35,12 +38,13 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
         atLeast("acquire-timeout", acquireTimeout, Duration.ZERO);
         atLeast("recheck-interval", recheckInterval, MIN_RECHECK_INTERVAL);
         atLeast("fence-retention", fenceRetention, lease);
+        atLeast("max-hold", maxHold, Duration.ZERO);
     }
 
     /** All defaults. */
     public static TurnstileConfig defaults() {
         return new TurnstileConfig(DEFAULT_KEY_PREFIX, DEFAULT_LEASE, DEFAULT_ACQUIRE_TIMEOUT,
-                DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION);
+                DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION, DEFAULT_MAX_HOLD);
     }
 
     /**
@@ -54,6 +58,11 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
                     + keyPrefix + "'");
         }
         return keyPrefix;
+    }
+
+    /** Whether places are renewed without end ({@code max-hold} 0). */
+    public boolean holdsWithoutLimit() {
+        return maxHold.isZero();
     }
 
     /** How often the watchdog renews held places. */

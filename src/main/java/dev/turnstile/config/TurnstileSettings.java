@@ -25,6 +25,7 @@ public final class TurnstileSettings {
     public static final String ACQUIRE_TIMEOUT = "acquire-timeout";
     public static final String RECHECK_INTERVAL = "recheck-interval";
     public static final String FENCE_RETENTION = "fence-retention";
+    public static final String MAX_HOLD = "max-hold";
     public static final String REDIS_TIMEOUT = "redis-timeout";
     public static final String REDIS_POOL_SIZE = "redis-pool-size";
     public static final String MAX_BODY_SIZE = "max-body-size";
@@ -86,6 +87,7 @@ public final class TurnstileSettings {
         duration(ACQUIRE_TIMEOUT, b::acquireTimeout);
         duration(RECHECK_INTERVAL, b::recheckInterval);
         duration(FENCE_RETENTION, b::fenceRetention);
+        duration(MAX_HOLD, b::maxHold);
         duration(REDIS_TIMEOUT, b::redisTimeout);
         if (source.get(REDIS_POOL_SIZE) != null) {
             b.redisPoolSize(Values.integer(source.describe(REDIS_POOL_SIZE), source.get(REDIS_POOL_SIZE)));

@@ -34,7 +34,7 @@ class LockEngineTest {
 
     private LockEngine engine(LockStore store, Duration timeout) {
         TurnstileConfig config = new TurnstileConfig("t", Duration.ofSeconds(30), timeout, Duration.ofSeconds(2),
-                Duration.ofDays(1));
+                Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD);
         LockEngine engine = new LockEngine(config, store, new TurnstileListener() {}, null, clock::get);
         engines.add(engine);
         return engine;

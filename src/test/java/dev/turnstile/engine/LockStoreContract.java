@@ -68,7 +68,8 @@ abstract class LockStoreContract {
     }
 
     protected TurnstileConfig config(Duration lease, Duration acquireTimeout, Duration recheck) {
-        return new TurnstileConfig(prefix, lease, acquireTimeout, recheck, RedisTestServers.FENCE_RETENTION);
+        return new TurnstileConfig(prefix, lease, acquireTimeout, recheck, RedisTestServers.FENCE_RETENTION,
+                TurnstileConfig.DEFAULT_MAX_HOLD);
     }
 
     private static String session() {
