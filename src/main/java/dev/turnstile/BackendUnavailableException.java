@@ -7,7 +7,28 @@ package dev.turnstile;
 public final class BackendUnavailableException extends TurnstileException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean mayHaveApplied;
+
+    /** A failure after which the operation may still have been carried out. */
     public BackendUnavailableException(String operation, Throwable cause) {
+        this(operation, cause, true);
+    }
+
+    /**
+     * @param mayHaveApplied false only when the store certainly did not carry the operation out
+     *                       (no connection, or the store answered with an error)
+     */
+    public BackendUnavailableException(String operation, Throwable cause, boolean mayHaveApplied) {
         super("lock store unavailable during " + operation, cause);
+        this.mayHaveApplied = mayHaveApplied;
+    }
+
+    /**
+     * True when the command may have reached the store although its answer did not come back (a
+     * timeout after it was sent): it may have been carried out, now or later. Turnstile cleans up
+     * after such an acquire in the background.
+     */
+    public boolean mayHaveApplied() {
+        return mayHaveApplied;
     }
 }

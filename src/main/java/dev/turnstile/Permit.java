@@ -21,10 +21,17 @@ public interface Permit extends AutoCloseable {
     String sessionHash();
 
     /**
-     * True once the place was found lost: its lease ran out (renewal failed or the holder stalled)
-     * or the store lost its data. Mutual exclusion is no longer guaranteed for this call.
+     * True from the moment the place may be gone: when its lease may have run out (counted from
+     * when the acquire or the last confirmed renewal was sent, minus a safety margin of 1 % of the
+     * lease, at least 5 ms), or when the store was found not to hold it. It never turns false
+     * again. Computed by the permit itself, not by a background thread: read it just before a
+     * step that needs the place (for example committing a write). Mutual exclusion is no longer
+     * guaranteed for this call once it is true.
      */
     boolean leaseLost();
+
+    /** True while the place is held: not released, and its lease not lost. */
+    boolean held();
 
     /** Releases the place. Safe to call more than once and from any thread; never throws. */
     @Override

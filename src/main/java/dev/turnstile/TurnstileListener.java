@@ -27,6 +27,17 @@ public interface TurnstileListener {
     /** A place still in use was found lost (see {@link Permit#leaseLost()}). */
     default void leaseLost(String sessionHash, Mode mode) {}
 
-    /** The store failed during {@code operation} ("acquire", "release", "renew", "withdraw", "wake"). */
+    /**
+     * A background clean-up ended. {@code operation} is what it cleaned up after: {@code "acquire"}
+     * (an acquire whose answer did not come: the place it may have been granted), {@code "withdraw"}
+     * (a waiting writer's mark after it gave up) or {@code "release"} (a release that failed and was
+     * retried; a successful retry is also reported as {@link #released}).
+     */
+    default void cleanedUp(String sessionHash, Mode mode, String operation, CleanupOutcome outcome) {}
+
+    /**
+     * The store failed during {@code operation} ("acquire", "release", "renew", "withdraw",
+     * "cleanup").
+     */
     default void backendError(String operation, Throwable error) {}
 }

@@ -14,4 +14,7 @@ public sealed interface Grant {
      * session runs out (zero when the session holds none): a waiter needs no wake-up to retry then.
      */
     record Denied(BusyReason reason, Duration earliestLeaseEnd) implements Grant {}
+
+    /** The token was abandoned by its caller (see {@link LockStore#abandon}): nothing was taken. */
+    record Abandoned() implements Grant {}
 }

@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
 public final class InProcessLockStore implements LockStore {
 
     private final Map<String, Session> sessions = new HashMap<>(); // guarded by this
+    private final Map<String, Long> tombstones = new HashMap<>();  // token -> expiry (nanos), guarded by this
     private final WakeBoard board = new WakeBoard(WakeBoard.Hooks.NONE);
     private final LongSupplier nanoTime;
     private long lastFence; // guarded by this
@@ -37,6 +38,10 @@ public final class InProcessLockStore implements LockStore {
     public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
         synchronized (this) {
             long now = nanoTime.getAsLong();
+            tombstones.values().removeIf(expiry -> expiry - now <= 0);
+            if (tombstones.containsKey(place.token())) {
+                return new Grant.Abandoned();
+            }
             Session s = sessions.computeIfAbsent(place.sessionHash(), k -> new Session());
             s.prune(now);
             BusyReason reason = s.conflict(place);
@@ -79,7 +84,8 @@ public final class InProcessLockStore implements LockStore {
     }
 
     @Override
-    public Set<String> renew(Collection<Place> places, Duration lease) {
+    public Renewal renew(Collection<Place> places, Duration lease) {
+        Set<String> renewed = new HashSet<>();
         Set<String> lost = new HashSet<>();
         Set<String> freedSessions = new HashSet<>();
         synchronized (this) {
@@ -97,13 +103,14 @@ public final class InProcessLockStore implements LockStore {
                 Session s = sessions.get(place.sessionHash());
                 if (s != null && s.places.containsKey(place.member())) {
                     s.places.put(place.member(), now + lease.toNanos());
+                    renewed.add(place.token());
                 } else {
                     lost.add(place.token());
                 }
             }
         }
         freedSessions.forEach(board::signal);
-        return lost;
+        return new Renewal(renewed, lost);
     }
 
     @Override
@@ -122,8 +129,28 @@ public final class InProcessLockStore implements LockStore {
     }
 
     @Override
-    public Watch watch(String sessionHash) {
-        return board.watch(sessionHash);
+    public boolean abandon(Place place, Duration tombstone) {
+        boolean removed;
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            tombstones.put(place.token(), now + tombstone.toNanos());
+            Session s = sessions.get(place.sessionHash());
+            removed = s != null && (s.places.remove("r:" + place.token()) != null
+                    | s.places.remove("w:" + place.token()) != null
+                    | s.removeWriter(place.turnHash(), place.token()));
+            if (s != null) {
+                dropIfIdle(place.sessionHash(), s);
+            }
+        }
+        if (removed) {
+            board.signal(place.sessionHash());
+        }
+        return removed;
+    }
+
+    @Override
+    public Watch watch(String sessionHash, Duration maxWait) {
+        return board.watch(sessionHash, maxWait);
     }
 
     /** Sessions with anything held or waiting (for tests and metrics). */

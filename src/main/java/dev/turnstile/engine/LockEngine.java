@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The acquisition loop and the permits' life: one attempt when the place is free; otherwise watch
  * the session, try again on each wake-up (or after the bounded re-check), all under one deadline.
+ * Whatever a failed call may have left in the store is cleaned up in the background ({@link Cleanup}).
  */
 public final class LockEngine implements Turnstile {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockEngine.class);
+
+    /** How long {@link #close()} spends at most on pending clean-ups and releases. */
+    public static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
     private final TurnstileConfig config;
     private final LockStore store;
@@ -31,6 +36,7 @@ public final class LockEngine implements Turnstile {
     private final LongSupplier ticker;
     private final ScheduledExecutorService ownExecutor;
     private final Watchdog watchdog;
+    private final Cleanup cleanup;
 
     LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
                ScheduledExecutorService executor, LongSupplier ticker) {
@@ -39,8 +45,9 @@ public final class LockEngine implements Turnstile {
         this.listener = new SafeListener(Objects.requireNonNull(listener, "listener"));
         this.ticker = ticker;
         this.ownExecutor = executor == null ? newWatchdogExecutor() : null;
-        this.watchdog = new Watchdog(store, config.lease(), config.renewInterval(),
-                executor == null ? ownExecutor : executor, ticker, this::leaseLost, this.listener);
+        this.cleanup = new Cleanup(store, this.listener, ticker);
+        this.watchdog = new Watchdog(store, config.lease(), config.maxHold(), config.renewInterval(),
+                executor == null ? ownExecutor : executor, ticker, this::reportLost, this.listener);
     }
 
     /**
@@ -69,43 +76,63 @@ public final class LockEngine implements Turnstile {
         }
         String turnHash = turnId == null ? "~" + Hashing.randomToken() : Hashing.turnHash(TurnIds.validate(turnId));
         Place place = new Place(Hashing.sessionHash(sessionId), turnHash, mode, Hashing.randomToken());
-        long start = ticker.getAsLong();
         Duration mark = mode == Mode.WRITE && !timeout.isZero() ? config.waitingMark() : Duration.ZERO;
-        Grant grant = attempt(place, mark);
+        Acquisition a = new Acquisition(place, mark, ticker.getAsLong(), timeout);
+        Grant grant = attempt(a);
         if (grant instanceof Grant.Granted granted) {
-            return granted(place, granted, start);
+            return granted(a, granted);
         }
-        return await(place, (Grant.Denied) grant, mark, start, start + timeout.toNanos());
+        return await(a, (Grant.Denied) grant);
     }
 
-    private Permit await(Place place, Grant.Denied first, Duration mark, long start, long deadline) {
-        if (deadline - ticker.getAsLong() <= 0) {
-            throw busy(place, first, mark, start);
+    /** One call's acquisition: its place, its waiting mark, its one deadline. */
+    private static final class Acquisition {
+        final Place place;
+        final Duration mark;
+        final long start;
+        final long deadline;
+        long sentAt;
+        boolean marked;
+
+        Acquisition(Place place, Duration mark, long start, Duration timeout) {
+            this.place = place;
+            this.mark = mark;
+            this.start = start;
+            this.deadline = start + timeout.toNanos();
         }
-        listener.waited(place.sessionHash(), place.mode(), first.reason());
-        Grant.Denied denied = first;
-        try (Watch watch = store.watch(place.sessionHash())) {
+    }
+
+    private Permit await(Acquisition a, Grant.Denied first) {
+        if (a.deadline - ticker.getAsLong() <= 0) {
+            throw busy(a, first);
+        }
+        listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
+        try (Watch watch = store.watch(a.place.sessionHash(), left(a))) {
             while (true) {
                 long seen = watch.version();
-                Grant grant = attempt(place, mark);
+                Grant grant = attempt(a);
                 if (grant instanceof Grant.Granted granted) {
-                    return granted(place, granted, start);
+                    return granted(a, granted);
                 }
-                denied = (Grant.Denied) grant;
-                long left = deadline - ticker.getAsLong();
+                Grant.Denied denied = (Grant.Denied) grant;
+                long left = a.deadline - ticker.getAsLong();
                 if (left <= 0) {
-                    throw busy(place, denied, mark, start);
+                    throw busy(a, denied);
                 }
                 watch.await(seen, nextCheck(denied, left));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            withdraw(place, mark);
+            withdraw(a);
             throw new AcquireInterruptedException(e);
         } catch (BackendUnavailableException e) {
-            withdraw(place, mark);
+            withdraw(a);
             throw e;
         }
+    }
+
+    private Duration left(Acquisition a) {
+        return Duration.ofNanos(Math.max(0, a.deadline - ticker.getAsLong()));
     }
 
     /** Sleep no longer than the deadline, the re-check interval, and the earliest lease end. */
@@ -121,29 +148,42 @@ public final class LockEngine implements Turnstile {
         return wait;
     }
 
-    private Grant attempt(Place place, Duration mark) {
+    private Grant attempt(Acquisition a) {
+        long sentAt = ticker.getAsLong();
+        Grant grant;
         try {
-            return store.tryAcquire(place, config.lease(), mark);
+            grant = store.tryAcquire(a.place, config.lease(), a.mark);
         } catch (BackendUnavailableException e) {
             listener.backendError("acquire", e);
+            if (e.mayHaveApplied() || a.marked) {
+                // the answer did not come: the place may be granted now or later; a mark may be left
+                cleanup.add(new Abandon(a.place, "acquire"));
+                a.marked = false;
+            }
             throw e;
         }
+        if (grant instanceof Grant.Abandoned) {
+            throw new BackendUnavailableException("acquire", new IllegalStateException("token was abandoned"), false);
+        }
+        a.sentAt = sentAt;
+        a.marked |= grant instanceof Grant.Denied && !a.mark.isZero();
+        return grant;
     }
 
-    private Permit granted(Place place, Grant.Granted granted, long start) {
+    private Permit granted(Acquisition a, Grant.Granted granted) {
         long now = ticker.getAsLong();
-        HeldPermit permit = new HeldPermit(this, place, granted.fence(), now);
+        HeldPermit permit = new HeldPermit(this, a.place, granted.fence(), now, a.sentAt, config.lease());
         watchdog.track(permit);
-        listener.acquired(place.sessionHash(), place.mode(), Duration.ofNanos(now - start));
-        LOG.debug("acquired {} place in session {}", place.mode().wireName(), place.sessionHash());
+        listener.acquired(a.place.sessionHash(), a.place.mode(), Duration.ofNanos(now - a.start));
+        LOG.debug("acquired {} place in session {}", a.place.mode().wireName(), a.place.sessionHash());
         return permit;
     }
 
-    private BusyException busy(Place place, Grant.Denied denied, Duration mark, long start) {
-        withdraw(place, mark);
-        Duration waited = Duration.ofNanos(ticker.getAsLong() - start);
-        listener.busy(place.sessionHash(), place.mode(), denied.reason(), waited);
-        LOG.debug("{} in session {} after {} ms", denied.reason().wireName(), place.sessionHash(), waited.toMillis());
+    private BusyException busy(Acquisition a, Grant.Denied denied) {
+        withdraw(a);
+        Duration waited = Duration.ofNanos(ticker.getAsLong() - a.start);
+        listener.busy(a.place.sessionHash(), a.place.mode(), denied.reason(), waited);
+        LOG.debug("{} in session {} after {} ms", denied.reason().wireName(), a.place.sessionHash(), waited.toMillis());
         return new BusyException(denied.reason(), retryAfter(denied));
     }
 
@@ -156,44 +196,129 @@ public final class LockEngine implements Turnstile {
         return hint.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : hint;
     }
 
-    private void withdraw(Place place, Duration mark) {
-        if (mark.isZero()) {
+    /** A writer that gives up removes its waiting mark; when that fails, the clean-up does it. */
+    private void withdraw(Acquisition a) {
+        if (!a.marked) {
             return;
         }
+        a.marked = false;
         try {
-            store.withdraw(place);
+            store.withdraw(a.place);
         } catch (RuntimeException e) {
-            listener.backendError("withdraw", e); // the mark expires on its own
+            listener.backendError("withdraw", e);
+            cleanup.add(new Abandon(a.place, "withdraw"));
         }
     }
 
     void release(HeldPermit permit) {
         watchdog.untrack(permit);
+        long requestedAt = ticker.getAsLong();
         Place place = permit.place();
-        Duration held = Duration.ofNanos(ticker.getAsLong() - permit.acquiredAt());
         boolean wasHeld;
         try {
             wasHeld = store.release(place);
         } catch (RuntimeException e) {
-            LOG.warn("release failed in session {} ({}); the place expires within its lease",
-                    place.sessionHash(), e.getClass().getSimpleName());
+            LOG.warn("release failed in session {} ({}); retried in the background", place.sessionHash(),
+                    e.getClass().getSimpleName());
             listener.backendError("release", e);
+            cleanup.add(new Release(permit, requestedAt));
             return;
         }
+        released(permit, wasHeld, requestedAt);
+    }
+
+    private void released(HeldPermit permit, boolean wasHeld, long requestedAt) {
+        Place place = permit.place();
         if (!wasHeld) {
             LOG.warn("released a {} place in session {} that was no longer held: its lease had run out",
                     place.mode().wireName(), place.sessionHash());
-            leaseLost(permit);
+            permit.markLost();
+            reportLost(permit);
         }
-        listener.released(place.sessionHash(), place.mode(), held, wasHeld);
+        listener.released(place.sessionHash(), place.mode(), Duration.ofNanos(requestedAt - permit.acquiredAt()), wasHeld);
     }
 
-    private void leaseLost(HeldPermit permit) {
-        if (permit.markLost()) {
-            LOG.warn("lease lost: a {} place in session {} is no longer held while its call runs",
+    private void reportLost(HeldPermit permit) {
+        if (permit.reportOnce()) {
+            LOG.warn("lease lost: a {} place in session {} may no longer be held while its call runs",
                     permit.mode().wireName(), permit.sessionHash());
             listener.leaseLost(permit.sessionHash(), permit.mode());
         }
+    }
+
+    /** The tombstone of an abandoned token outlives any delayed acquire of it in practice. */
+    private Duration tombstone() {
+        Duration twoLeases = config.lease().multipliedBy(2);
+        return twoLeases.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : twoLeases;
+    }
+
+    /** Removes what an acquire or withdraw whose answer never came may have left. */
+    private final class Abandon implements Cleanup.Task {
+        private final Place place;
+        private final String operation;
+
+        Abandon(Place place, String operation) {
+            this.place = place;
+            this.operation = operation;
+        }
+
+        @Override
+        public Place place() {
+            return place;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+
+        @Override
+        public boolean attempt(LockStore s) {
+            return s.abandon(place, tombstone());
+        }
+
+        @Override
+        public long givesUpAt() {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Retries a failed release until it is acknowledged or the place can no longer exist. */
+    private final class Release implements Cleanup.Task {
+        private final HeldPermit permit;
+        private final long requestedAt;
+
+        Release(HeldPermit permit, long requestedAt) {
+            this.permit = permit;
+            this.requestedAt = requestedAt;
+        }
+
+        @Override
+        public Place place() {
+            return permit.place();
+        }
+
+        @Override
+        public String operation() {
+            return "release";
+        }
+
+        @Override
+        public boolean attempt(LockStore s) {
+            boolean wasHeld = s.release(permit.place());
+            released(permit, wasHeld, requestedAt);
+            return wasHeld;
+        }
+
+        /** One lease (plus the margin) after the last acquire or renewal was sent, nothing is left. */
+        @Override
+        public long givesUpAt() {
+            return permit.lastSentAt() + permit.leaseNanos() + HeldPermit.margin(config.lease()).toNanos();
+        }
+    }
+
+    long now() {
+        return ticker.getAsLong();
     }
 
     @Override
@@ -206,16 +331,32 @@ public final class LockEngine implements Turnstile {
         return watchdog.tracked();
     }
 
+    /** Clean-ups (failed acquires, withdraws, releases) waiting to be done. */
+    public int pendingCleanups() {
+        return cleanup.pending();
+    }
+
     /** Runs one renewal round now (tests and diagnostics). */
     void renewNow() {
         watchdog.tick();
     }
 
+    /**
+     * Runs pending clean-ups and retried releases for up to {@link #CLOSE_FLUSH_TIMEOUT}, then stops
+     * the watchdog, joins every thread the engine started and closes the store. Places still held by
+     * calls in flight are not released; they expire within their lease.
+     */
     @Override
     public void close() {
+        cleanup.close(CLOSE_FLUSH_TIMEOUT);
         watchdog.stop();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
+            try {
+                ownExecutor.awaitTermination(CLOSE_FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         store.close();
     }

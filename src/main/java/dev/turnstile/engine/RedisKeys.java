@@ -23,7 +23,15 @@ final class RedisKeys {
     /** KEYS of acquire.lua. */
     List<String> acquire(Place place) {
         String base = base(place.sessionHash());
-        return List.of(base + "turn", base + "places", base + "writers:" + place.turnHash(), base + "fence");
+        return List.of(base + "turn", base + "places", base + "writers:" + place.turnHash(), base + "fence",
+                base + "gone:" + place.token());
+    }
+
+    /** KEYS of abandon.lua. */
+    List<String> abandon(Place place) {
+        String base = base(place.sessionHash());
+        return List.of(base + "turn", base + "places", base + "writers:" + place.turnHash(), base + "wake",
+                base + "gone:" + place.token());
     }
 
     /** KEYS of release.lua and renew.lua. */

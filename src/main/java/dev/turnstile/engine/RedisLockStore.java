@@ -11,58 +11,58 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.AbstractPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.providers.ClusterConnectionProvider;
-import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The lock store on Redis 7+ (standalone or Cluster), through pooled Jedis. Each transition is
  * one Lua script (resources next to this class) run by EVALSHA: one round trip to acquire, one to
  * release. Waiters are woken by sharded pub/sub on the session's channel. Renewals are pipelined:
- * one round trip per node for all places of the process.
+ * one round trip per node for all places of the process, with an outcome per session.
  */
 public final class RedisLockStore implements LockStore {
 
-    /** How long a waiter waits for its SSUBSCRIBE confirmation before it relies on the re-check. */
-    static final Duration SUBSCRIBE_CONFIRM_WAIT = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLockStore.class);
 
     private static final LuaScript ACQUIRE = LuaScript.load("acquire.lua");
     private static final LuaScript RELEASE = LuaScript.load("release.lua");
     private static final LuaScript RENEW = LuaScript.load("renew.lua");
     private static final LuaScript WITHDRAW = LuaScript.load("withdraw.lua");
+    private static final LuaScript ABANDON = LuaScript.load("abandon.lua");
 
-    private final UnifiedJedis redis;
+    /** The eviction policy that keeps Turnstile's keys (they all carry TTLs). */
+    static final String REQUIRED_POLICY = "noeviction";
+
+    private final RedisTopology topology;
     private final RedisKeys keys;
     private final Duration fenceRetention;
     private final WakeBoard board;
     private final WakeSubscriber subscriber;
     private final String description;
 
-    private RedisLockStore(UnifiedJedis redis, Function<String, HostAndPort> nodeOfChannel,
-                           JedisClientConfig clientConfig, String keyPrefix, Duration fenceRetention,
-                           String description) {
-        this.redis = redis;
+    private RedisLockStore(RedisTopology topology, JedisClientConfig clientConfig, String keyPrefix,
+                           Duration fenceRetention, String description) {
+        this.topology = topology;
         this.keys = new RedisKeys(keyPrefix);
         this.fenceRetention = fenceRetention;
         this.description = description;
-        this.subscriber = new WakeSubscriber(nodeOfChannel, clientConfig, this::onWake, this::onWakeLost,
-                SUBSCRIBE_CONFIRM_WAIT);
+        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, e -> { });
         this.board = new WakeBoard(new WakeBoard.Hooks() {
             @Override
-            public void firstWatcher(String sessionHash) {
-                subscriber.subscribe(keys.wakeChannel(sessionHash));
+            public CompletableFuture<Void> firstWatcher(String sessionHash) {
+                return subscriber.subscribe(keys.wakeChannel(sessionHash));
             }
 
             @Override
@@ -76,26 +76,27 @@ public final class RedisLockStore implements LockStore {
     public static RedisLockStore standalone(HostAndPort node, JedisClientConfig clientConfig,
                                             GenericObjectPoolConfig<Connection> poolConfig,
                                             String keyPrefix, Duration fenceRetention) {
-        RedisClient client = RedisClient.builder().hostAndPort(node).clientConfig(clientConfig)
-                .poolConfig(poolConfig).build();
-        return new RedisLockStore(client, channel -> node, clientConfig, keyPrefix, fenceRetention,
-                "redis " + node);
+        RedisTopology topology = RedisTopology.standalone(node, clientConfig, poolConfig);
+        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention, "redis " + node));
     }
 
     /** A store on a Redis Cluster, found from its seed nodes. */
     public static RedisLockStore cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
                                          GenericObjectPoolConfig<Connection> poolConfig,
                                          String keyPrefix, Duration fenceRetention) {
-        ClusterConnectionProvider provider;
+        RedisTopology topology;
         try {
-            provider = new ClusterConnectionProvider(seeds, clientConfig, poolConfig);
+            topology = RedisTopology.cluster(seeds, clientConfig, poolConfig);
         } catch (JedisException e) {
-            throw new BackendUnavailableException("cluster discovery", e);
+            throw new BackendUnavailableException("cluster discovery", e, false);
         }
-        RedisClusterClient client = RedisClusterClient.builder().nodes(seeds).connectionProvider(provider)
-                .clientConfig(clientConfig).build();
-        return new RedisLockStore(client, channel -> provider.getNode(JedisClusterCRC16.getSlot(channel)),
-                clientConfig, keyPrefix, fenceRetention, "redis cluster " + seeds);
+        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention,
+                "redis cluster " + seeds));
+    }
+
+    private static RedisLockStore started(RedisLockStore store) {
+        store.checkEvictionPolicy();
+        return store;
     }
 
     @Override
@@ -106,7 +107,11 @@ public final class RedisLockStore implements LockStore {
         if ((Long) reply.get(0) == 1L) {
             return new Grant.Granted((Long) reply.get(1));
         }
-        BusyReason reason = (Long) reply.get(1) == 1L ? BusyReason.SESSION_BUSY : BusyReason.TURN_BUSY;
+        long code = (Long) reply.get(1);
+        if (code == 3L) {
+            return new Grant.Abandoned();
+        }
+        BusyReason reason = code == 1L ? BusyReason.SESSION_BUSY : BusyReason.TURN_BUSY;
         return new Grant.Denied(reason, Duration.ofMillis(Math.max(0, (Long) reply.get(2))));
     }
 
@@ -117,63 +122,84 @@ public final class RedisLockStore implements LockStore {
     }
 
     @Override
-    public Set<String> renew(Collection<Place> places, Duration lease) {
+    public Renewal renew(Collection<Place> places, Duration lease) {
         Map<String, List<Place>> bySession = new LinkedHashMap<>();
         places.forEach(p -> bySession.computeIfAbsent(p.sessionHash(), s -> new ArrayList<>()).add(p));
+        Map<HostAndPort, List<List<Place>>> byNode = new LinkedHashMap<>();
+        bySession.forEach((session, held) -> byNode.computeIfAbsent(
+                topology.nodeOfKey(keys.base(session)), n -> new ArrayList<>()).add(held));
+        Set<String> renewed = new HashSet<>();
         Set<String> lost = new HashSet<>();
-        try {
-            Map<List<Place>, Response<Object>> replies = new LinkedHashMap<>();
-            try (AbstractPipeline pipeline = redis.pipelined()) {
-                bySession.forEach((session, held) ->
-                        replies.put(held, pipeline.evalsha(RENEW.sha(), keys.session(session), renewArgs(held, lease))));
-                pipeline.sync();
+        JedisException failed = null;
+        for (Map.Entry<HostAndPort, List<List<Place>>> node : byNode.entrySet()) {
+            JedisException e = renewOnNode(node.getKey(), node.getValue(), lease, renewed, lost);
+            failed = e != null ? e : failed;
+        }
+        if (failed != null && renewed.isEmpty() && lost.isEmpty()) {
+            throw new BackendUnavailableException("renew", failed);
+        }
+        return new Renewal(renewed, lost);
+    }
+
+    /**
+     * One pipeline to one node; a failure there leaves only that node's sessions without outcome.
+     * Returns the failure of the node, or null.
+     */
+    private JedisException renewOnNode(HostAndPort node, List<List<Place>> sessions, Duration lease,
+                                       Set<String> renewed, Set<String> lost) {
+        Map<List<Place>, Response<Object>> replies = new LinkedHashMap<>();
+        try (Connection connection = topology.connection(keys.base(sessions.get(0).get(0).sessionHash()))) {
+            Pipeline pipeline = new Pipeline(connection);
+            for (List<Place> held : sessions) {
+                replies.put(held, pipeline.evalsha(RENEW.sha(), keys.session(held.get(0).sessionHash()),
+                        renewArgs(held, lease)));
             }
-            replies.forEach((held, response) -> collectLost(held, renewReply(response, held, lease), lost));
+            pipeline.sync();
         } catch (JedisException e) {
-            throw new BackendUnavailableException("renew", e);
+            LOG.debug("renewal on {} failed: {}", node, e.toString());
+            refreshQuietly();
+            return e;
         }
-        return lost;
+        replies.forEach((held, response) -> collect(held, renewReply(response, held, lease), renewed, lost));
+        return null;
     }
 
-    @Override
-    public void withdraw(Place place) {
-        run(WITHDRAW, keys.withdraw(place), List.of(place.token()), "withdraw");
-    }
-
-    @Override
-    public Watch watch(String sessionHash) {
-        return board.watch(sessionHash);
-    }
-
-    @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
-    public void close() {
-        subscriber.close();
-        redis.close();
-    }
-
-    private Object run(LuaScript script, List<String> keyNames, List<String> args, String operation) {
+    private void refreshQuietly() {
         try {
-            return script.run(redis, keyNames, args);
-        } catch (JedisException e) {
-            throw new BackendUnavailableException(operation, e);
+            topology.refresh();
+        } catch (RuntimeException e) {
+            LOG.debug("topology refresh failed: {}", e.toString());
         }
     }
 
+    /** The flags of one session's renewal, or null when it has no known outcome. */
     private List<?> renewReply(Response<Object> response, List<Place> held, Duration lease) {
         try {
             return (List<?>) response.get();
-        } catch (JedisNoScriptException e) {
-            return (List<?>) RENEW.run(redis, keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
+        } catch (JedisRedirectionException e) {
+            refreshQuietly(); // a failover or resharding moved the slot
+            return null;
         } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                return (List<?>) RENEW.run(redis, keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+                return null;
             }
-            throw e;
+            try {
+                return (List<?>) RENEW.run(topology.commands(), keys.session(held.get(0).sessionHash()),
+                        renewArgs(held, lease));
+            } catch (JedisException again) {
+                return null;
+            }
+        } catch (JedisException e) {
+            return null;
+        }
+    }
+
+    private static void collect(List<Place> held, List<?> flags, Set<String> renewed, Set<String> lost) {
+        if (flags == null) {
+            return;
+        }
+        for (int i = 0; i < held.size(); i++) {
+            ((Long) flags.get(i) == 1L ? renewed : lost).add(held.get(i).token());
         }
     }
 
@@ -184,11 +210,43 @@ public final class RedisLockStore implements LockStore {
         return args;
     }
 
-    private static void collectLost(List<Place> held, List<?> flags, Set<String> lost) {
-        for (int i = 0; i < held.size(); i++) {
-            if ((Long) flags.get(i) == 0L) {
-                lost.add(held.get(i).token());
-            }
+    @Override
+    public void withdraw(Place place) {
+        run(WITHDRAW, keys.withdraw(place), List.of(place.token()), "withdraw");
+    }
+
+    @Override
+    public boolean abandon(Place place, Duration tombstone) {
+        Object reply = run(ABANDON, keys.abandon(place), List.of(place.token(), millis(tombstone)), "abandon");
+        return (Long) reply == 1L;
+    }
+
+    @Override
+    public Watch watch(String sessionHash, Duration maxWait) {
+        return board.watch(sessionHash, maxWait);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        subscriber.close();
+        topology.close();
+    }
+
+    /** Wake-up connections open right now (one per node with watched sessions). */
+    int wakeConnections() {
+        return subscriber.connections();
+    }
+
+    private Object run(LuaScript script, List<String> keyNames, List<String> args, String operation) {
+        try {
+            return script.run(topology.commands(), keyNames, args);
+        } catch (JedisException e) {
+            throw new BackendUnavailableException(operation, e, JedisFailures.mayHaveApplied(e));
         }
     }
 
@@ -199,8 +257,37 @@ public final class RedisLockStore implements LockStore {
         }
     }
 
-    private void onWakeLost() {
-        board.signalAll();
+    /**
+     * Eviction would remove Turnstile's keys (they all carry TTLs) and silently end mutual
+     * exclusion: warn at start when a node's {@code maxmemory-policy} is not {@code noeviction}.
+     */
+    private void checkEvictionPolicy() {
+        for (Supplier<Connection> node : topology.nodes()) {
+            String policy;
+            try (Connection connection = node.get()) {
+                connection.sendCommand(Protocol.Command.INFO, "memory");
+                policy = evictionPolicy(connection.getBulkReply());
+            } catch (JedisException e) {
+                LOG.info("could not read maxmemory-policy from {} ({}); Turnstile needs noeviction",
+                        description, e.getClass().getSimpleName());
+                continue;
+            }
+            if (policy != null && !REQUIRED_POLICY.equals(policy)) {
+                LOG.warn("Redis maxmemory-policy is {} on {}: under memory pressure Redis may evict Turnstile's keys"
+                        + " and two calls could then hold one session. Set maxmemory-policy noeviction"
+                        + " (or give Turnstile a Redis of its own)", policy, description);
+            }
+        }
+    }
+
+    /** The {@code maxmemory_policy} line of {@code INFO memory}, or null. */
+    static String evictionPolicy(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("maxmemory_policy:")) {
+                return line.substring("maxmemory_policy:".length()).trim();
+            }
+        }
+        return null;
     }
 
     /** The one place where durations become milliseconds for Redis. */

@@ -1,6 +1,7 @@
 package dev.turnstile.engine;
 
 import dev.turnstile.BusyReason;
+import dev.turnstile.CleanupOutcome;
 import dev.turnstile.Mode;
 import dev.turnstile.TurnstileListener;
 import java.time.Duration;
@@ -41,6 +42,11 @@ final class SafeListener implements TurnstileListener {
     @Override
     public void leaseLost(String sessionHash, Mode mode) {
         guard(() -> delegate.leaseLost(sessionHash, mode));
+    }
+
+    @Override
+    public void cleanedUp(String sessionHash, Mode mode, String operation, CleanupOutcome outcome) {
+        guard(() -> delegate.cleanedUp(sessionHash, mode, operation, outcome));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.turnstile.engine;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,14 +20,16 @@ final class WakeBoard {
     interface Hooks {
         Hooks NONE = new Hooks() {};
 
-        /** Starts listening; returns once wake-ups are delivered (or when it gave up waiting for that). */
-        default void firstWatcher(String sessionHash) {}
+        /**
+         * Starts listening without blocking; the future completes once wake-ups are delivered. It
+         * never throws: a subscription that cannot be made leaves the future incomplete or failed.
+         */
+        default CompletableFuture<Void> firstWatcher(String sessionHash) {
+            return CompletableFuture.completedFuture(null);
+        }
 
         default void lastWatcherGone(String sessionHash) {}
     }
-
-    /** The longest a later watcher waits for the first one's subscription to be in place. */
-    private static final long SUBSCRIBED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final Hooks hooks;
@@ -34,7 +38,12 @@ final class WakeBoard {
         this.hooks = hooks;
     }
 
-    Watch watch(String sessionHash) {
+    /**
+     * Watches a session. Every watcher, not only the first, waits until the session's subscription
+     * is in place (a release published before it would be missed), but no longer than
+     * {@code maxWait}: after that it relies on its bounded re-check.
+     */
+    Watch watch(String sessionHash, Duration maxWait) {
         boolean[] first = {false};
         Entry entry = entries.compute(sessionHash, (k, e) -> {
             Entry current = e == null ? new Entry() : e;
@@ -43,20 +52,23 @@ final class WakeBoard {
         });
         if (first[0]) {
             try {
-                hooks.firstWatcher(sessionHash);
-            } finally {
-                entry.subscribed.countDown();
-            }
-        } else {
-            // a release published before the subscription was in place would be lost to this
-            // watcher too: wait (bounded) until the first watcher's subscription is confirmed
-            try {
-                entry.subscribed.await(SUBSCRIBED_WAIT_NANOS, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                entry.subscription.complete(hooks.firstWatcher(sessionHash));
+            } catch (RuntimeException e) {
+                entry.subscription.complete(CompletableFuture.failedFuture(e));
             }
         }
+        awaitSubscription(entry, maxWait);
         return new EntryWatch(sessionHash, entry);
+    }
+
+    private static void awaitSubscription(Entry entry, Duration maxWait) {
+        try {
+            entry.subscription.thenCompose(f -> f).get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // no confirmation in time: the re-check covers a missed wake-up
+        }
     }
 
     void signal(String sessionHash) {
@@ -89,7 +101,8 @@ final class WakeBoard {
     private static final class Entry {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final CountDownLatch subscribed = new CountDownLatch(1);
+        /** Completed by the first watcher with the subscription's own future. */
+        private final CompletableFuture<CompletableFuture<Void>> subscription = new CompletableFuture<>();
         private int watchers; // guarded by the map's compute
         private long version; // guarded by lock
 

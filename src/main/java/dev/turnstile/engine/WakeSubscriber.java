@@ -1,273 +1,222 @@
 package dev.turnstile.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisShardedPubSub;
 
 /**
- * Listens for wake-ups with sharded pub/sub (SSUBSCRIBE), one dedicated connection per Redis node
- * that owns a watched session, outside the command pool. Channels are subscribed while a local
- * waiter watches their session and unsubscribed when the last one leaves. A lost connection fails
- * nothing: waiters fall back on their bounded re-check, and the next subscription reconnects.
+ * Listens for wake-ups with sharded pub/sub (SSUBSCRIBE): one dedicated connection per Redis node
+ * that owns a watched channel, outside the command pool, run by a {@link WakeConnection}.
+ *
+ * <p>Channels are subscribed while a local waiter watches their session. When the last waiter of
+ * a node leaves, its channel stays subscribed ("parked"), so that the connection stays open for the
+ * next wait. A lost connection is opened again at once, then with back-off, while any channel of
+ * its node is watched, and every watched channel is subscribed again; the waiters of a channel are
+ * woken when it is lost and again when it is back, so a release in between is not missed. On a
+ * Cluster, channels whose slot moved (failover, resharding) follow it to the new owner.
+ *
+ * <p>All state is guarded by one lock that is never held across network I/O: connecting and reading
+ * happen on the connection's reader thread, subscribing and unsubscribing on its sender thread.
  */
 final class WakeSubscriber implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WakeSubscriber.class);
 
-    private final Function<String, HostAndPort> nodeOfChannel;
+    /** The first reconnect is immediate; later ones wait 25 ms, 50 ms, ... up to this. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    /** Where a channel lives, and how to learn a new topology (a Cluster failover). */
+    interface Routing {
+        /** The node that owns the channel now, from what is known locally (no network I/O). */
+        HostAndPort nodeOf(String channel);
+
+        /** Learns the topology again (may do network I/O; never called with the lock held). */
+        default void refresh() {}
+    }
+
+    private final Routing routing;
     private final JedisClientConfig clientConfig;
-    private final Consumer<String> onMessage;
-    private final Runnable onLost;
-    private final Duration confirmWait;
-    private final Map<HostAndPort, NodeSubscriber> nodes = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final Consumer<String> onWake;
+    private final Consumer<RuntimeException> onFailure;
+    private final Object lock = new Object();
+    private final Map<String, Channel> channels = new HashMap<>();             // guarded by lock
+    private final Map<HostAndPort, WakeConnection> nodes = new HashMap<>();     // guarded by lock
+    private boolean closed;                                                     // guarded by lock
 
-    WakeSubscriber(Function<String, HostAndPort> nodeOfChannel, JedisClientConfig clientConfig,
-                   Consumer<String> onMessage, Runnable onLost, Duration confirmWait) {
-        this.nodeOfChannel = nodeOfChannel;
+    /**
+     * @param onWake    called with a channel on every message, and when the channel's subscription
+     *                  was lost or made again (its waiters should look again)
+     * @param onFailure called when a connection failed or could not be opened
+     */
+    WakeSubscriber(Routing routing, JedisClientConfig clientConfig, Consumer<String> onWake,
+                   Consumer<RuntimeException> onFailure) {
+        this.routing = routing;
         this.clientConfig = clientConfig;
-        this.onMessage = onMessage;
-        this.onLost = onLost;
-        this.confirmWait = confirmWait;
+        this.onWake = onWake;
+        this.onFailure = onFailure;
     }
 
-    /** Subscribes and waits (bounded) for the server's confirmation; false when it did not come. */
-    boolean subscribe(String channel) {
-        if (closed) {
-            return false;
-        }
-        HostAndPort node = nodeOfChannel.apply(channel);
-        CompletableFuture<Void> confirmed = nodes.computeIfAbsent(node, NodeSubscriber::new).add(channel);
-        try {
-            confirmed.get(confirmWait.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        }
-    }
+    /** One watched (or parked) channel. */
+    static final class Channel {
+        final String name;
+        HostAndPort node;
+        int watchers;
+        boolean subscribed;                                  // confirmed on the node's current connection
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
 
-    void unsubscribe(String channel) {
-        NodeSubscriber subscriber = nodes.get(nodeOfChannel.apply(channel));
-        if (subscriber != null) {
-            subscriber.remove(channel);
+        Channel(String name, HostAndPort node) {
+            this.name = name;
+            this.node = node;
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        nodes.values().forEach(NodeSubscriber::close);
-        nodes.clear();
     }
 
     /**
-     * One node's subscription connection and the channels watched on it. When the last watched
-     * channel goes, it stays subscribed ("parked") so that the connection stays open for the next
-     * wait; it is unsubscribed once another channel is subscribed.
+     * Adds a watcher of {@code channel}. Never blocks: the future completes when the subscription
+     * is confirmed (at once when it already is).
      */
-    private final class NodeSubscriber {
-        private final HostAndPort node;
-        private final Map<String, Integer> watchers = new HashMap<>();                      // guarded by this
-        private final Map<String, CompletableFuture<Void>> confirmations = new HashMap<>(); // guarded by this
-        private final Set<String> pending = new LinkedHashSet<>();                          // guarded by this
-        private String parked;                                                              // guarded by this
-        private PubSub current;                                                             // guarded by this
-        private Connection connection;                                                      // guarded by this
-        private Thread reader;                                                              // guarded by this
-        private boolean ready;                                                              // guarded by this
-
-        NodeSubscriber(HostAndPort node) {
-            this.node = node;
-        }
-
-        synchronized CompletableFuture<Void> add(String channel) {
-            int count = watchers.merge(channel, 1, Integer::sum);
-            if (count > 1 || channel.equals(parked)) {
-                if (channel.equals(parked)) {
-                    parked = null; // still subscribed: in use again
-                }
-                return confirmations.computeIfAbsent(channel, c -> new CompletableFuture<>());
-            }
-            CompletableFuture<Void> confirmed = new CompletableFuture<>();
-            confirmations.put(channel, confirmed);
-            try {
-                if (current == null) {
-                    start(channel);
-                } else if (ready) {
-                    current.ssubscribe(channel);
-                    if (parked != null) { // sent after the new subscription: the connection never idles out
-                        current.sunsubscribe(parked);
-                        confirmations.remove(parked);
-                        parked = null;
-                    }
-                } else {
-                    pending.add(channel); // sent once the connection's first confirmation arrived
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("wake-up subscription failed on {}: {}", node, e.toString());
-                confirmed.completeExceptionally(e);
-                confirmations.remove(channel);
-            }
-            return confirmed;
-        }
-
-        synchronized void remove(String channel) {
-            if (watchers.computeIfPresent(channel, (c, n) -> n > 1 ? n - 1 : null) != null) {
-                return;
-            }
-            if (pending.remove(channel)) {
-                confirmations.remove(channel);
-                return;
-            }
-            if (current == null || !ready) {
-                confirmations.remove(channel); // an unconfirmed first channel is handled in confirmed()
-                return;
-            }
-            if (watchers.isEmpty() && parked == null) {
-                parked = channel; // keep the connection for the next wait
-                return;
-            }
-            confirmations.remove(channel);
-            try {
-                current.sunsubscribe(channel);
-            } catch (RuntimeException e) {
-                LOG.debug("wake-up unsubscribe failed on {}: {}", node, e.toString());
-            }
-        }
-
-        synchronized void confirmed(PubSub pubSub, String channel) {
-            if (pubSub != current) {
-                return;
-            }
-            if (!ready) {
-                ready = true;
-                // one command per channel: on a Cluster, channels of one SSUBSCRIBE must share a slot
-                pending.forEach(pubSub::ssubscribe);
-                pending.clear();
-            }
-            if (!watchers.containsKey(channel) && !channel.equals(parked)) {
-                if (watchers.isEmpty() && parked == null) {
-                    parked = channel; // its last watcher left before the confirmation came
-                } else {
-                    pubSub.sunsubscribe(channel);
-                }
-                return;
-            }
-            CompletableFuture<Void> f = confirmations.computeIfAbsent(channel, c -> new CompletableFuture<>());
-            f.complete(null);
-        }
-
-        /** Opens the connection with {@code first}; the other watched channels follow once it is ready. */
-        private void start(String first) {
-            Connection opened = new Connection(node, clientConfig);
-            PubSub pubSub = new PubSub(this);
-            current = pubSub;
-            connection = opened;
-            ready = false;
-            parked = null;
-            pending.clear();
-            watchers.keySet().stream().filter(c -> !c.equals(first)).forEach(pending::add);
-            reader = new Thread(() -> run(pubSub, opened, first), "turnstile-wake-" + node);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void run(PubSub pubSub, Connection connection, String channel) {
-            RuntimeException failure = null;
-            try {
-                pubSub.proceed(connection, channel);
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                connection.close();
-                ended(pubSub, failure);
-            }
-        }
-
-        /** The read loop ended: every channel was unsubscribed, or the connection failed. */
-        private synchronized void ended(PubSub pubSub, RuntimeException failure) {
-            if (current != pubSub) {
-                return;
-            }
-            current = null;
-            ready = false;
-            parked = null;
-            pending.clear();
+    CompletableFuture<Void> subscribe(String channel) {
+        synchronized (lock) {
             if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+            }
+            Channel c = channels.get(channel);
+            if (c == null) {
+                c = new Channel(channel, routing.nodeOf(channel));
+                channels.put(channel, c);
+                c.watchers++;
+                connection(c.node).add(c);
+            } else if (c.watchers++ == 0) {
+                connection(c.node).unpark(c);
+            }
+            return c.confirmation;
+        }
+    }
+
+    /** Removes a watcher of {@code channel}; the last one's channel is parked or unsubscribed. */
+    void unsubscribe(String channel) {
+        synchronized (lock) {
+            Channel c = channels.get(channel);
+            if (c == null || c.watchers == 0 || --c.watchers > 0) {
                 return;
             }
-            if (failure != null) {
-                LOG.warn("wake-up connection to {} lost ({}); waiters fall back on their re-check", node,
-                        failure.getClass().getSimpleName());
-                LOG.debug("wake-up connection failure", failure);
-                confirmations.values().forEach(f -> f.completeExceptionally(failure));
-                confirmations.clear();
-                onLost.run();
-                return; // the channels still watched are subscribed again by the next add()
-            }
-            if (!watchers.isEmpty()) {
-                String first = watchers.keySet().iterator().next();
-                confirmations.put(first, confirmations.getOrDefault(first, new CompletableFuture<>()));
-                start(first);
-            }
-        }
-
-        /** Ends the subscription and its thread (bounded), so that nothing outlives the store. */
-        void close() {
-            Thread ending;
-            synchronized (this) {
-                ending = reader;
-                if (connection != null) {
-                    try {
-                        connection.close(); // the read loop ends with the socket
-                    } catch (RuntimeException e) {
-                        LOG.debug("wake-up close failed on {}: {}", node, e.toString());
-                    }
-                }
-            }
-            if (ending != null && ending != Thread.currentThread()) {
-                try {
-                    ending.join(TimeUnit.SECONDS.toMillis(2));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            WakeConnection node = nodes.get(c.node);
+            if (node == null || !node.park(c)) {
+                channels.remove(channel);
+                if (node != null) {
+                    node.drop(c);
                 }
             }
         }
     }
 
-    private final class PubSub extends JedisShardedPubSub {
-        private final NodeSubscriber owner;
-
-        PubSub(NodeSubscriber owner) {
-            this.owner = owner;
+    /** Closes every connection and stops (and joins) every thread it started. */
+    @Override
+    public void close() {
+        List<WakeConnection> all;
+        synchronized (lock) {
+            closed = true;
+            all = new ArrayList<>(nodes.values());
+            nodes.clear();
+            channels.clear();
         }
+        all.forEach(WakeConnection::shutdown);
+        all.forEach(WakeConnection::join);
+    }
 
-        @Override
-        public void onSMessage(String channel, String message) {
-            onMessage.accept(channel);
+    /** Connections (and so reader threads) alive right now. */
+    int connections() {
+        synchronized (lock) {
+            return nodes.size();
         }
+    }
 
-        @Override
-        public void onSSubscribe(String channel, int subscribedChannels) {
-            owner.confirmed(this, channel);
+    // ---- used by WakeConnection, always with the lock held unless said otherwise ----
+
+    Object lock() {
+        return lock;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    Channel channel(String name) {
+        return channels.get(name);
+    }
+
+    void forget(Channel c) {
+        channels.remove(c.name);
+    }
+
+    void connectionEnded(WakeConnection node) {
+        nodes.remove(node.address(), node);
+    }
+
+    /** Moves every channel of {@code node} whose slot now lives elsewhere; returns how many moved. */
+    int reroute(WakeConnection node) {
+        int moved = 0;
+        for (Channel c : node.channels()) {
+            HostAndPort owner = routing.nodeOf(c.name);
+            if (!owner.equals(c.node)) {
+                node.detach(c);
+                c.node = owner;
+                if (c.watchers > 0) {
+                    connection(owner).add(c);
+                } else {
+                    channels.remove(c.name);
+                }
+                moved++;
+            }
         }
+        return moved;
+    }
+
+    /** Outside the lock. */
+    void wake(String channel) {
+        onWake.accept(channel);
+    }
+
+    /** Outside the lock. */
+    void failed(RuntimeException e) {
+        onFailure.accept(e);
+    }
+
+    /** Outside the lock: learns the topology again. */
+    void refreshRouting() {
+        try {
+            routing.refresh();
+        } catch (RuntimeException e) {
+            LOG.debug("topology refresh failed: {}", e.toString());
+        }
+    }
+
+    JedisClientConfig clientConfig() {
+        return clientConfig;
+    }
+
+    static long backoffMillis(int failures) {
+        if (failures <= 0) {
+            return 0;
+        }
+        long base = Math.min(MAX_BACKOFF.toMillis(), 25L << Math.min(failures - 1, 10));
+        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    }
+
+    private WakeConnection connection(HostAndPort node) {
+        return nodes.computeIfAbsent(node, n -> new WakeConnection(this, n));
+    }
+
+    static Connection open(HostAndPort node, JedisClientConfig config) {
+        return new Connection(node, config);
     }
 }

@@ -1,5 +1,6 @@
 package dev.turnstile.engine;
 
+import dev.turnstile.BackendUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews the leases of every place this process holds, all in one batched store call per tick
- * (about every lease/3). A place the store no longer has, or one whose lease ran out while the
- * store could not be reached, is handed to {@code onLost}.
+ * Renews the leases of every place this process holds, in one batched store call per tick (about
+ * every lease/3; one pipeline per Redis node), with an outcome per session: a node that fails
+ * affects only its own sessions. A place the store no longer has, or whose own deadline passed
+ * (renewal failing, or stopped at {@code max-hold}), is handed to {@code onLost}.
  */
 final class Watchdog {
 
@@ -24,16 +26,18 @@ final class Watchdog {
 
     private final LockStore store;
     private final Duration lease;
+    private final Duration maxHold;
     private final LongSupplier ticker;
     private final Consumer<HeldPermit> onLost;
     private final SafeListener listener;
     private final Set<HeldPermit> live = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> task;
 
-    Watchdog(LockStore store, Duration lease, Duration interval, ScheduledExecutorService executor,
+    Watchdog(LockStore store, Duration lease, Duration maxHold, Duration interval, ScheduledExecutorService executor,
              LongSupplier ticker, Consumer<HeldPermit> onLost, SafeListener listener) {
         this.store = store;
         this.lease = lease;
+        this.maxHold = maxHold;
         this.ticker = ticker;
         this.onLost = onLost;
         this.listener = listener;
@@ -60,39 +64,76 @@ final class Watchdog {
 
     /** One renewal round; never throws, so the schedule keeps running. */
     void tick() {
-        if (live.isEmpty()) {
-            return;
-        }
-        List<HeldPermit> batch = new ArrayList<>(live);
-        List<Place> places = new ArrayList<>(batch.size());
-        batch.forEach(p -> places.add(p.place()));
-        long sentAt = ticker.getAsLong();
         try {
-            Set<String> lost = store.renew(places, lease);
-            for (HeldPermit permit : batch) {
-                if (lost.contains(permit.place().token())) {
-                    lose(permit);
-                } else {
-                    permit.confirmed(sentAt);
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("lease renewal failed for {} places: {}", batch.size(), e.toString());
-            listener.backendError("renew", e);
-            for (HeldPermit permit : batch) {
-                if (sentAt - permit.confirmedAt() >= lease.toNanos()) {
-                    lose(permit);
-                }
-            }
-        } catch (Error e) {
-            LOG.error("lease renewal failed", e);
+            renew(due());
+            reportExpired();
+        } catch (RuntimeException | Error e) {
+            LOG.error("lease renewal round failed", e);
         }
     }
 
-    private void lose(HeldPermit permit) {
-        live.remove(permit);
-        if (!permit.released()) {
-            onLost.accept(permit);
+    /** The permits to renew now; those past {@code max-hold} stop being renewed. */
+    private List<HeldPermit> due() {
+        long now = ticker.getAsLong();
+        List<HeldPermit> due = new ArrayList<>();
+        for (HeldPermit permit : live) {
+            if (permit.renewing() && !maxHold.isZero() && now - permit.acquiredAt() >= maxHold.toNanos()) {
+                permit.stopRenewing();
+                LOG.warn("a {} call in session {} has held its place for max-hold ({} s): its lease is no longer"
+                                + " renewed and ends within {} ms; the next turn may enter then",
+                        permit.mode().wireName(), permit.sessionHash(), maxHold.toSeconds(), lease.toMillis());
+            }
+            if (permit.renewing() && !permit.leaseLost()) {
+                due.add(permit);
+            }
+        }
+        return due;
+    }
+
+    private void renew(List<HeldPermit> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Place> places = new ArrayList<>(batch.size());
+        long sentAt = ticker.getAsLong();
+        for (HeldPermit permit : batch) {
+            places.add(permit.place());
+            permit.renewalSent(sentAt);
+        }
+        Renewal renewal;
+        try {
+            renewal = store.renew(places, lease);
+        } catch (BackendUnavailableException e) {
+            LOG.warn("lease renewal failed for {} places: {}", batch.size(), e.getMessage());
+            listener.backendError("renew", e);
+            return;
+        }
+        long now = ticker.getAsLong();
+        int unknown = 0;
+        for (HeldPermit permit : batch) {
+            String token = permit.place().token();
+            if (renewal.renewed().contains(token)) {
+                permit.confirmed(sentAt, now);
+            } else if (renewal.lost().contains(token)) {
+                permit.markLost();
+            } else {
+                unknown++;
+            }
+        }
+        if (unknown > 0) {
+            LOG.warn("lease renewal failed for {} of {} places (their Redis node did not answer)", unknown, batch.size());
+        }
+    }
+
+    /** Reports (once) every tracked permit whose lease may be gone, and stops tracking it. */
+    private void reportExpired() {
+        for (HeldPermit permit : live) {
+            if (permit.leaseLost()) {
+                live.remove(permit);
+                if (!permit.released()) {
+                    onLost.accept(permit);
+                }
+            }
         }
     }
 }

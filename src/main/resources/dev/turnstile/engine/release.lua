@@ -9,6 +9,14 @@
 -- out, or the data is gone): nothing of anybody else's changes then.
 -- Publishes on the session's channel whenever something was freed, so waiters retry at once.
 
+if ARGV[1] == nil or ARGV[1] == '' then
+  return redis.error_reply('ERR turnstile release: bad arguments')
+end
+local t1, t2 = redis.call('TYPE', KEYS[1])['ok'], redis.call('TYPE', KEYS[2])['ok']
+if (t1 ~= 'none' and t1 ~= 'string') or (t2 ~= 'none' and t2 ~= 'zset') then
+  return redis.error_reply('ERR turnstile release: unexpected type of a key')
+end
+
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 

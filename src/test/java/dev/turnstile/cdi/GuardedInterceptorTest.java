@@ -189,6 +189,11 @@ class GuardedInterceptorTest {
             }
 
             @Override
+            public boolean held() {
+                return true;
+            }
+
+            @Override
             public boolean leaseLost() {
                 return false;
             }

@@ -2,7 +2,6 @@ package dev.turnstile.engine;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Set;
 
 /** A store that passes every call on; tests override what they observe or change. */
 public class ForwardingLockStore implements LockStore {
@@ -24,7 +23,7 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public Set<String> renew(Collection<Place> places, Duration lease) {
+    public Renewal renew(Collection<Place> places, Duration lease) {
         return delegate.renew(places, lease);
     }
 
@@ -34,8 +33,13 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public Watch watch(String sessionHash) {
-        return delegate.watch(sessionHash);
+    public boolean abandon(Place place, Duration tombstone) {
+        return delegate.abandon(place, tombstone);
+    }
+
+    @Override
+    public Watch watch(String sessionHash, Duration maxWait) {
+        return delegate.watch(sessionHash, maxWait);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyException;
 import dev.turnstile.BusyReason;
+import dev.turnstile.CleanupOutcome;
 import dev.turnstile.InvalidTurnIdException;
 import dev.turnstile.Mode;
 import dev.turnstile.TurnstileConfig;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +36,13 @@ class LockEngineTest {
     }
 
     private LockEngine engine(LockStore store, Duration timeout) {
+        return engine(store, timeout, new TurnstileListener() {});
+    }
+
+    private LockEngine engine(LockStore store, Duration timeout, TurnstileListener listener) {
         TurnstileConfig config = new TurnstileConfig("t", Duration.ofSeconds(30), timeout, Duration.ofSeconds(2),
                 Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD);
-        LockEngine engine = new LockEngine(config, store, new TurnstileListener() {}, null, clock::get);
+        LockEngine engine = new LockEngine(config, store, listener, null, clock::get);
         engines.add(engine);
         return engine;
     }
@@ -77,14 +84,33 @@ class LockEngineTest {
     }
 
     @Test
-    void anUnreachableStoreFailsTheAcquireAndNeverTheRelease() {
+    void anUnreachableStoreFailsTheAcquireAndNeverTheRelease() throws InterruptedException {
         ScriptedStore store = new ScriptedStore(List.of(), Duration.ZERO);
-        LockEngine engine = engine(store, Duration.ofSeconds(1));
+        CountDownLatch retried = new CountDownLatch(1);
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TurnstileListener listener = new TurnstileListener() {
+            @Override
+            public void released(String sessionHash, Mode mode, Duration held, boolean wasHeld) {
+                events.add("released " + wasHeld);
+            }
+
+            @Override
+            public void cleanedUp(String sessionHash, Mode mode, String operation, CleanupOutcome outcome) {
+                events.add(operation + " " + outcome);
+                retried.countDown();
+            }
+        };
+        LockEngine engine = engine(store, Duration.ofSeconds(1), listener);
         var permit = engine.acquire("s", "t", Mode.WRITE);
         store.down = true;
         assertThrows(BackendUnavailableException.class, () -> engine.acquire("s2", "t", Mode.READ));
         permit.close(); // must not throw
         assertEquals(0, engine.heldPlaces());
+        assertEquals(List.of(), events, "nothing is released while the store is down");
+        store.down = false; // the failed release is retried in the background until acknowledged
+        assertTrue(retried.await(30, TimeUnit.SECONDS), "the failed release was never retried");
+        assertEquals(List.of("released true", "release REMOVED"), events);
+        assertEquals(0, engine.pendingCleanups());
     }
 
     @Test
@@ -130,8 +156,9 @@ class LockEngineTest {
         int attempts;
         int withdrawals;
         int watches;
-        int releases;
-        boolean down;
+        volatile int releases;
+        volatile int abandons;
+        volatile boolean down;
 
         ScriptedStore(List<BusyReason> script, Duration perAttempt) {
             this.script = script;
@@ -141,7 +168,7 @@ class LockEngineTest {
         @Override
         public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
             if (down) {
-                throw new BackendUnavailableException("acquire", new RuntimeException("connection refused"));
+                throw new BackendUnavailableException("acquire", new RuntimeException("connection refused"), false);
             }
             lastMark = waitingMark;
             clock.addAndGet(perAttempt.toNanos());
@@ -153,14 +180,20 @@ class LockEngineTest {
         public boolean release(Place place) {
             releases++;
             if (down) {
-                throw new BackendUnavailableException("release", new RuntimeException("connection refused"));
+                throw new BackendUnavailableException("release", new RuntimeException("connection refused"), false);
             }
             return true;
         }
 
         @Override
-        public Set<String> renew(Collection<Place> places, Duration lease) {
-            return Set.of();
+        public Renewal renew(Collection<Place> places, Duration lease) {
+            return new Renewal(Set.of(), Set.of());
+        }
+
+        @Override
+        public boolean abandon(Place place, Duration tombstone) {
+            abandons++;
+            return false;
         }
 
         @Override
@@ -169,7 +202,7 @@ class LockEngineTest {
         }
 
         @Override
-        public Watch watch(String sessionHash) {
+        public Watch watch(String sessionHash, Duration maxWait) {
             watches++;
             return new Watch() {
                 @Override

@@ -383,7 +383,7 @@ abstract class LockStoreContract {
         }
 
         @Override
-        public Watch watch(String sessionHash) {
+        public Watch watch(String sessionHash, Duration maxWait) {
             return new Watch() {
                 @Override
                 public long version() {

@@ -26,7 +26,7 @@ class RedisAclIT {
 
     static final String ACL = "on >s3cret ~tacl:* &tacl:* -@all +evalsha +eval +ssubscribe +sunsubscribe"
             + " +client|setname +ping +time +get +set +del +zadd +zrem +zscore +zcard +zrange +zremrangebyscore"
-            + " +pexpire +spublish";
+            + " +pexpire +spublish +type +exists +info";
 
     private RedisOperationsIT.RedisProcess redis;
 
