@@ -8,7 +8,7 @@ import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.Turnstile;
-import java.net.ServerSocket;
+import dev.turnstile.testing.RedisProcess;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +28,11 @@ class RedisAclIT {
             + " +client|setname +ping +time +get +set +del +zadd +zrem +zscore +zcard +zrange +zremrangebyscore"
             + " +pexpire +spublish +type +exists +info";
 
-    private RedisOperationsIT.RedisProcess redis;
+    private RedisProcess redis;
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        redis = RedisOperationsIT.RedisProcess.start(port);
+        redis = RedisProcess.start();
         try (Jedis admin = new Jedis(redis.node(), RedisTestServers.clientConfig())) {
             admin.aclSetUser("app", ACL.split(" "));
             admin.aclSetUser("default", "off");

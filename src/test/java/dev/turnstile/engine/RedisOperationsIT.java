@@ -17,6 +17,7 @@ import dev.turnstile.Permit;
 import dev.turnstile.Turnstile;
 import dev.turnstile.TurnstileBuilder;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.testing.RedisProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -202,7 +203,7 @@ class RedisOperationsIT {
 
     @Test
     void unreachableRedisFailsFastAndRecoversWithoutRestart() throws Exception {
-        RedisProcess redis = closeLater(RedisProcess.start(freePort()));
+        RedisProcess redis = closeLater(RedisProcess.start());
         Recorder listener = new Recorder();
         String prefix = uniquePrefix();
         String session = "secret-session-" + UUID.randomUUID();
@@ -353,7 +354,7 @@ class RedisOperationsIT {
 
     @Test
     void redisLosingItsDataReportsLostLeasesAndFencesStillGrow() throws Exception {
-        RedisProcess redis = closeLater(RedisProcess.start(freePort())); // FLUSHALL must not hit the shared server
+        RedisProcess redis = closeLater(RedisProcess.start()); // FLUSHALL must not hit the shared server
         Recorder listener = new Recorder();
         String prefix = uniquePrefix();
         String session = "session-" + UUID.randomUUID();
@@ -445,12 +446,6 @@ class RedisOperationsIT {
             return "renew";
         }
         return sha;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Records listener events the tests wait for. */
@@ -744,124 +739,6 @@ class RedisOperationsIT {
                 }
             }
             throw new IllegalStateException("no " + name + " in " + text);
-        }
-    }
-
-    /** A private redis-server process on 127.0.0.1, for tests that stop or flush Redis. */
-    static final class RedisProcess implements AutoCloseable {
-        private final Path binary;
-        private final int port;
-        private final Path dir;
-        private Process process;
-        private final StringBuffer output = new StringBuffer();
-
-        private RedisProcess(Path binary, int port, Path dir) {
-            this.binary = binary;
-            this.port = port;
-            this.dir = dir;
-        }
-
-        static RedisProcess start(int port) throws IOException, InterruptedException {
-            Path binary = findOnPath("redis-server");
-            assumeTrue(binary != null, "redis-server is not on the PATH");
-            RedisProcess redis = new RedisProcess(binary, port, Files.createTempDirectory("turnstile-it-redis"));
-            redis.launch();
-            return redis;
-        }
-
-        HostAndPort node() {
-            return new HostAndPort("127.0.0.1", port);
-        }
-
-        String url() {
-            return "redis://127.0.0.1:" + port;
-        }
-
-        /** SHUTDOWN NOSAVE, then wait for the process to end. */
-        void shutdown() throws InterruptedException {
-            try (Jedis jedis = new Jedis(node(), RedisTestServers.clientConfig())) {
-                jedis.shutdown(ShutdownParams.shutdownParams().nosave());
-            } catch (JedisException e) {
-                // the connection closes under the command
-            }
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            assertFalse(process.isAlive(), "redis-server did not stop");
-        }
-
-        /** Starts a fresh (empty) server on the same port. */
-        void restart() throws IOException, InterruptedException {
-            assertFalse(process.isAlive());
-            launch();
-        }
-
-        private void launch() throws IOException, InterruptedException {
-            output.setLength(0);
-            process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).start();
-            CompletableFuture<Boolean> ready = new CompletableFuture<>();
-            Process started = process;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                    String row;
-                    while ((row = in.readLine()) != null) {
-                        if (output.length() < 20_000) {
-                            output.append(row).append('\n');
-                        }
-                        if (row.contains("Ready to accept connections")) {
-                            ready.complete(true);
-                        }
-                    }
-                } catch (IOException e) {
-                    // process gone
-                }
-                ready.complete(false);
-            }, "redis-server-" + port + "-output");
-            reader.setDaemon(true);
-            reader.start();
-            boolean up;
-            try {
-                up = ready.get(30, TimeUnit.SECONDS);
-            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-                up = false;
-            }
-            if (!up) {
-                process.destroyForcibly();
-                throw new AssertionError("redis-server did not start on port " + port + ":\n" + output);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-
-        private static Path findOnPath(String name) {
-            String path = System.getenv("PATH");
-            if (path == null) {
-                return null;
-            }
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-            return null;
         }
     }
 }
