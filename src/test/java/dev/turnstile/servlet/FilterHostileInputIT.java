@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import dev.turnstile.engine.Hashing;
 import dev.turnstile.engine.RedisTestServers;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
@@ -19,6 +21,7 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
@@ -42,6 +45,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,13 +65,15 @@ import redis.clients.jedis.HostAndPort;
  * oversized or duplicated headers, short or chunked bodies, raw non-ASCII header bytes) goes
  * through a raw socket. Where Tomcat itself answers 400 before the filter runs, the case says so.
  * The 5000-request batch does not fit in 64 KiB, so it also runs against a second deployment
- * whose only difference is a 1 MiB body limit.
+ * whose only difference is a 256 MiB body limit; that one also shows that a declared length is
+ * not allocated before its bytes arrive.
  */
 @ExtendWith(ArquillianExtension.class)
 class FilterHostileInputIT {
 
     static final String PREFIX = "hostile" + Long.toHexString(System.nanoTime());
     private static final int LIMIT = 64 * 1024;
+    private static final int ROOMY_LIMIT = 256 * 1024 * 1024;
     private static final String TURN = "X-Mcp-Turn-Id";
     private static final String T129 = "t".repeat(129);
     private static final String PING = "{\"id\":1,\"method\":\"ping\"}";
@@ -84,7 +90,7 @@ class FilterHostileInputIT {
     @Deployment(name = "roomy", testable = false)
     static WebArchive roomy() {
         return TestWars.recorder("hostile-roomy", TestWars.params(PREFIX, "turnstile.acquire-timeout", "2s",
-                "turnstile.max-body-size", "1MiB"));
+                "turnstile.max-body-size", Integer.toString(ROOMY_LIMIT)));
     }
 
     @ArquillianResource
@@ -751,6 +757,52 @@ class FilterHostileInputIT {
     @MethodSource("roomyBatches")
     void aHugeBatchIsGuardedAsOne(String name, Case c) throws Exception {
         check(c);
+    }
+
+    /**
+     * A request that declares the whole 256 MiB limit and sends 56 bytes: the filter's buffer
+     * grows only with the bytes that arrive. Counted by the JVM's per-thread allocation counters
+     * (the embedded Tomcat runs in this JVM): the exchange allocates far less than the declared
+     * length, which reading into a buffer of the declared size would have allocated at once.
+     */
+    @Test
+    void aDeclaredLengthIsNotAllocatedBeforeItsBytesArrive() throws Exception {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count allocated bytes per thread");
+        String session = "hostile-declared-" + UUID.randomUUID();
+        byte[] sent = utf8(j("{'id':1,'method':'tools/call','params':{'name':'write_x'"));
+        int before = RecordingServlet.FORWARDED.size();
+        Map<Long, Long> start = allocatedByThread(threads);
+        Response r = raw(head("Content-Length: " + ROOMY_LIMIT), sent, true).send(roomyBase, session);
+        long allocated = allocatedSince(threads, start);
+
+        assertTrue(r.status == 400 || r.status == -1, "Tomcat refuses the short body; " + r.describe());
+        assertEquals(before, RecordingServlet.FORWARDED.size(), "a short body was forwarded");
+        assertTrue(allocated < ROOMY_LIMIT / 8, "the exchange allocated " + allocated + " bytes for a body of "
+                + sent.length + " bytes that declared " + ROOMY_LIMIT);
+        assertNoLockKeys(session, false);
+    }
+
+    private static Map<Long, Long> allocatedByThread(ThreadMXBean threads) {
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            byThread.put(ids[i], bytes[i]);
+        }
+        return byThread;
+    }
+
+    /** Bytes allocated by live threads since {@code start} (threads started since count from 0). */
+    private static long allocatedSince(ThreadMXBean threads, Map<Long, Long> start) {
+        long total = 0;
+        for (Map.Entry<Long, Long> now : allocatedByThread(threads).entrySet()) {
+            if (now.getValue() > 0) {
+                total += now.getValue() - Math.min(now.getValue(), start.getOrDefault(now.getKey(), 0L));
+            }
+        }
+        return total;
     }
 
     // ================================================================== the checks
