@@ -1,6 +1,7 @@
 package dev.turnstile;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.regex.Pattern;
 /**
  * Classifies JSON-RPC calls. A method maps to read, write or bypass; by default {@code tools/call}
  * is classified by its tool name and every other method bypasses. A tool name is classified, in
- * order, by an exact rule, the most specific matching glob rule ({@code *} and {@code ?}), the read prefixes
- * ({@code read_}, {@code get_}, {@code list_}), else as a write: unknown means exclusive, which is
- * also MCP's default for a tool without {@code readOnlyHint}.
+ * order, by an exact rule, the most specific matching glob rule ({@code *} and {@code ?}; among
+ * equally specific matches the strongest class, write > read > bypass, whatever the rules' order),
+ * the read prefixes ({@code read_}, {@code get_}, {@code list_}), else as a write: unknown means
+ * exclusive, which is also MCP's default for a tool without {@code readOnlyHint}.
  */
 public final class Classifier {
 
@@ -22,16 +24,15 @@ public final class Classifier {
 
     private final Map<String, CallClass> methods;
     private final Map<String, CallClass> exactTools;
-    private final List<Map.Entry<Pattern, CallClass>> globTools;
+    private final List<GlobRule> globTools;
     private final List<String> readPrefixes;
 
     private Classifier(Builder b) {
         this.methods = Map.copyOf(b.methods);
         this.exactTools = Map.copyOf(b.exactTools);
-        List<Map.Entry<Pattern, CallClass>> globs = new ArrayList<>(b.globTools);
-        // the most specific glob (most literal characters) wins; ties keep the order of the rules
-        globs.sort(java.util.Comparator.comparingInt(
-                (Map.Entry<Pattern, CallClass> e) -> -literalLength(e.getKey())));
+        List<GlobRule> globs = new ArrayList<>();
+        b.globTools.forEach((glob, callClass) -> globs.add(GlobRule.of(glob, callClass)));
+        globs.sort(Comparator.comparingInt(GlobRule::specificity).reversed()); // most specific first
         this.globTools = List.copyOf(globs);
         this.readPrefixes = List.copyOf(b.readPrefixes);
     }
@@ -63,10 +64,9 @@ public final class Classifier {
         if (exact != null) {
             return exact;
         }
-        for (Map.Entry<Pattern, CallClass> glob : globTools) {
-            if (glob.getKey().matcher(toolName).matches()) {
-                return glob.getValue();
-            }
+        CallClass byGlob = classifyByGlob(toolName);
+        if (byGlob != null) {
+            return byGlob;
         }
         for (String prefix : readPrefixes) {
             if (toolName.startsWith(prefix) && toolName.length() > prefix.length()) {
@@ -76,16 +76,48 @@ public final class Classifier {
         return CallClass.WRITE;
     }
 
-    private static int literalLength(Pattern compiled) {
-        return compiled.pattern().replace("\\Q", "").replace("\\E", "").replace(".*", "").length();
+    /**
+     * The class of the most specific matching globs; when several of equal specificity match,
+     * the strongest of their classes (write > read > bypass), whatever the order of the rules.
+     * Null when no glob matches.
+     */
+    private CallClass classifyByGlob(String toolName) {
+        CallClass found = null;
+        int specificity = -1;
+        for (GlobRule glob : globTools) {
+            if (found != null && glob.specificity() < specificity) {
+                break; // sorted: only less specific globs follow
+            }
+            if (glob.pattern().matcher(toolName).matches()) {
+                found = found == null ? glob.callClass() : found.strongest(glob.callClass());
+                specificity = glob.specificity();
+            }
+        }
+        return found;
+    }
+
+    /** A glob rule; its specificity is the number of its characters other than {@code *}. */
+    private record GlobRule(Pattern pattern, int specificity, CallClass callClass) {
+
+        static GlobRule of(String glob, CallClass callClass) {
+            StringBuilder regex = new StringBuilder();
+            for (char c : glob.toCharArray()) {
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            int specificity = (int) glob.chars().filter(c -> c != '*').count();
+            return new GlobRule(Pattern.compile(regex.toString(), Pattern.DOTALL), specificity, callClass);
+        }
     }
 
     /** Collects rules; {@link #build()} copies them. */
     public static final class Builder {
         private final Map<String, CallClass> methods = new HashMap<>();
         private final Map<String, CallClass> exactTools = new HashMap<>();
-        private final List<Map.Entry<Pattern, CallClass>> globTools = new ArrayList<>();
-        private final Map<String, Boolean> globsSeen = new LinkedHashMap<>();
+        private final Map<String, CallClass> globTools = new LinkedHashMap<>();
         private List<String> readPrefixes = DEFAULT_READ_PREFIXES;
 
         private Builder() {}
@@ -96,14 +128,15 @@ public final class Classifier {
             return this;
         }
 
-        /** A tool rule: an exact name, or a glob when it contains {@code *} or {@code ?}. */
+        /**
+         * A tool rule: an exact name, or a glob when it contains {@code *} or {@code ?}. A glob
+         * given twice keeps the stronger class, as globs of equal specificity do.
+         */
         public Builder tool(String nameOrGlob, CallClass callClass) {
             Objects.requireNonNull(nameOrGlob, "tool");
             Objects.requireNonNull(callClass, "callClass");
             if (nameOrGlob.indexOf('*') >= 0 || nameOrGlob.indexOf('?') >= 0) {
-                if (globsSeen.put(nameOrGlob, Boolean.TRUE) == null) {
-                    globTools.add(Map.entry(glob(nameOrGlob), callClass));
-                }
+                globTools.merge(nameOrGlob, callClass, CallClass::strongest);
             } else {
                 exactTools.put(nameOrGlob, callClass);
             }
@@ -118,18 +151,6 @@ public final class Classifier {
 
         public Classifier build() {
             return new Classifier(this);
-        }
-
-        private static Pattern glob(String glob) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : glob.toCharArray()) {
-                switch (c) {
-                    case '*' -> regex.append(".*");
-                    case '?' -> regex.append('.');
-                    default -> regex.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return Pattern.compile(regex.toString(), Pattern.DOTALL);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
 
 /**
  * Builds a {@link Turnstile}. Without a Redis URL or Cluster nodes it uses the in-process store
@@ -189,21 +191,65 @@ public final class TurnstileBuilder {
         return b.connectionTimeoutMillis(millis).socketTimeoutMillis(millis).clientName("turnstile").build();
     }
 
+    /** The hint of every URL error that a raw credential may have caused. */
+    private static final String ENCODE_CREDENTIALS = "percent-encode / ? # @ % in the user name and password";
+
+    /**
+     * Parses and checks a Redis URL. Characters of the user name and password that are not
+     * allowed there raw ({@code / ? # @ %}, spaces...) must be percent-encoded; a URL in which an
+     * {@code @} is left outside the user info is refused, because its password would be read as
+     * a host, a port or a path (and could then show up in messages). Without a port, 6379.
+     */
     static URI parseUrl(String url) {
+        String trimmed = url.trim();
         URI uri;
         try {
-            uri = new URI(url.trim());
+            uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("redis-url is not a URL: '" + masked(url) + "'");
+            throw invalidUrl("is not a URL", url); // the exception quotes the URL: not passed on
         }
-        String scheme = uri.getScheme();
-        if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-            throw new IllegalArgumentException("redis-url must start with redis:// or rediss://: '" + masked(url) + "'");
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw invalidUrl("must start with redis:// or rediss://", url);
         }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("redis-url has no host: '" + masked(url) + "'");
+        if (uri.getHost() == null || uri.getPort() > 65535) {
+            throw invalidUrl("has no valid host and port (" + ENCODE_CREDENTIALS + ")", url);
         }
-        return uri;
+        checkUserInfo(uri, trimmed, url);
+        if (!uri.getRawPath().matches("(/[0-9]{0,9})?")) {
+            throw invalidUrl("must end in /<database number> if anything", url);
+        }
+        return uri.getPort() != -1 ? uri : withDefaultPort(uri, trimmed);
+    }
+
+    /**
+     * The user info must hold the URL's only {@code @}, and a {@code :} after the user name: the
+     * Redis client decodes the user info, then splits it at its first {@code :}.
+     */
+    private static void checkUserInfo(URI uri, String trimmed, String url) {
+        String userInfo = uri.getRawUserInfo();
+        int userInfoEnd = userInfo == null ? -1 : uri.getScheme().length() + 3 + userInfo.length();
+        if (trimmed.lastIndexOf('@') != userInfoEnd) {
+            throw invalidUrl("has an '@' outside its user info (" + ENCODE_CREDENTIALS + ")", url);
+        }
+        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+        if (userInfo != null && (colon < 0 || userInfo.substring(0, colon).toUpperCase(Locale.ROOT).contains("%3A"))) {
+            throw invalidUrl("must give its user info as [user]:password, a ':' only after the user name", url);
+        }
+    }
+
+    /** The URL with port 6379 added to its authority (the Redis client refuses a URL without a port). */
+    private static URI withDefaultPort(URI uri, String trimmed) {
+        int authorityEnd = uri.getScheme().length() + 3 + uri.getRawAuthority().length();
+        String port = (uri.getRawAuthority().endsWith(":") ? "" : ":") + Protocol.DEFAULT_PORT;
+        try {
+            return new URI(trimmed.substring(0, authorityEnd) + port + trimmed.substring(authorityEnd));
+        } catch (URISyntaxException e) {
+            throw invalidUrl("is not a URL", trimmed);
+        }
+    }
+
+    private static IllegalArgumentException invalidUrl(String problem, String url) {
+        return new IllegalArgumentException("redis-url " + problem + ": '" + masked(url) + "'");
     }
 
     static Set<HostAndPort> parseNodes(String nodes) {
@@ -227,8 +273,27 @@ public final class TurnstileBuilder {
         return result;
     }
 
-    /** The URL with its user info replaced, for error messages. */
+    /**
+     * The URL for an error message, its user info replaced whatever characters it holds:
+     * everything between {@code //} (or the start) and the last {@code @}. Without an {@code @},
+     * whatever follows a {@code :} in the authority, unless it is a port number.
+     */
     static String masked(String url) {
-        return url.replaceFirst("//[^@/]*@", "//***@");
+        int schemeEnd = url.indexOf("://");
+        int from = schemeEnd > 0 && url.substring(0, schemeEnd).trim().matches("[A-Za-z][A-Za-z0-9+.-]*")
+                ? schemeEnd + 3 : 0;
+        int at = url.lastIndexOf('@');
+        if (at >= from) {
+            return url.substring(0, from) + "***" + url.substring(at);
+        }
+        int end = from;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int colon = url.indexOf(':', from);
+        if (colon >= 0 && colon < end && !url.substring(colon + 1, end).matches("[0-9]*")) {
+            return url.substring(0, colon + 1) + "***" + url.substring(end);
+        }
+        return url;
     }
 }

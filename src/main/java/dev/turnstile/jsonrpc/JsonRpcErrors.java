@@ -7,6 +7,8 @@ public final class JsonRpcErrors {
     public static final int PARSE_ERROR = -32700;
     /** Valid JSON that is not an acceptable JSON-RPC request. */
     public static final int INVALID_REQUEST = -32600;
+    /** A {@code tools/call} whose params cannot be classified (reason {@link #INVALID_PARAMS_REASON}). */
+    public static final int INVALID_PARAMS = -32602;
     /** The lock backend failed (fail-closed). */
     public static final int INTERNAL_ERROR = -32603;
     /** The default busy code; configurable because MCP 2025-x uses it for "resource not found". */
@@ -25,6 +27,8 @@ public final class JsonRpcErrors {
     public static final String INVALID_TURN_ID = "invalid_turn_id";
     public static final String TOO_DEEP = "too_deep";
     public static final String INVALID_UTF8 = "invalid_utf8";
+    /** The reason of {@link #INVALID_PARAMS}; named apart from the code, which has the same name. */
+    public static final String INVALID_PARAMS_REASON = "invalid_params";
 
     private JsonRpcErrors() {
     }

@@ -10,8 +10,14 @@ package dev.turnstile.jsonrpc;
  * @param toolName the decoded {@code params.name} when {@code params} is an object whose own
  *                 {@code name} member is a string; otherwise null
  * @param response whether the message has a {@code result} or {@code error} member
+ * @param invalidParams for a {@code tools/call}, why its params cannot be classified (params
+ *                 missing or not an object, {@code params.name} missing or not a non-empty string,
+ *                 {@code params.arguments} or {@code params._meta} present but not an object;
+ *                 JSON {@code null} counts as the wrong type), quoting nothing from the body; null
+ *                 when they can, and for every other method
  */
-public record JsonRpcMessage(String method, String rawId, String toolName, boolean response) {
+public record JsonRpcMessage(String method, String rawId, String toolName, boolean response,
+                             String invalidParams) {
 
     /** A request that expects no answer: it has a method and no {@code id} member. */
     public boolean isNotification() {

@@ -3,10 +3,11 @@ package dev.turnstile.jsonrpc;
 import java.util.Objects;
 
 /**
- * Reads what the guard needs from a JSON-RPC body: per message its method, raw id, tool name and
- * whether it is a response. The whole body is parsed once, strictly (RFC 8259, strict UTF-8),
- * without recursion, so that no body the MCP server would read differently can slip through
- * unguarded. Immutable and thread-safe.
+ * Reads what the guard needs from a JSON-RPC body: per message its method, raw id, tool name,
+ * whether it is a response, and for a {@code tools/call} why its params cannot be classified
+ * ({@link JsonRpcMessage#invalidParams()}: reported here, answered by the caller). The whole body
+ * is parsed once, strictly (RFC 8259, strict UTF-8), without recursion, so that no body the MCP
+ * server would read differently can slip through unguarded. Immutable and thread-safe.
  *
  * <p>Rejected with {@link JsonRpcErrors#PARSE_ERROR}: anything that is not exactly one JSON
  * value in UTF-8, including a leading byte order mark, comments, trailing commas, lone surrogate

@@ -10,9 +10,11 @@ enum MemberName {
     RESULT("result"),
     ERROR("error"),
     NAME("name"),
+    ARGUMENTS("arguments"),
+    META("_meta"),
     OTHER("");
 
-    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME};
+    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META};
 
     private final String text;
     private final byte[] ascii;

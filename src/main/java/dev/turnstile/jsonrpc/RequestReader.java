@@ -1,5 +1,6 @@
 package dev.turnstile.jsonrpc;
 
+import dev.turnstile.Classifier;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,7 @@ final class RequestReader {
     private boolean seenId;
     private boolean idRepeated;
     private boolean seenParams;
+    private String paramsProblem;
 
     RequestReader(JsonScanner scanner) {
         this.scanner = scanner;
@@ -69,14 +71,7 @@ final class RequestReader {
     }
 
     private void readMessage() {
-        method = null;
-        rawId = null;
-        toolName = null;
-        response = false;
-        seenMethod = false;
-        seenId = false;
-        idRepeated = false;
-        seenParams = false;
+        startMessage();
         if (scanner.beginObject()) {
             do {
                 readMember(scanner.memberName());
@@ -87,7 +82,23 @@ final class RequestReader {
         } else if (method == null && !response) {
             invalid(null, "a message has neither a method nor a result or error");
         }
-        messages.add(new JsonRpcMessage(method, rawId, toolName, response));
+        if (!seenParams) {
+            paramsProblem("params is missing");
+        }
+        String invalidParams = Classifier.TOOLS_CALL.equals(method) ? paramsProblem : null;
+        messages.add(new JsonRpcMessage(method, rawId, toolName, response, invalidParams));
+    }
+
+    private void startMessage() {
+        method = null;
+        rawId = null;
+        toolName = null;
+        response = false;
+        seenMethod = false;
+        seenId = false;
+        idRepeated = false;
+        seenParams = false;
+        paramsProblem = null;
     }
 
     private void readMember(MemberName name) {
@@ -107,6 +118,7 @@ final class RequestReader {
                     readParams();
                 } else {
                     scanner.skipValue();
+                    paramsProblem("params is not an object");
                 }
             }
             case RESULT, ERROR -> {
@@ -128,19 +140,43 @@ final class RequestReader {
         }
     }
 
+    /** Reads {@code params.name}, and notes what keeps a {@code tools/call} from being classified. */
     private void readParams() {
         boolean seenName = false;
-        if (!scanner.beginObject()) {
-            return;
+        if (scanner.beginObject()) {
+            do {
+                switch (scanner.memberName()) {
+                    case NAME -> {
+                        seenName = duplicate(seenName, "params.name");
+                        toolName = readStringOr(null);
+                        if (toolName == null || toolName.isEmpty()) {
+                            paramsProblem("params.name is not a non-empty string");
+                        }
+                    }
+                    case ARGUMENTS -> skipObject("params.arguments");
+                    case META -> skipObject("params._meta");
+                    default -> scanner.skipValue();
+                }
+            } while (scanner.nextMember());
         }
-        do {
-            if (scanner.memberName() == MemberName.NAME) {
-                seenName = duplicate(seenName, "params.name");
-                toolName = readStringOr(null);
-            } else {
-                scanner.skipValue();
-            }
-        } while (scanner.nextMember());
+        if (!seenName) {
+            paramsProblem("params.name is missing");
+        }
+    }
+
+    /** Skips a value that must be an object (every occurrence, should the member repeat). */
+    private void skipObject(String member) {
+        if (scanner.peek() != '{') {
+            paramsProblem(member + " is not an object");
+        }
+        scanner.skipValue();
+    }
+
+    /** The first reason why the params of the message cannot be classified, if it is a tools/call. */
+    private void paramsProblem(String problem) {
+        if (paramsProblem == null) {
+            paramsProblem = problem;
+        }
     }
 
     /** Reads a string value; anything else is skipped, reported when {@code problem} is given, and null. */

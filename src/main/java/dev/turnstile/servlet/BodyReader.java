@@ -5,8 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-/** Reads a request body once, never more than the limit. */
+/**
+ * Reads a request body once, never more than the limit. The buffer grows as bytes arrive
+ * (doubling from {@link #INITIAL_CAPACITY}, never beyond the limit + 1), so a declared
+ * {@code Content-Length} costs no memory until its bytes are really sent.
+ */
 final class BodyReader {
+
+    /** The first buffer's size, whatever length the request declares. */
+    static final int INITIAL_CAPACITY = 8 * 1024;
 
     /** The body's bytes; {@code length} of them are valid. */
     record Body(byte[] bytes, int length) {}
@@ -22,21 +29,17 @@ final class BodyReader {
 
     private BodyReader() {}
 
+    /** @param limit the most bytes accepted, at most {@code Integer.MAX_VALUE - 8} */
     static Body read(HttpServletRequest request, long limit) throws IOException, TooLarge {
-        long declared = request.getContentLengthLong();
-        if (declared > limit) {
+        if (request.getContentLengthLong() > limit) {
             throw new TooLarge();
         }
-        int capacity = (int) Math.min(limit + 1, declared >= 0 ? declared + 1 : 8192);
-        byte[] buffer = new byte[Math.max(capacity, 16)];
+        byte[] buffer = new byte[(int) Math.min(INITIAL_CAPACITY, limit + 1)];
         int length = 0;
         try (InputStream in = request.getInputStream()) {
             while (true) {
                 if (length == buffer.length) {
-                    if (length > limit) {
-                        throw new TooLarge();
-                    }
-                    buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, limit + 1));
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, limit + 1));
                 }
                 int n = in.read(buffer, length, buffer.length - length);
                 if (n < 0) {

@@ -10,9 +10,27 @@ import java.util.List;
 /**
  * Turns a sniffed body into a {@link Call}. Responses and notifications never lock (the holder
  * may be waiting for them); {@code initialize} and {@code ping} always bypass; a batch takes the
- * strongest class of its requests.
+ * strongest class of its requests. A {@code tools/call} request whose params cannot be classified
+ * makes the whole body {@link Unclassifiable}.
  */
 final class RequestClassifier {
+
+    /** A body with a {@code tools/call} request whose params cannot be classified: nothing is forwarded. */
+    static final class Unclassifiable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Call call;
+
+        Unclassifiable(String message, Call call) {
+            super(message, null, false, false);
+            this.call = call;
+        }
+
+        /** The ids to answer (one error per request of a batch). */
+        Call call() {
+            return call;
+        }
+    }
 
     private final Classifier classifier;
 
@@ -20,18 +38,33 @@ final class RequestClassifier {
         this.classifier = classifier;
     }
 
-    Call classify(SniffResult sniffed) {
+    Call classify(SniffResult sniffed) throws Unclassifiable {
         CallClass strongest = CallClass.BYPASS;
         List<String> ids = new ArrayList<>();
-        for (JsonRpcMessage m : sniffed.messages()) {
+        String invalid = null;
+        List<JsonRpcMessage> messages = sniffed.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonRpcMessage m = messages.get(i);
             if (m.isResponse() || m.isNotification()) {
                 continue;
             }
             ids.add(m.rawId());
-            if (!"initialize".equals(m.method()) && !"ping".equals(m.method())) {
+            if (m.invalidParams() != null) {
+                invalid = invalid != null ? invalid : describe(sniffed.batch(), i, m.invalidParams());
+            } else if (!"initialize".equals(m.method()) && !"ping".equals(m.method())) {
                 strongest = strongest.strongest(classifier.classify(m.method(), m.toolName()));
             }
         }
-        return new Call(strongest, sniffed.batch(), List.copyOf(ids));
+        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids));
+        if (invalid != null) {
+            throw new Unclassifiable(invalid, call);
+        }
+        return call;
+    }
+
+    /** The error message: what is wrong, and in a batch where, quoting nothing from the body. */
+    private static String describe(boolean batch, int index, String problem) {
+        return batch ? "invalid params in element " + (index + 1) + " of the batch (a tools/call): " + problem
+                + "; no request of the batch was forwarded" : "invalid params of tools/call: " + problem;
     }
 }

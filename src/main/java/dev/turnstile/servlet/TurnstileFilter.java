@@ -131,12 +131,8 @@ public class TurnstileFilter implements Filter {
             Reply.of(JsonRpcErrors.PARSE_ERROR, "request body could not be read", null, null).write(response);
             return;
         }
-        Call call;
-        try {
-            call = classifier.classify(sniffer.sniff(body.bytes(), body.length()));
-        } catch (JsonRpcException e) {
-            Call echo = e.rawId() == null ? null : new Call(CallClass.BYPASS, false, List.of(e.rawId()));
-            Reply.of(e.code(), e.getMessage(), e.reason(), echo).write(response);
+        Call call = classify(body, response);
+        if (call == null) {
             return;
         }
         Mode mode = call.callClass().mode();
@@ -150,6 +146,20 @@ public class TurnstileFilter implements Filter {
             return;
         }
         guard(request, response, chain, body, call, mode, sessionIds.get(0));
+    }
+
+    /** The call the body holds, or null when the body was answered with an error here. */
+    private Call classify(BodyReader.Body body, HttpServletResponse response) throws IOException {
+        try {
+            return classifier.classify(sniffer.sniff(body.bytes(), body.length()));
+        } catch (JsonRpcException e) {
+            Call echo = e.rawId() == null ? null : new Call(CallClass.BYPASS, false, List.of(e.rawId()));
+            Reply.of(e.code(), e.getMessage(), e.reason(), echo).write(response);
+        } catch (RequestClassifier.Unclassifiable e) {
+            Reply.of(JsonRpcErrors.INVALID_PARAMS, e.getMessage(), JsonRpcErrors.INVALID_PARAMS_REASON, e.call())
+                    .write(response);
+        }
+        return null;
     }
 
     private void guard(HttpServletRequest request, HttpServletResponse response, FilterChain chain,

@@ -173,9 +173,10 @@ class JsonRpcErrorWriterTest {
         byte[] batch = JsonRpcErrorWriter.batchError(List.of("1", "-2.5E+3", "\"x\""), JsonRpcErrors.DEFAULT_BUSY,
                 nasty, data(JsonRpcErrors.DATA_REASON, JsonRpcErrors.SESSION_BUSY));
         JsonRpcSniffer sniffer = new JsonRpcSniffer(JsonRpcSniffer.DEFAULT_MAX_DEPTH);
-        assertEquals(List.of(new JsonRpcMessage(null, "\"a\\u0041\"", null, true)),
+        assertEquals(List.of(new JsonRpcMessage(null, "\"a\\u0041\"", null, true, null)),
                 sniffer.sniff(single, single.length).messages());
-        assertEquals(List.of(new JsonRpcMessage(null, "1", null, true), new JsonRpcMessage(null, "-2.5E+3", null, true),
-                new JsonRpcMessage(null, "\"x\"", null, true)), sniffer.sniff(batch, batch.length).messages());
+        assertEquals(List.of(new JsonRpcMessage(null, "1", null, true, null),
+                new JsonRpcMessage(null, "-2.5E+3", null, true, null),
+                new JsonRpcMessage(null, "\"x\"", null, true, null)), sniffer.sniff(batch, batch.length).messages());
     }
 }

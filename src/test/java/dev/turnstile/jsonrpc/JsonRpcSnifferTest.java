@@ -60,29 +60,10 @@ class JsonRpcSnifferTest {
                         + "'message':'x'}}"), null, "null", null, true),
                 Arguments.of("response whose result is null", j("{'jsonrpc':'2.0','id':4,'result':null}"),
                         null, "4", null, true),
-                Arguments.of("request with params as an array has no tool name",
-                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':['read_file']}"),
-                        "tools/call", "1", null, false),
-                Arguments.of("params.name that is a number is no tool name",
-                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'name':5}}"),
-                        "tools/call", "1", null, false),
-                Arguments.of("params.name that is null is no tool name",
-                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'name':null}}"),
-                        "tools/call", "1", null, false),
-                Arguments.of("params.name that is an object is no tool name",
-                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'name':{'name':'x'}}}"),
-                        "tools/call", "1", null, false),
-                Arguments.of("params that is null", j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':null}"),
-                        "tools/call", "1", null, false),
-                Arguments.of("empty params object", j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{}}"),
-                        "tools/call", "1", null, false),
                 Arguments.of("nested method, id and name inside arguments do not count",
                         j("{'jsonrpc':'2.0','method':'tools/call','params':{'arguments':{'method':'x','id':9,"
                                 + "'name':'evil','params':{'name':'evil'}},'name':'write_file'},'id':2}"),
                         "tools/call", "2", "write_file", false),
-                Arguments.of("name under arguments is not the tool name",
-                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'arguments':{'name':'x'}}}"),
-                        "tools/call", "1", null, false),
                 Arguments.of("result and error nested in params do not make a response",
                         j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'result':1,'error':2,"
                                 + "'name':'t'}}"), "tools/call", "1", "t", false),
@@ -119,7 +100,98 @@ class JsonRpcSnifferTest {
     void shouldReadTheMembersTheGuardNeeds(String what, String json, String method, String rawId, String tool,
                                            boolean response) {
         JsonRpcMessage message = single(json);
-        assertEquals(new JsonRpcMessage(method, rawId, tool, response), message);
+        assertEquals(new JsonRpcMessage(method, rawId, tool, response, null), message);
+    }
+
+    // ---------------------------------------------------------------- tools/call params that cannot be classified
+
+    static Stream<Arguments> unclassifiableToolCalls() {
+        String call = j("{'jsonrpc':'2.0','id':1,'method':'tools/call'");
+        String notObject = "params is not an object";
+        String badName = "params.name is not a non-empty string";
+        return Stream.of(
+                Arguments.of("no params", call + "}", null, "params is missing"),
+                Arguments.of("params null", call + ",\"params\":null}", null, notObject),
+                Arguments.of("params an array", call + j(",'params':['read_file']}"), null, notObject),
+                Arguments.of("params a string", call + j(",'params':'read_file'}"), null, notObject),
+                Arguments.of("params a number", call + ",\"params\":1}", null, notObject),
+                Arguments.of("params true", call + ",\"params\":true}", null, notObject),
+                Arguments.of("empty params", call + ",\"params\":{}}", null, "params.name is missing"),
+                Arguments.of("name only under arguments", call + j(",'params':{'arguments':{'name':'x'}}}"), null,
+                        "params.name is missing"),
+                Arguments.of("name null", call + j(",'params':{'name':null}}"), null, badName),
+                Arguments.of("name a number", call + j(",'params':{'name':5}}"), null, badName),
+                Arguments.of("name an object", call + j(",'params':{'name':{'name':'x'}}}"), null, badName),
+                Arguments.of("name an array", call + j(",'params':{'name':['x']}}"), null, badName),
+                Arguments.of("name false", call + j(",'params':{'name':false}}"), null, badName),
+                Arguments.of("name empty", call + j(",'params':{'name':''}}"), "", badName),
+                Arguments.of("arguments null", call + j(",'params':{'name':'t','arguments':null}}"), "t",
+                        "params.arguments is not an object"),
+                Arguments.of("arguments an array", call + j(",'params':{'arguments':[],'name':'t'}}"), "t",
+                        "params.arguments is not an object"),
+                Arguments.of("arguments a string", call + j(",'params':{'name':'t','arguments':'{}'}}"), "t",
+                        "params.arguments is not an object"),
+                Arguments.of("arguments escaped as \\u0061rguments", call
+                        + j(",'params':{'name':'t','\\u0061rguments':1}}"), "t", "params.arguments is not an object"),
+                Arguments.of("arguments twice, the second not an object", call
+                        + j(",'params':{'name':'t','arguments':{},'arguments':7}}"), "t",
+                        "params.arguments is not an object"),
+                Arguments.of("_meta null", call + j(",'params':{'name':'t','_meta':null}}"), "t",
+                        "params._meta is not an object"),
+                Arguments.of("_meta a number", call + j(",'params':{'_meta':3,'name':'t'}}"), "t",
+                        "params._meta is not an object"),
+                Arguments.of("the first problem in body order is named", call
+                        + j(",'params':{'_meta':3,'arguments':4}}"), null, "params._meta is not an object"),
+                Arguments.of("method after params", j("{'jsonrpc':'2.0','id':1,'params':{'name':''},"
+                        + "'method':'tools/call'}"), "", badName));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unclassifiableToolCalls")
+    void shouldSayWhyTheParamsOfAToolsCallCannotBeClassified(String what, String json, String tool, String problem) {
+        assertEquals(new JsonRpcMessage("tools/call", "1", tool, false, problem), single(json));
+    }
+
+    @Test
+    void shouldAcceptObjectArgumentsAndMetaAndAnyOtherParamsMember() {
+        JsonRpcMessage m = single(j("{'id':1,'method':'tools/call','params':{'name':' ','arguments':{},"
+                + "'_meta':{'progressToken':1},'task':null,'x':[1]}}"));
+        assertEquals(new JsonRpcMessage("tools/call", "1", " ", false, null), m);
+    }
+
+    @Test
+    void shouldReportParamsProblemsOnlyForToolsCall() {
+        for (String other : List.of("ping", "resources/read", "tools/list", "Tools/Call", "tools/call ")) {
+            assertNull(single(j("{'id':1,'method':'" + other + "','params':null}")).invalidParams(), other);
+            assertNull(single(j("{'id':1,'method':'" + other + "'}")).invalidParams(), other);
+            assertNull(single(j("{'id':1,'method':'" + other + "','params':{'arguments':5}}")).invalidParams(), other);
+        }
+    }
+
+    @Test
+    void shouldReportParamsProblemsOfAToolsCallNotificationToo() {
+        JsonRpcMessage m = single(j("{'method':'tools/call','params':[]}"));
+        assertTrue(m.isNotification());
+        assertEquals("params is not an object", m.invalidParams(),
+                "reported: the caller decides what a notification's params mean");
+    }
+
+    @Test
+    void shouldLetAnAmbiguityWinOverParamsThatCannotBeClassified() {
+        assertInvalidRequest(j("{'id':1,'method':'tools/call','params':{'name':5,'name':'x'}}"),
+                JsonRpcErrors.AMBIGUOUS_REQUEST);
+        assertInvalidRequest(j("{'id':1,'method':'tools/call','params':null,'params':{'name':'x'}}"),
+                JsonRpcErrors.AMBIGUOUS_REQUEST);
+        assertInvalidRequest(j("{'id':1,'method':'tools/call','params':{'arguments':1,'name':'a','name':'b'}}"),
+                JsonRpcErrors.AMBIGUOUS_REQUEST);
+        assertInvalidRequest(j("[{'id':1,'method':'tools/call'},{'id':2,'method':'ping','id':3}]"),
+                JsonRpcErrors.AMBIGUOUS_REQUEST);
+    }
+
+    @Test
+    void shouldLetAnInvalidRequestWinOverParamsThatCannotBeClassified() {
+        assertInvalidRequest(j("{'id':true,'method':'tools/call','params':5}"), null);
+        assertInvalidRequest(j("[{'id':1,'method':'tools/call'},7]"), null);
     }
 
     static Stream<Arguments> memberOrders() {
@@ -147,7 +219,7 @@ class JsonRpcSnifferTest {
     @ParameterizedTest(name = "member order: {0}")
     @MethodSource("memberOrders")
     void shouldReadTheSameRequestInEveryMemberOrder(String order, String json) {
-        assertEquals(new JsonRpcMessage("tools/call", "7", "read_file", false), single(json));
+        assertEquals(new JsonRpcMessage("tools/call", "7", "read_file", false, null), single(json));
     }
 
     // ---------------------------------------------------------------- ids
@@ -535,7 +607,8 @@ class JsonRpcSnifferTest {
     void shouldNotConfuseMembersWithTheSameNameInDifferentMessages() {
         SniffResult result = sniff(j("[{'id':1,'method':'a','params':{'name':'x'}},{'id':2,'method':'b',"
                 + "'params':{'name':'y'}}]"));
-        assertEquals(List.of(new JsonRpcMessage("a", "1", "x", false), new JsonRpcMessage("b", "2", "y", false)),
+        assertEquals(List.of(new JsonRpcMessage("a", "1", "x", false, null),
+                        new JsonRpcMessage("b", "2", "y", false, null)),
                 result.messages());
     }
 
@@ -548,10 +621,10 @@ class JsonRpcSnifferTest {
                 + "{'jsonrpc':'2.0','id':'r','result':{}}, {'id':null,'method':'ping'}]"));
         assertTrue(result.batch());
         assertEquals(List.of(
-                new JsonRpcMessage("tools/call", "1", "read_a", false),
-                new JsonRpcMessage("notifications/cancelled", null, null, false),
-                new JsonRpcMessage(null, "\"r\"", null, true),
-                new JsonRpcMessage("ping", "null", null, false)), result.messages());
+                new JsonRpcMessage("tools/call", "1", "read_a", false, null),
+                new JsonRpcMessage("notifications/cancelled", null, null, false, null),
+                new JsonRpcMessage(null, "\"r\"", null, true, null),
+                new JsonRpcMessage("ping", "null", null, false, null)), result.messages());
     }
 
     @Test
@@ -571,7 +644,7 @@ class JsonRpcSnifferTest {
         SniffResult result = sniff(body.append(']').toString());
         assertTrue(result.batch());
         assertEquals(5000, result.messages().size());
-        assertEquals(new JsonRpcMessage("tools/call", "4999", "tool_4999", false), result.messages().get(4999));
+        assertEquals(new JsonRpcMessage("tools/call", "4999", "tool_4999", false, null), result.messages().get(4999));
     }
 
     @Test
@@ -611,7 +684,7 @@ class JsonRpcSnifferTest {
 
     @Test
     void shouldNeverCallAMessageWithAMethodAResponse() {
-        assertFalse(new JsonRpcMessage("tools/call", "1", null, true).isResponse());
+        assertFalse(new JsonRpcMessage("tools/call", "1", null, true, null).isResponse());
     }
 
     // ---------------------------------------------------------------- depth
@@ -836,7 +909,8 @@ class JsonRpcSnifferTest {
             }
             List<Future<JsonRpcMessage>> results = pool.invokeAll(tasks);
             for (int i = 0; i < results.size(); i++) {
-                assertEquals(new JsonRpcMessage("tools/call", String.valueOf(i), "t" + i, false), results.get(i).get());
+                assertEquals(new JsonRpcMessage("tools/call", String.valueOf(i), "t" + i, false, null),
+                        results.get(i).get());
             }
         } finally {
             pool.shutdownNow();

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import dev.turnstile.engine.Hashing;
 import dev.turnstile.engine.RedisTestServers;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
@@ -19,6 +21,7 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
@@ -42,6 +45,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,13 +65,15 @@ import redis.clients.jedis.HostAndPort;
  * oversized or duplicated headers, short or chunked bodies, raw non-ASCII header bytes) goes
  * through a raw socket. Where Tomcat itself answers 400 before the filter runs, the case says so.
  * The 5000-request batch does not fit in 64 KiB, so it also runs against a second deployment
- * whose only difference is a 1 MiB body limit.
+ * whose only difference is a 256 MiB body limit; that one also shows that a declared length is
+ * not allocated before its bytes arrive.
  */
 @ExtendWith(ArquillianExtension.class)
 class FilterHostileInputIT {
 
     static final String PREFIX = "hostile" + Long.toHexString(System.nanoTime());
     private static final int LIMIT = 64 * 1024;
+    private static final int ROOMY_LIMIT = 256 * 1024 * 1024;
     private static final String TURN = "X-Mcp-Turn-Id";
     private static final String T129 = "t".repeat(129);
     private static final String PING = "{\"id\":1,\"method\":\"ping\"}";
@@ -84,7 +90,7 @@ class FilterHostileInputIT {
     @Deployment(name = "roomy", testable = false)
     static WebArchive roomy() {
         return TestWars.recorder("hostile-roomy", TestWars.params(PREFIX, "turnstile.acquire-timeout", "2s",
-                "turnstile.max-body-size", "1MiB"));
+                "turnstile.max-body-size", Integer.toString(ROOMY_LIMIT)));
     }
 
     @ArquillianResource
@@ -322,11 +328,14 @@ class FilterHostileInputIT {
                         + "'params':{'name':'write_x'}}")), fwd("write")),
                 c("method tools\\u002fcall is tools/call: guarded", post(j("{'id':1,'method':'tools\\u002fcall',"
                         + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("method \\u0074ools/call is tools/call: guarded", post(j("{'id':1,'method':'\\u0074ools/call'}")),
-                        fwd("write")),
+                c("method \\u0074ools/call is tools/call: guarded", post(j("{'id':1,'method':'\\u0074ools/call',"
+                        + "'params':{'name':'write_x'}}")), fwd("write")),
+                c("method \\u0074ools/call without params is a tools/call: invalid_params",
+                        post(j("{'id':1,'method':'\\u0074ools/call'}")), badParams("1")),
                 c("member m\\u0065thod is method: guarded", post(j("{'id':1,'m\\u0065thod':'tools/call',"
                         + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("member \\u0069d is id: guarded", post(j("{'\\u0069d':1,'method':'tools/call'}")), fwd("write")),
+                c("member \\u0069d is id: guarded", post(j("{'\\u0069d':1,'method':'tools/call',"
+                        + "'params':{'name':'write_x'}}")), fwd("write")),
                 c("member p\\u0061rams is params: its name classifies (read)", post(j("{'id':1,'method':'tools/call',"
                         + "'p\\u0061rams':{'name':'list_x'}}")), fwd("read")),
                 c("member n\\u0061me is name: read", post(j("{'id':1,'method':'tools/call',"
@@ -337,12 +346,8 @@ class FilterHostileInputIT {
                         + "'params':{'name':'\\u0067et_item'}}")), fwd("read")),
                 c("tool name with a surrogate-pair escape: write", post(j("{'id':1,'method':'tools/call',"
                         + "'params':{'name':'\\ud83d\\ude00'}}")), fwd("write")),
-                c("tools/call without params is a write (unknown tool)", post(j("{'id':1,'method':'tools/call'}")),
-                        fwd("write")),
-                c("tools/call with array params is a write", post(j("{'id':1,'method':'tools/call','params':['get_x']}")),
-                        fwd("write")),
-                c("tools/call with a numeric name is a write", post(j("{'id':1,'method':'tools/call','params':{'name':5}}")),
-                        fwd("write")),
+                c("tools/call with a name of one space is an unknown tool: write", post(j("{'id':1,"
+                        + "'method':'tools/call','params':{'name':' '}}")), fwd("write")),
                 c("tools/call with the bare prefix get_ is a write", post(j("{'id':1,'method':'tools/call',"
                         + "'params':{'name':'get_'}}")), fwd("write")),
                 c("GET_X is not the get_ prefix (case-sensitive): write", post(j("{'id':1,'method':'tools/call',"
@@ -352,6 +357,75 @@ class FilterHostileInputIT {
                 c("'Tools/Call' is another method: bypass", post(j("{'id':1,'method':'Tools/Call'}")), fwd(null)),
                 c("'tools/call\\u0000' is another method: bypass", post(j("{'id':1,'method':'tools/call\\u0000'}")),
                         fwd(null)));
+    }
+
+    static Stream<Arguments> unclassifiableToolCalls() {
+        String call = "{'jsonrpc':'2.0','id':21,'method':'tools/call'";
+        return Stream.of(
+                unclassifiable("without params", call + "}"),
+                unclassifiable("with params null", call + ",'params':null}"),
+                unclassifiable("with params an array", call + ",'params':['get_x']}"),
+                unclassifiable("with params a string", call + ",'params':'get_x'}"),
+                unclassifiable("with params a number", call + ",'params':0}"),
+                unclassifiable("with params false", call + ",'params':false}"),
+                unclassifiable("with empty params (no name)", call + ",'params':{}}"),
+                unclassifiable("with a name only inside arguments", call + ",'params':{'arguments':{'name':'get_x'}}}"),
+                unclassifiable("with name null", call + ",'params':{'name':null}}"),
+                unclassifiable("with name a number", call + ",'params':{'name':5}}"),
+                unclassifiable("with name true", call + ",'params':{'name':true}}"),
+                unclassifiable("with name an object", call + ",'params':{'name':{'name':'get_x'}}}"),
+                unclassifiable("with name an array", call + ",'params':{'name':['get_x']}}"),
+                unclassifiable("with an empty name", call + ",'params':{'name':''}}"),
+                unclassifiable("with arguments null", call + ",'params':{'name':'write_x','arguments':null}}"),
+                unclassifiable("with arguments an array", call + ",'params':{'name':'write_x','arguments':[]}}"),
+                unclassifiable("with arguments a string", call + ",'params':{'name':'write_x','arguments':'{}'}}"),
+                unclassifiable("with arguments a number", call + ",'params':{'arguments':1,'name':'write_x'}}"),
+                unclassifiable("with arguments false", call + ",'params':{'name':'write_x','arguments':false}}"),
+                unclassifiable("with arguments escaped as \\u0061rguments, a number",
+                        call + ",'params':{'name':'write_x','\\u0061rguments':1}}"),
+                unclassifiable("with arguments twice, the second not an object",
+                        call + ",'params':{'name':'write_x','arguments':{},'arguments':7}}"),
+                unclassifiable("with _meta null", call + ",'params':{'name':'write_x','_meta':null}}"),
+                unclassifiable("with _meta an array", call + ",'params':{'_meta':[],'name':'write_x'}}"),
+                unclassifiable("with _meta a string", call + ",'params':{'name':'write_x','_meta':'t'}}"),
+                unclassifiable("with _meta escaped as \\u005fmeta, a number",
+                        call + ",'params':{'name':'write_x','\\u005fmeta':1}}"),
+                unclassifiable("of a read tool with arguments null (not forwarded as a read)",
+                        call + ",'params':{'name':'get_x','arguments':null}}"),
+                c("tools/call with the method after bad params: invalid_params", post(j("{'id':21,'params':"
+                        + "{'name':''},'method':'tools/call'}")), badParams("21")),
+                c("tools/call with a string id and params null: the error echoes the id", post(j("{'id':'call-7',"
+                        + "'method':'tools/call','params':null}")), badParams("\"call-7\"")),
+                c("tools/call with a null id and no params: the error echoes the null id", post(j("{'id':null,"
+                        + "'method':'tools/call'}")), badParams("null")),
+                c("tools/call with object arguments and _meta: guarded (control)", post(j(call + ",'params':{'name':"
+                        + "'write_x','arguments':{'a':null},'_meta':{'progressToken':1},'other':null}}")), fwd("write")),
+                c("tools/call with params null and an invalid turn id: the body is judged first, invalid_params",
+                        post(j(call + ",'params':null}"), TURN, T129), badParams("21")),
+                c("tools/call with params null and two session ids: the body is judged first, invalid_params",
+                        raw(head("Mcp-Session-Id: {S}-other"), utf8(j(call + ",'params':null}")), true),
+                        badParams("21")),
+                ambiguous("a duplicate params.name wins over null arguments",
+                        call + ",'params':{'arguments':null,'name':'a','name':'b'}}", "21"),
+                ambiguous("duplicate params, one of them null: ambiguity wins", call + ",'params':null,"
+                        + "'params':{'name':'write_x'}}", "21"),
+                invalid("an id that is true wins over params null", "{\"id\":true,\"method\":\"tools/call\","
+                        + "\"params\":null}", null),
+                c("a tools/call notification with params null is a notification: passes unguarded", post(j(
+                        "{'jsonrpc':'2.0','method':'tools/call','params':null}")), fwd(null)),
+                c("resources/read with params null: other methods are not checked, bypass", post(j("{'id':1,"
+                        + "'method':'resources/read','params':null}")), fwd(null)),
+                c("ping with params an array: bypass", post(j("{'id':1,'method':'ping','params':[]}")), fwd(null)),
+                c("a batch with one unclassifiable tools/call: invalid_params for every request, each with its own "
+                                + "id, nothing forwarded", post(j("[{'id':1,'method':'tools/call','params':{'name':'get_a'}},"
+                                + "{'id':'two','method':'tools/call','params':{'name':'write_x','arguments':[]}},"
+                                + "{'method':'notifications/x'},{'id':3,'method':'ping'},{'id':4,'result':{}}]")),
+                        batchErr(JsonRpcErrors.INVALID_PARAMS, JsonRpcErrors.INVALID_PARAMS_REASON, "1", "\"two\"", "3")),
+                c("a batch of one tools/call without params: invalid_params with its id",
+                        post(j("[{'id':9,'method':'tools/call'}]")),
+                        batchErr(JsonRpcErrors.INVALID_PARAMS, JsonRpcErrors.INVALID_PARAMS_REASON, "9")),
+                invalid("a batch with a number element and a tools/call without params: the invalid request wins",
+                        j("[{'id':1,'method':'tools/call'},5]"), null));
     }
 
     static Stream<Arguments> notJsonRpcObjects() {
@@ -406,7 +480,8 @@ class FilterHostileInputIT {
                 invalid("an empty batch []", "[]", null),
                 invalid("an empty batch with whitespace [ \\n ]", "[ \n ]", null),
                 c("a batch with an invalid turn id: one error per request, each with its own id (none for the "
-                                + "notification)", post(j("[{'id':1,'method':'tools/call'},{'method':'notifications/x'},"
+                                + "notification)", post(j("[{'id':1,'method':'tools/call','params':{'name':'w'}},"
+                                + "{'method':'notifications/x'},"
                                 + "{'id':'b','method':'tools/call','params':{'name':'get_x'}},{'id':null,'method':'ping'}]"),
                                 TURN, T129),
                         batchErr(-32600, JsonRpcErrors.INVALID_TURN_ID, "1", "\"b\"", "null")));
@@ -425,7 +500,8 @@ class FilterHostileInputIT {
                 echo("a 30-digit integer id", "123456789012345678901234567890"),
                 echo("a null id (a request, not a notification)", "null"),
                 c("two session ids on a guarded call: ambiguous_request with its own id",
-                        raw(head("Mcp-Session-Id: {S}-other"), utf8(j("{'id':'dup-s','method':'tools/call'}")), true),
+                        raw(head("Mcp-Session-Id: {S}-other"), utf8(j("{'id':'dup-s','method':'tools/call',"
+                                + "'params':{'name':'write_x'}}")), true),
                         err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "\"dup-s\"")));
     }
 
@@ -700,6 +776,12 @@ class FilterHostileInputIT {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("unclassifiableToolCalls")
+    void toolCallsThatCannotBeClassifiedAreInvalidParamsAndNeverForwarded(String name, Case c) throws Exception {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("notJsonRpcObjects")
     void bodiesThatAreNoRequestAreRejected(String name, Case c) throws Exception {
         check(c);
@@ -751,6 +833,52 @@ class FilterHostileInputIT {
     @MethodSource("roomyBatches")
     void aHugeBatchIsGuardedAsOne(String name, Case c) throws Exception {
         check(c);
+    }
+
+    /**
+     * A request that declares the whole 256 MiB limit and sends 56 bytes: the filter's buffer
+     * grows only with the bytes that arrive. Counted by the JVM's per-thread allocation counters
+     * (the embedded Tomcat runs in this JVM): the exchange allocates far less than the declared
+     * length, which reading into a buffer of the declared size would have allocated at once.
+     */
+    @Test
+    void aDeclaredLengthIsNotAllocatedBeforeItsBytesArrive() throws Exception {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count allocated bytes per thread");
+        String session = "hostile-declared-" + UUID.randomUUID();
+        byte[] sent = utf8(j("{'id':1,'method':'tools/call','params':{'name':'write_x'"));
+        int before = RecordingServlet.FORWARDED.size();
+        Map<Long, Long> start = allocatedByThread(threads);
+        Response r = raw(head("Content-Length: " + ROOMY_LIMIT), sent, true).send(roomyBase, session);
+        long allocated = allocatedSince(threads, start);
+
+        assertTrue(r.status == 400 || r.status == -1, "Tomcat refuses the short body; " + r.describe());
+        assertEquals(before, RecordingServlet.FORWARDED.size(), "a short body was forwarded");
+        assertTrue(allocated < ROOMY_LIMIT / 8, "the exchange allocated " + allocated + " bytes for a body of "
+                + sent.length + " bytes that declared " + ROOMY_LIMIT);
+        assertNoLockKeys(session, false);
+    }
+
+    private static Map<Long, Long> allocatedByThread(ThreadMXBean threads) {
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            byThread.put(ids[i], bytes[i]);
+        }
+        return byThread;
+    }
+
+    /** Bytes allocated by live threads since {@code start} (threads started since count from 0). */
+    private static long allocatedSince(ThreadMXBean threads, Map<Long, Long> start) {
+        long total = 0;
+        for (Map.Entry<Long, Long> now : allocatedByThread(threads).entrySet()) {
+            if (now.getValue() > 0) {
+                total += now.getValue() - Math.min(now.getValue(), start.getOrDefault(now.getKey(), 0L));
+            }
+        }
+        return total;
     }
 
     // ================================================================== the checks
@@ -945,6 +1073,15 @@ class FilterHostileInputIT {
 
     private static Err tooLarge() {
         return err(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.BODY_TOO_LARGE, null);
+    }
+
+    private static Err badParams(String id) {
+        return err(JsonRpcErrors.INVALID_PARAMS, JsonRpcErrors.INVALID_PARAMS_REASON, id);
+    }
+
+    /** A tools/call (id 21, single-quoted JSON) that cannot be classified: invalid_params with its id. */
+    private static Arguments unclassifiable(String name, String singleQuoted) {
+        return c("tools/call " + name + ": invalid_params", post(j(singleQuoted)), badParams("21"));
     }
 
     private static Err badTurn(String id) {

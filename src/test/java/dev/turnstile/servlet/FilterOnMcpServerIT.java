@@ -251,4 +251,28 @@ class FilterOnMcpServerIT {
         var next = raw.post("next", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of()));
         assertTrue(McpHttp.message(next).contains("write_item mode=write"), next.body());
     }
+
+    /**
+     * A tools/call whose params cannot be classified never reaches the SDK: the client gets
+     * JSON-RPC -32602 ({@code invalid_params}) with HTTP 200 and its own id, no tool runs, no place
+     * is left, and the session serves the next call.
+     */
+    @Test
+    void anUnclassifiableToolCallIsAnsweredBeforeTheSdk() throws Exception {
+        McpHttp raw = McpHttp.open(base);
+        for (String params : List.of("null", "[]", "\"write_item\"", "{}", "{\"name\":\"\"}", "{\"name\":7}",
+                "{\"name\":\"write_item\",\"arguments\":null}", "{\"name\":\"write_item\",\"arguments\":[]}",
+                "{\"name\":\"write_item\",\"_meta\":7}")) {
+            var r = raw.post(null, "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":"
+                    + params + "}");
+            String what = "params " + params + ": HTTP " + r.statusCode() + " " + r.body();
+            assertEquals(200, r.statusCode(), what);
+            assertTrue(r.body().startsWith("{\"jsonrpc\":\"2.0\",\"id\":77,\"error\":{\"code\":-32602,"), what);
+            assertTrue(r.body().contains("\"data\":{\"reason\":\"invalid_params\"}"), what);
+        }
+        assertEquals(0, ToolProbe.calls.get(), "a tool ran");
+        awaitNoPlaces();
+        var next = raw.post(null, McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of()));
+        assertTrue(McpHttp.message(next).contains("write_item mode=write"), next.body());
+    }
 }
