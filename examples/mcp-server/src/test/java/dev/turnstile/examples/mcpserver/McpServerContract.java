@@ -42,10 +42,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class McpServerContract {
 
     static final List<String> TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "confirm_refund", "audit_note");
+            "delete_customer", "confirm_refund", "audit_note", "list_calls");
     /** Every tool but confirm_refund, which needs a client answer. */
     static final List<String> PLAIN_TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "audit_note");
+            "delete_customer", "audit_note", "list_calls");
 
     ServerProcess guarded;
     ServerProcess unguarded;
@@ -110,6 +110,13 @@ abstract class McpServerContract {
             });
             clients.clear();
         }
+    }
+
+    /** The calls of a {@code list_calls} answer (a JSON-RPC message). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> calls(String message) throws java.io.IOException {
+        Map<String, Object> result = (Map<String, Object>) RawMcp.parse(message).get("result");
+        return (List<Map<String, Object>>) ((Map<String, Object>) result.get("structuredContent")).get("calls");
     }
 
     @SuppressWarnings("unchecked")
@@ -221,7 +228,7 @@ abstract class McpServerContract {
                 Map<String, Object> s = structured(result);
                 assertEquals(RawMcp.parse(text(result)), s, "text content and structuredContent differ");
                 for (String field : List.of("tool", "instance", "sessionHash", "turn", "mode", "fence",
-                        "startedAtMicros", "endedAtMicros")) {
+                        "startedAtMicros", "endedAtMicros", "outcome")) {
                     assertTrue(s.containsKey(field), tool + " lacks " + field + ": " + s);
                 }
                 assertEquals(tool, s.get("tool"));
@@ -262,6 +269,21 @@ abstract class McpServerContract {
             assertEquals(Hashing.sessionHash(raw.sessionId), s.get("sessionHash"), server.name);
             assertEquals("raw-turn", s.get("turn"), server.name);
         }
+    }
+
+    @Test
+    void aToolWithAProgressTokenStopsWhenItsStreamIsClosed() throws Exception {
+        RawMcp raw = RawMcp.open(guarded.endpoint);
+        try (RawHttp client = RawHttp.post(guarded.endpoint, raw.headers("left"), RawMcp.toolCall(2, "create_refund",
+                "{\"hold_ms\":30000}", "{\"progressToken\":\"p1\"}"))) {
+            client.readUntil("notifications/progress");
+        } // the client is gone
+        // the session's next turn is served: the tool stopped, and the guard released its place
+        raw.callTool("next", 3, "create_refund", "{\"hold_ms\":0}");
+        List<Map<String, Object>> calls = calls(raw.callTool(null, 4, "list_calls", "{}"));
+        assertEquals("left", calls.get(0).get("turn"), calls.toString());
+        assertEquals("client_gone", calls.get(0).get("outcome"), calls.toString());
+        assertEquals("completed", calls.get(1).get("outcome"), calls.toString());
     }
 
     @Test
