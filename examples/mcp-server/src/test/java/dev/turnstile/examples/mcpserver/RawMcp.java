@@ -59,6 +59,13 @@ final class RawMcp {
         return headers;
     }
 
+    /** A tools/call (hold_ms 0) over a plain socket, with {@code extra} headers (Host may be one). */
+    RawHttp.Reply rawCall(String turn, Map<String, String> extra, int id, String tool) throws IOException {
+        Map<String, String> headers = headers(turn);
+        headers.putAll(extra);
+        return RawHttp.exchange(endpoint, headers, toolCall(id, tool, "{\"hold_ms\":0}", null));
+    }
+
     /** The JSON-RPC message a tools/call was answered with (from the SSE stream or plain JSON), as text. */
     String callTool(String turn, int id, String tool, String argsJson) throws IOException, InterruptedException {
         HttpResponse<String> response = send(turn, toolCall(id, tool, argsJson, null));
