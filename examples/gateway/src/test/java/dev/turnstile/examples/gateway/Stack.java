@@ -24,7 +24,7 @@ import redis.clients.jedis.Jedis;
  * sessions) and gateway replicas, each started with its {@code run} script, sharing the test Redis
  * ({@code -Dturnstile.test.redis}) under a key prefix of this stack's own.
  */
-final class Stack implements AutoCloseable {
+final class Stack {
 
     static final String REDIS = System.getProperty("turnstile.test.redis", "").trim();
     static final String NO_REDIS = "turnstile.test.redis is not set: the gateway tests need the Redis that "
@@ -104,8 +104,7 @@ final class Stack implements AutoCloseable {
     }
 
     /** Stops every server, the last started first. */
-    @Override
-    public void close() throws InterruptedException {
+    void close() throws InterruptedException {
         List<ServerProcess> all = new ArrayList<>(servers);
         Collections.reverse(all);
         for (ServerProcess server : all) {

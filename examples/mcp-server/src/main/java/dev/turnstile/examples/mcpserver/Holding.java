@@ -62,7 +62,7 @@ final class Holding {
     private static boolean progress(McpSyncServerExchange exchange, Object token, long done, long total) {
         try {
             exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) done, (double) total,
-                    "held " + done + " of " + total + " ms"));
+                    "held " + done + " of " + total + " ms", null));
             return true;
         } catch (RuntimeException e) {
             return false;
