@@ -1,5 +1,9 @@
 package dev.turnstile.examples.gateway;
 
+import dev.turnstile.Permit;
+import dev.turnstile.config.SettingSource;
+import dev.turnstile.config.TurnstileSettings;
+import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -8,13 +12,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.util.Callback;
 
@@ -27,7 +34,15 @@ import org.eclipse.jetty.util.Callback;
  *   <li>an event stream ({@code text/event-stream}) is flushed to the client as it arrives: its headers at
  *       once and every chunk after them. The stock servlet writes into the response buffer, which holds
  *       small SSE events back until the buffer fills or the stream ends; an MCP server's elicitation
- *       request on the stream of a pending tool call would then never reach the client.</li>
+ *       request on the stream of a pending tool call would then never reach the client;</li>
+ *   <li>the client's request ends when the upstream exchange ends, whether or not the client is still
+ *       there, and the request's Turnstile place ({@link TurnstileAttributes#PERMIT}) is released at that
+ *       moment. A client that left (noticed when a write to it fails) does not end the upstream exchange
+ *       in the legacy MCP eras, and does in 2026-07-28 and later ({@link ForwardedCall}). The stock
+ *       servlet ends a request whose exchange failed after its response was committed with
+ *       {@code sendError(-1)}, which makes Jetty recycle it without telling {@code AsyncListener}s
+ *       (Turnstile's included): so the gateway completes such a request when its client is gone, and
+ *       closes the permit itself in every case (a permit's release is idempotent).</li>
  * </ul>
  * Everything else is {@link ProxyServlet.Transparent}: all end-to-end headers are copied both ways
  * ({@code Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code Accept},
@@ -46,6 +61,9 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
 
     private static final String EVENT_STREAM = "text/event-stream";
 
+    /** Turnstile's {@code max-hold}: how long the answer of a legacy client that left is still read. */
+    private transient Duration maxHold;
+
     @Override
     public void init(ServletConfig config) throws ServletException {
         String upstream = firstNonBlank(System.getenv(UPSTREAM_ENV), System.getProperty(UPSTREAM_PROPERTY),
@@ -59,8 +77,23 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
                 ? Map.of("proxyTo", upstream)
                 : Map.of("proxyTo", upstream, "viaHost", instance);
         super.init(new OverridingConfig(config, overrides));
+        maxHold = maxHold(config);
         config.getServletContext().log("gateway " + (instance == null ? "" : instance + " ")
                 + "forwards " + config.getServletContext().getContextPath() + "/mcp to " + upstream);
+    }
+
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                    Request proxyRequest) {
+        clientRequest.setAttribute(ForwardedCall.ATTRIBUTE,
+                new ForwardedCall(proxyRequest, ForwardedCall.disconnectCancels(clientRequest)));
+        super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    }
+
+    @Override
+    protected Response.Listener newProxyResponseListener(HttpServletRequest request,
+                                                         HttpServletResponse response) {
+        return new EndingListener(request, response);
     }
 
     @Override
@@ -71,7 +104,7 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
             try {
                 proxyResponse.flushBuffer(); // the client sees the stream open before the first event
             } catch (IOException e) {
-                serverResponse.abort(e);
+                clientLeft(clientRequest, e, Callback.from(() -> { }, serverResponse::abort));
             }
         }
     }
@@ -79,6 +112,11 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
                                      byte[] buffer, int offset, int length, Callback callback) {
+        ForwardedCall call = ForwardedCall.of(request);
+        if (call != null && call.clientGone()) {
+            callback.succeeded(); // nobody to give it to: read on, drop it
+            return;
+        }
         try {
             response.getOutputStream().write(buffer, offset, length);
             if (isEventStream(response)) {
@@ -86,8 +124,76 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
             }
             callback.succeeded();
         } catch (Throwable x) {
-            callback.failed(x);
+            clientLeft(request, x, callback);
         }
+    }
+
+    /**
+     * A write to the client failed: it is gone. In MCP 2026-07-28 and later that is the cancellation:
+     * {@code callback} fails, which aborts the upstream exchange. Before, the upstream's answer is read
+     * to its end (bounded by max-hold) and {@code callback} succeeds.
+     */
+    private void clientLeft(HttpServletRequest request, Throwable cause, Callback callback) {
+        ForwardedCall call = ForwardedCall.of(request);
+        if (call == null || call.clientLeft(maxHold, getHttpClient().getScheduler())) {
+            callback.failed(cause);
+        } else {
+            callback.succeeded();
+        }
+    }
+
+    /**
+     * The upstream exchange failed. When the client is gone there is nobody to send an error to: the
+     * request is completed as it is. (Jetty's default, {@code sendError(-1)} on a committed response,
+     * ends the request without telling its {@code AsyncListener}s, Turnstile's among them.)
+     */
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        ForwardedCall call = ForwardedCall.of(clientRequest);
+        if (call != null && call.clientGone() && clientRequest.isAsyncStarted()) {
+            clientRequest.getAsyncContext().complete();
+            return;
+        }
+        super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    }
+
+    /**
+     * Jetty's listener, which ends the client's request when the upstream exchange ends; then this one
+     * releases the request's Turnstile place. What it needs is taken from the request up front: by the
+     * time the exchange has ended, the container may have recycled the request.
+     */
+    private final class EndingListener extends ProxyResponseListener {
+        private final ForwardedCall call;
+        private final Permit permit;
+
+        EndingListener(HttpServletRequest request, HttpServletResponse response) {
+            super(request, response);
+            this.call = ForwardedCall.of(request);
+            this.permit = request.getAttribute(TurnstileAttributes.PERMIT) instanceof Permit p ? p : null;
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            try {
+                super.onComplete(result);
+            } finally {
+                if (call != null) {
+                    call.ended();
+                }
+                if (permit != null) {
+                    permit.close(); // idempotent: Turnstile's own listener may have released it already
+                }
+            }
+        }
+    }
+
+    /** Turnstile's max-hold, from the same sources as the filter's settings (and this servlet's init-params). */
+    private static Duration maxHold(ServletConfig config) {
+        ServletContext context = config.getServletContext();
+        SettingSource source = SettingSource.of(name -> firstNonBlank(config.getInitParameter(name),
+                context.getInitParameter(name)));
+        return TurnstileSettings.load(source, context::getResourceAsStream).builder().validate().maxHold();
     }
 
     private static boolean isEventStream(HttpServletResponse response) {

@@ -1,16 +1,19 @@
 package dev.turnstile.examples.gateway;
 
+import static dev.turnstile.examples.gateway.RawMcp.field;
+import static dev.turnstile.examples.gateway.RawMcp.open;
+import static dev.turnstile.examples.gateway.RawMcp.post;
+import static dev.turnstile.examples.gateway.RawMcp.request;
+import static dev.turnstile.examples.gateway.RawMcp.toolCall;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.turnstile.engine.Hashing;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,20 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import redis.clients.jedis.Jedis;
 
 /**
  * The gateway as deployed: the example MCP server as upstream (unguarded, it keeps the MCP sessions) and
@@ -45,52 +45,43 @@ import redis.clients.jedis.Jedis;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayIT {
 
-    private static final String REDIS = System.getProperty("turnstile.test.redis", "").trim();
-    private static final Duration LEASE = Duration.ofSeconds(2);
     private static final Set<String> WRITES = Set.of("create_refund", "delete_customer", "confirm_refund", "audit_note");
+    /** Replica B allows one more host and one origin besides loopback (ALLOWED_HOSTS / ALLOWED_ORIGINS). */
+    private static final String B_HOST = "gateway.example.test";
+    private static final String B_ORIGIN = "https://app.example.test";
 
-    private final String prefix = "gwit" + Long.toHexString(System.nanoTime());
     private final String run = "r" + Long.toHexString(new Random().nextLong() & 0xffffff);
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<ServerProcess> servers = Collections.synchronizedList(new ArrayList<>());
-    private ServerProcess upstream;
+    private Stack stack;
     private ServerProcess a;
     private ServerProcess b;
 
-    private static final String NO_REDIS = "turnstile.test.redis is not set: the gateway tests need the Redis that "
-            + "the replicas share; run with -Dturnstile.test.redis=redis://127.0.0.1:PORT (redis_start_standalone "
-            + "in scripts/redis-env.sh starts a throwaway one)";
-
     @BeforeAll
     void startUpstreamAndTwoReplicas() throws Exception {
-        if (REDIS.isEmpty()) {
-            System.err.println("GatewayIT skipped: " + NO_REDIS);
+        if (Stack.REDIS.isEmpty()) {
+            System.err.println("GatewayIT skipped: " + Stack.NO_REDIS);
             return;
         }
-        Path upstreamRun = Path.of(System.getProperty("gateway.upstream.run", "../mcp-server/run"));
-        assertTrue(Files.isExecutable(upstreamRun), "the upstream's run script is missing: " + upstreamRun);
-        // build the upstream only when it has never been built (its run script knows how)
-        boolean built = Files.isRegularFile(upstreamRun.resolveSibling("target/mcp-server.war"));
-        upstream = start("upstream", upstreamRun, Map.of("TURNSTILE_ENABLED", "false", "INSTANCE_ID", "upstream",
-                "BUILD", built ? "never" : "auto"), Duration.ofMinutes(5));
-        CompletableFuture<ServerProcess> startA = CompletableFuture.supplyAsync(() -> gateway("gateway-a"), threads);
-        CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(() -> gateway("gateway-b"), threads);
+        // the gateways forward Origin unchanged: the upstream allows B's extra origin too
+        stack = Stack.start(Map.of("ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*,http://[::1]:*,"
+                + "https://localhost:*,https://127.0.0.1:*,https://[::1]:*," + B_ORIGIN));
+        CompletableFuture<ServerProcess> startA = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-a"), threads);
+        CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-b",
+                Map.of("ALLOWED_HOSTS", "127.0.0.1:*," + B_HOST + ":*", "ALLOWED_ORIGINS", B_ORIGIN)), threads);
         a = startA.join();
         b = startB.join();
     }
 
     @BeforeEach
     void needsRedis() {
-        assumeTrue(!REDIS.isEmpty(), NO_REDIS);
+        assumeTrue(!Stack.REDIS.isEmpty(), Stack.NO_REDIS);
     }
 
     @AfterAll
     void stopAll() throws InterruptedException {
         threads.shutdownNow();
-        List<ServerProcess> all = new ArrayList<>(servers);
-        Collections.reverse(all);
-        for (ServerProcess server : all) {
-            server.close(); // SIGTERM; fails the run if a server does not stop within 30 s
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -115,7 +106,7 @@ class GatewayIT {
             assertTrue(violations.isEmpty(), String.join("\n", violations));
             assertEquals(10, client.sent("POST call", a.endpoint), "calls through replica A");
             assertEquals(10, client.sent("POST call", b.endpoint), "calls through replica B");
-            assertOnlyFenceKeysRemain();
+            stack.assertOnlyFenceKeysRemain();
         }
     }
 
@@ -139,12 +130,12 @@ class GatewayIT {
                     - calls.stream().mapToLong(Calls.Call::start).min().orElseThrow();
             assertTrue(span < 5 * hold * 1000, "6 reads of " + hold + " ms took " + span / 1000 + " ms: " + calls);
             assertTrue(Calls.maxConcurrency(calls) >= 2, "reads overlapped: " + calls);
-            assertOnlyFenceKeysRemain();
+            stack.assertOnlyFenceKeysRemain();
         }
     }
 
     @Test
-    void anElicitationRoundTripsThroughTwoReplicas() {
+    void anElicitationRoundTripsThroughTwoReplicas() throws Exception {
         try (RoutedClient client = RoutedClient.connect(a.endpoint, b.endpoint)) {
             // the call goes through A and holds its write place while the server asks the client; the
             // elicitation request streams back on the call's SSE response, and the answer goes through B
@@ -157,7 +148,7 @@ class GatewayIT {
             // and the session is free again: a call of another turn goes straight through
             Map<String, Object> next = client.call(b.endpoint, run + "-after-elicit", "create_refund", 0);
             assertEquals(run + "-after-elicit", next.get("turn"));
-            assertOnlyFenceKeysRemain();
+            stack.assertOnlyFenceKeysRemain();
         }
     }
 
@@ -194,12 +185,54 @@ class GatewayIT {
         // the upstream's answers for an ended session pass through unchanged
         assertEquals(404, post(http, b.endpoint, session, toolCall(3, "get_balance", 0)).statusCode());
         assertEquals(404, http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode());
-        assertOnlyFenceKeysRemain();
+        stack.assertOnlyFenceKeysRemain();
+    }
+
+    @Test
+    void aHostOrOriginThatIsNotAllowedIsRefusedBeforeAnyLockAndNeverForwarded() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String session = open(http, a.endpoint);
+        String hash = Hashing.sessionHash(session);
+        int port = a.endpoint.getPort();
+        for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + port),
+                Map.of("Host", "localhost.attacker.example:" + port), Map.of("Origin", "http://attacker.example"),
+                Map.of("Origin", "null"), Map.of("Origin", "http://localhost.attacker.example"))) {
+            RawHttp.Reply reply = rawCall(a, session, bad, toolCall(2, "create_refund", 0));
+            assertEquals(403, reply.status(), bad + ": " + reply);
+            assertTrue(reply.body().contains("\"id\":null") && reply.body().contains("_not_allowed\""),
+                    "a JSON-RPC error without an id: " + reply.body());
+            assertEquals(Set.of(), stack.keys(hash), "a refused request took a place: " + bad);
+        }
+        // nothing was forwarded: the upstream ran no call in the session
+        HttpResponse<String> listed = post(http, a.endpoint, session, toolCall(3, "list_calls", 0));
+        assertEquals(List.of(), RawMcp.calls(RawMcp.structured(listed.body(), 3)));
+        // loopback in any spelling, and pages served from loopback, are allowed by default
+        for (Map<String, String> good : List.of(Map.of("Host", "localhost:" + port), Map.of("Host", "[::1]:" + port),
+                Map.of("Host", "LocalHost"), Map.of("Origin", "http://localhost:5173"),
+                Map.of("Origin", "https://127.0.0.1"))) {
+            assertEquals(200, rawCall(a, session, good, toolCall(4, "get_balance", 0)).status(), good.toString());
+        }
+    }
+
+    @Test
+    void aConfiguredHostAndOriginAreAllowedInsteadOfTheDefaults() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String session = open(http, b.endpoint);
+        int port = b.endpoint.getPort();
+        for (Map<String, String> good : List.of(Map.of("Host", B_HOST + ":" + port), Map.of("Host", B_HOST),
+                Map.of("Origin", B_ORIGIN))) {
+            assertEquals(200, rawCall(b, session, good, toolCall(2, "get_balance", 0)).status(), good.toString());
+        }
+        // each list replaces its default: loopback names and origins are no longer allowed on B
+        for (Map<String, String> bad : List.of(Map.of("Host", "localhost:" + port),
+                Map.of("Origin", "http://127.0.0.1:" + port), Map.of("Origin", B_ORIGIN + ":8443"))) {
+            assertEquals(403, rawCall(b, session, bad, toolCall(3, "get_balance", 0)).status(), bad.toString());
+        }
     }
 
     @Test
     void aReplicaKilledMidCallFreesTheSessionWithinOneLease() throws Exception {
-        ServerProcess c = gateway("gateway-c");
+        ServerProcess c = stack.gateway("gateway-c");
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String session = open(http, a.endpoint);
@@ -208,12 +241,7 @@ class GatewayIT {
             CompletableFuture<HttpResponse<String>> doomed = http.sendAsync(
                     request(c.endpoint, session, run + "-crash", toolCall(3, "create_refund", 10_000)),
                     HttpResponse.BodyHandlers.ofString());
-            String places = prefix + ":{" + hash + "}:places";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (redis(j -> j.zcard(places)) == 0) {
-                assertTrue(System.nanoTime() < deadline, "the held write never showed up in Redis");
-                Thread.sleep(20);
-            }
+            stack.awaitPlaceHeld(hash);
             c.kill(); // SIGKILL: no release, no more renewals
             Instant killed = Instant.now();
 
@@ -222,41 +250,22 @@ class GatewayIT {
                     toolCall(4, "create_refund", 0)), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, next.statusCode(), next.body());
             long waitedMs = Long.parseLong(field(next.body(), "startedAtMicros")) / 1000 - killed.toEpochMilli();
-            assertTrue(waitedMs < LEASE.toMillis() + 3_000,
-                    "the next turn got the session " + waitedMs + " ms after the kill (lease " + LEASE + ")");
+            assertTrue(waitedMs < Stack.LEASE.toMillis() + 3_000,
+                    "the next turn got the session " + waitedMs + " ms after the kill (lease " + Stack.LEASE + ")");
             assertTrue(waitedMs > 0, "the next turn waited for the dead replica's place: " + waitedMs + " ms");
-            assertOnlyFenceKeysRemain();
+            stack.assertOnlyFenceKeysRemain();
             doomed.cancel(true);
         } finally {
-            servers.remove(c);
-            c.close();
+            stack.stop(c);
         }
     }
 
-    private ServerProcess gateway(String name) {
-        Map<String, String> env = new HashMap<>();
-        env.put("BUILD", "never"); // the Maven build under test has just packaged it
-        env.put("UPSTREAM_URL", upstream.endpoint.toString());
-        env.put("INSTANCE_ID", name);
-        env.put("TURNSTILE_REDIS_URL", REDIS);
-        env.put("TURNSTILE_KEY_PREFIX", prefix);
-        env.put("TURNSTILE_LEASE", LEASE.toSeconds() + "s");
-        env.put("TURNSTILE_ACQUIRE_TIMEOUT", "30s");
-        try {
-            return start(name, Path.of(System.getProperty("gateway.run", "run")), env, Duration.ofSeconds(90));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private ServerProcess start(String name, Path script, Map<String, String> env, Duration within)
-            throws IOException, InterruptedException {
-        ServerProcess server = ServerProcess.start(name, script, env, within);
-        servers.add(server);
-        return server;
+    /** A tools/call in {@code session} over a plain socket, with {@code extra} headers (Host may be one). */
+    private RawHttp.Reply rawCall(ServerProcess via, String session, Map<String, String> extra, String body)
+            throws IOException {
+        Map<String, String> headers = new HashMap<>(RawMcp.headers(session, run + "-raw", RawMcp.LEGACY));
+        headers.putAll(extra);
+        return RawHttp.exchange(via.endpoint, headers, body);
     }
 
     /** Runs {turn, tool} pairs at once, alternating replicas A and B; the calls as the upstream ran them. */
@@ -278,81 +287,5 @@ class GatewayIT {
             calls.add(f.get(120, TimeUnit.SECONDS));
         }
         return calls;
-    }
-
-    /** When no call is in flight, the only key left of any session is its fence counter (lock keys are gone). */
-    private void assertOnlyFenceKeysRemain() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3); // a release follows the response closely
-        Set<String> locks;
-        do {
-            locks = redis(j -> new TreeSet<>(j.keys(prefix + ":*"))).stream()
-                    .filter(k -> !k.endsWith(":fence")).collect(Collectors.toCollection(TreeSet::new));
-            if (locks.isEmpty()) {
-                return;
-            }
-            sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("lock keys left after the calls: " + locks);
-    }
-
-    private static <T> T redis(java.util.function.Function<Jedis, T> command) {
-        try (Jedis jedis = new Jedis(URI.create(REDIS))) {
-            return command.apply(jedis);
-        }
-    }
-
-    private static String open(HttpClient http, URI endpoint) throws IOException, InterruptedException {
-        HttpResponse<String> init = post(http, endpoint, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
-        String session = init.headers().firstValue("Mcp-Session-Id")
-                .orElseThrow(() -> new AssertionError("no Mcp-Session-Id through the gateway: " + init.statusCode()));
-        assertEquals(202, post(http, endpoint, session,
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode());
-        return session;
-    }
-
-    private static String toolCall(int id, String tool, long holdMs) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":{\"hold_ms\":" + holdMs + "}}}";
-    }
-
-    /** A field of the tool's structuredContent, from the raw (JSON or SSE) response body. */
-    private static String field(String body, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("\"structuredContent\":\\{.*?\"" + name + "\":\"?([^\",}]+)").matcher(body);
-        if (!m.find()) {
-            throw new AssertionError("no " + name + " in " + body);
-        }
-        return m.group(1);
-    }
-
-    private static HttpRequest request(URI endpoint, String session, String turn, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", "2025-06-18")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            request.header("Mcp-Session-Id", session);
-        }
-        if (turn != null) {
-            request.header(RoutedClient.TURN_HEADER, turn);
-        }
-        return request.build();
-    }
-
-    private static HttpResponse<String> post(HttpClient http, URI endpoint, String session, String body)
-            throws IOException, InterruptedException {
-        return http.send(request(endpoint, session, null, body), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

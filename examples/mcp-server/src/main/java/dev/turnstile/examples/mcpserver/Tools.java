@@ -21,8 +21,12 @@ import java.util.Map;
  *   <li>{@code get_balance}, {@code list_refunds}: reads (prefix heuristic {@code get_}, {@code list_});</li>
  *   <li>{@code lookup_charge}: a read through WEB-INF/turnstile.json ({@code "lookup_*": "read"});</li>
  *   <li>{@code create_refund}, {@code delete_customer}, {@code confirm_refund}, {@code audit_note}:
- *       writes (the default for every other name).</li>
+ *       writes (the default for every other name);</li>
+ *   <li>{@code list_calls}: a read (prefix {@code list_}); it returns the session's calls from the
+ *       {@link CallLog}, where every other tool records what it reported.</li>
  * </ul>
+ * With a progress token the simple tools hold in steps and stop when their stream is closed
+ * ({@link Holding}).
  * Turnstile never reads {@code readOnlyHint}: the hints are for clients.
  */
 final class Tools {
@@ -31,6 +35,7 @@ final class Tools {
 
     private final McpJsonMapper json;
     private final String instance;
+    private final CallLog log = new CallLog();
     private volatile AuditNotes auditNotes;
 
     Tools(McpJsonMapper json, String instance) {
@@ -56,6 +61,8 @@ final class Tools {
         properties(auditInput).put("text", Map.of("type", "string", "description", "the note"));
         specs.add(tool("audit_note", "Writes an audit note through a CDI bean method annotated @Guarded(WRITE).",
                 false, auditInput, this::auditNote));
+        specs.add(tool("list_calls", "Lists this session's recent tool calls as this server ran them (a read).",
+                true, inputSchema(), this::listCalls));
         return specs;
     }
 
@@ -92,7 +99,17 @@ final class Tools {
     }
 
     private Handler simple(String name) {
-        return (exchange, call, holdMs) -> result(name, exchange, Interval.hold(holdMs), Map.of());
+        return (exchange, call, holdMs) -> {
+            Holding.Held held = Holding.hold(exchange, call, holdMs);
+            return result(name, exchange, held.interval(), held.outcome(), Map.of());
+        };
+    }
+
+    private McpSchema.CallToolResult listCalls(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
+                                               long holdMs) throws InterruptedException {
+        Interval interval = Interval.hold(holdMs);
+        return result("list_calls", exchange, interval, Holding.Outcome.COMPLETED,
+                Map.of("calls", log.of(sessionHash(exchange, RequestInfo.from(exchange.transportContext())))));
     }
 
     private McpSchema.CallToolResult confirmRefund(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
@@ -114,7 +131,7 @@ final class Tools {
         elicitation.put("action", answer.action().name().toLowerCase(java.util.Locale.ROOT));
         elicitation.put("content", answer.content());
         return result("confirm_refund", exchange, new Interval(start, held.endedAtMicros()),
-                Map.of("elicitation", elicitation));
+                Holding.Outcome.COMPLETED, Map.of("elicitation", elicitation));
     }
 
     private McpSchema.CallToolResult auditNote(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
@@ -130,23 +147,26 @@ final class Tools {
         }
         Object text = call.arguments() == null ? null : call.arguments().get("text");
         Interval interval = notes.write(text == null ? "" : text.toString(), holdMs);
-        return result("audit_note", exchange, interval, Map.of());
+        return result("audit_note", exchange, interval, Holding.Outcome.COMPLETED, Map.of());
     }
 
-    /** The answer of every tool: the same JSON as structuredContent and as text. */
+    /** The answer of every tool: the same JSON as structuredContent and as text; recorded in the call log. */
     private McpSchema.CallToolResult result(String tool, McpSyncServerExchange exchange, Interval interval,
-                                            Map<String, Object> extra) {
+                                            Holding.Outcome outcome, Map<String, Object> extra) {
         RequestInfo info = RequestInfo.from(exchange.transportContext());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tool", tool);
         out.put("instance", instance);
-        out.put("sessionHash", info.permitSessionHash() != null ? info.permitSessionHash()
-                : exchange.sessionId() == null ? null : Hashing.sessionHash(exchange.sessionId()));
+        out.put("sessionHash", sessionHash(exchange, info));
         out.put("turn", info.turn());
         out.put("mode", info.mode());
         out.put("fence", info.fence());
         out.put("startedAtMicros", interval.startedAtMicros());
         out.put("endedAtMicros", interval.endedAtMicros());
+        out.put("outcome", outcome.wire());
+        if (!tool.equals("list_calls")) {
+            log.add((String) out.get("sessionHash"), out);
+        }
         out.putAll(extra);
         String text;
         try {
@@ -155,6 +175,13 @@ final class Tools {
             throw new IllegalStateException(e);
         }
         return McpSchema.CallToolResult.builder().structuredContent(out).addTextContent(text).build();
+    }
+
+    private static String sessionHash(McpSyncServerExchange exchange, RequestInfo info) {
+        if (info.permitSessionHash() != null) {
+            return info.permitSessionHash();
+        }
+        return exchange.sessionId() == null ? null : Hashing.sessionHash(exchange.sessionId());
     }
 
     private static McpSchema.CallToolResult error(String message) {
@@ -219,12 +246,19 @@ final class Tools {
         properties.put("fence", Map.of("type", List.of("integer", "null"), "description", "fencing token of a write"));
         properties.put("startedAtMicros", Map.of("type", "integer"));
         properties.put("endedAtMicros", Map.of("type", "integer"));
+        properties.put("outcome", Map.of("type", "string", "enum", List.of("completed", "client_gone"),
+                "description", "client_gone: a progress notification could not be written, the tool stopped early"));
         List<String> required = new ArrayList<>(properties.keySet());
         if (tool.equals("confirm_refund")) {
             properties.put("elicitation", Map.of("type", "object", "properties", Map.of(
                     "action", Map.of("type", "string", "enum", List.of("accept", "decline", "cancel")),
                     "content", Map.of("type", List.of("object", "null")))));
             required.add("elicitation");
+        }
+        if (tool.equals("list_calls")) {
+            properties.put("calls", Map.of("type", "array", "items", Map.of("type", "object"),
+                    "description", "this session's recent calls, oldest first, with the fields above (nulls left out)"));
+            required.add("calls");
         }
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("type", "object");

@@ -42,10 +42,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class McpServerContract {
 
     static final List<String> TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "confirm_refund", "audit_note");
+            "delete_customer", "confirm_refund", "audit_note", "list_calls");
     /** Every tool but confirm_refund, which needs a client answer. */
     static final List<String> PLAIN_TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "audit_note");
+            "delete_customer", "audit_note", "list_calls");
+    /** The guarded server allows one more host and one origin, instead of loopback (ALLOWED_HOSTS / ALLOWED_ORIGINS). */
+    static final String EXTRA_HOST = "mcp.example.test";
+    static final String EXTRA_ORIGIN = "https://app.example.test";
 
     ServerProcess guarded;
     ServerProcess unguarded;
@@ -58,11 +61,18 @@ abstract class McpServerContract {
     /** TURNSTILE_* variables that select the store. */
     abstract Map<String, String> storeEnv(String server);
 
+    /** Checks that no call took a place in the guarded server's session {@code sessionHash}, where the store shows it. */
+    void assertNoPlaceTaken(String sessionHash) {
+        // the in-process store cannot be seen from outside the server
+    }
+
     @BeforeAll
     void startServers() throws Exception {
         Map<String, String> guardedEnv = new HashMap<>(storeEnv("guarded"));
         guardedEnv.put("INSTANCE_ID", store() + "-guarded");
         guardedEnv.put("TURNSTILE_ACQUIRE_TIMEOUT", "30s");
+        guardedEnv.put("ALLOWED_HOSTS", "127.0.0.1:*," + EXTRA_HOST + ":*");
+        guardedEnv.put("ALLOWED_ORIGINS", EXTRA_ORIGIN);
         Map<String, String> unguardedEnv = new HashMap<>(storeEnv("unguarded"));
         unguardedEnv.put("INSTANCE_ID", store() + "-unguarded");
         unguardedEnv.put("TURNSTILE_ENABLED", "false");
@@ -110,6 +120,13 @@ abstract class McpServerContract {
             });
             clients.clear();
         }
+    }
+
+    /** The calls of a {@code list_calls} answer (a JSON-RPC message). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> calls(String message) throws java.io.IOException {
+        Map<String, Object> result = (Map<String, Object>) RawMcp.parse(message).get("result");
+        return (List<Map<String, Object>>) ((Map<String, Object>) result.get("structuredContent")).get("calls");
     }
 
     @SuppressWarnings("unchecked")
@@ -221,7 +238,7 @@ abstract class McpServerContract {
                 Map<String, Object> s = structured(result);
                 assertEquals(RawMcp.parse(text(result)), s, "text content and structuredContent differ");
                 for (String field : List.of("tool", "instance", "sessionHash", "turn", "mode", "fence",
-                        "startedAtMicros", "endedAtMicros")) {
+                        "startedAtMicros", "endedAtMicros", "outcome")) {
                     assertTrue(s.containsKey(field), tool + " lacks " + field + ": " + s);
                 }
                 assertEquals(tool, s.get("tool"));
@@ -262,6 +279,56 @@ abstract class McpServerContract {
             assertEquals(Hashing.sessionHash(raw.sessionId), s.get("sessionHash"), server.name);
             assertEquals("raw-turn", s.get("turn"), server.name);
         }
+    }
+
+    @Test
+    void aHostOrOriginThatIsNotAllowedIsRefusedBeforeTheGuard() throws Exception {
+        RawMcp raw = RawMcp.open(guarded.endpoint);
+        String hash = Hashing.sessionHash(raw.sessionId);
+        for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + guarded.port),
+                Map.of("Host", "localhost:" + guarded.port), Map.of("Origin", "http://attacker.example"),
+                Map.of("Origin", "http://localhost:3000"), Map.of("Origin", "null"))) {
+            RawHttp.Reply reply = raw.rawCall("rebind", bad, 2, "create_refund");
+            assertEquals(403, reply.status(), bad + ": " + reply);
+            assertTrue(reply.body().contains("\"id\":null") && reply.body().contains("_not_allowed\""),
+                    "a JSON-RPC error without an id: " + reply.body());
+            assertNoPlaceTaken(hash);
+        }
+        assertEquals(List.of(), calls(raw.callTool(null, 3, "list_calls", "{}")), "a refused call ran");
+        // the configured host (any port, any case) and origin are allowed
+        for (Map<String, String> good : List.of(Map.of("Host", EXTRA_HOST + ":8443"), Map.of("Host", "MCP.Example.Test"),
+                Map.of("Origin", EXTRA_ORIGIN))) {
+            assertEquals(200, raw.rawCall(null, good, 4, "get_balance").status(), good.toString());
+        }
+    }
+
+    @Test
+    void loopbackIsAllowedByDefaultAndNothingElse() throws Exception {
+        RawMcp raw = RawMcp.open(unguarded.endpoint);
+        for (Map<String, String> good : List.of(Map.of("Host", "localhost:" + unguarded.port),
+                Map.of("Host", "[::1]:" + unguarded.port), Map.of("Host", "localhost"),
+                Map.of("Origin", "http://localhost:3000"), Map.of("Origin", "https://127.0.0.1"))) {
+            assertEquals(200, raw.rawCall(null, good, 2, "get_balance").status(), good.toString());
+        }
+        for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + unguarded.port),
+                Map.of("Host", "localhost.attacker.example"), Map.of("Origin", "http://attacker.example:3000"))) {
+            assertEquals(403, raw.rawCall(null, bad, 3, "get_balance").status(), bad.toString());
+        }
+    }
+
+    @Test
+    void aToolWithAProgressTokenStopsWhenItsStreamIsClosed() throws Exception {
+        RawMcp raw = RawMcp.open(guarded.endpoint);
+        try (RawHttp client = RawHttp.post(guarded.endpoint, raw.headers("left"), RawMcp.toolCall(2, "create_refund",
+                "{\"hold_ms\":30000}", "{\"progressToken\":\"p1\"}"))) {
+            client.readUntil("notifications/progress");
+        } // the client is gone
+        // the session's next turn is served: the tool stopped, and the guard released its place
+        raw.callTool("next", 3, "create_refund", "{\"hold_ms\":0}");
+        List<Map<String, Object>> calls = calls(raw.callTool(null, 4, "list_calls", "{}"));
+        assertEquals("left", calls.get(0).get("turn"), calls.toString());
+        assertEquals("client_gone", calls.get(0).get("outcome"), calls.toString());
+        assertEquals("completed", calls.get(1).get("outcome"), calls.toString());
     }
 
     @Test

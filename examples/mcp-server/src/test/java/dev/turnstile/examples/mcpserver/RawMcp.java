@@ -43,10 +43,32 @@ final class RawMcp {
         return http.send(post(endpoint, sessionId, turn, body), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A tools/call request; {@code metaJson} (the params' {@code _meta}) may be null. */
+    static String toolCall(int id, String tool, String argsJson, String metaJson) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + argsJson + (metaJson == null ? "" : ",\"_meta\":" + metaJson) + "}}";
+    }
+
+    /** This session's headers for {@link RawHttp} (turn may be null). */
+    Map<String, String> headers(String turn) {
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Mcp-Session-Id", sessionId,
+                "MCP-Protocol-Version", PROTOCOL));
+        if (turn != null) {
+            headers.put(Clients.TURN_HEADER, turn);
+        }
+        return headers;
+    }
+
+    /** A tools/call (hold_ms 0) over a plain socket, with {@code extra} headers (Host may be one). */
+    RawHttp.Reply rawCall(String turn, Map<String, String> extra, int id, String tool) throws IOException {
+        Map<String, String> headers = headers(turn);
+        headers.putAll(extra);
+        return RawHttp.exchange(endpoint, headers, toolCall(id, tool, "{\"hold_ms\":0}", null));
+    }
+
     /** The JSON-RPC message a tools/call was answered with (from the SSE stream or plain JSON), as text. */
     String callTool(String turn, int id, String tool, String argsJson) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(turn, "{\"jsonrpc\":\"2.0\",\"id\":" + id
-                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + argsJson + "}}");
+        HttpResponse<String> response = send(turn, toolCall(id, tool, argsJson, null));
         if (response.statusCode() != 200) {
             throw new IllegalStateException(response.statusCode() + " " + response.body());
         }

@@ -40,6 +40,11 @@ class RedisStoreIT extends McpServerContract {
         }
     }
 
+    @Override
+    void assertNoPlaceTaken(String sessionHash) {
+        assertEquals(Set.of(), keys(prefix + "-guarded:{" + sessionHash + "}"), "a refused request took a place");
+    }
+
     @Test
     void theGuardedServerKeepsItsLocksInRedisAndLeavesOnlyTheFence() {
         McpSyncClient c = client(guarded);

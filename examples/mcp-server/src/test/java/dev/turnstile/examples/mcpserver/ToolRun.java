@@ -15,7 +15,7 @@ import java.util.Set;
  */
 record ToolRun(String tool, String sessionHash, String turn, long start, long end) {
 
-    static final Set<String> READS = Set.of("get_balance", "list_refunds", "lookup_charge");
+    static final Set<String> READS = Set.of("get_balance", "list_refunds", "lookup_charge", "list_calls");
 
     @SuppressWarnings("unchecked")
     static ToolRun of(McpSchema.CallToolResult result) {
