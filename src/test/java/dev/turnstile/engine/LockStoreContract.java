@@ -272,6 +272,63 @@ abstract class LockStoreContract {
     }
 
     @Test
+    void anAbandonedTokenIsRefusedByALaterAcquireOfIt() {
+        // the clean-up of an acquire whose answer never came ran before the delayed acquire itself
+        String s = session();
+        LockStore store = newStore();
+        closeables.add(store);
+        Place late = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
+        assertFalse(store.abandon(late, Duration.ofMinutes(1)), "nothing was there to remove");
+        assertEquals(new Grant.Abandoned(), store.tryAcquire(late, Duration.ofSeconds(30), Duration.ofSeconds(6)));
+        assertEquals(List.of(), lockState(), "the delayed acquire must take nothing, not even a waiting mark");
+        engine().acquire(s, "t2", Mode.WRITE, Duration.ZERO).close();
+        assertEverythingExpires();
+    }
+
+    @Test
+    void abandoningAGrantedTokenFreesItsSessionAndWakesTheWaiters() throws Exception {
+        // the delayed acquire ran first and was granted; its caller had given up long before
+        String s = session();
+        LockStore store = newStore();
+        closeables.add(store);
+        Place late = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
+        assertTrue(store.tryAcquire(late, Duration.ofSeconds(30), Duration.ZERO) instanceof Grant.Granted);
+        CountDownLatch waiting = new CountDownLatch(1);
+        LockEngine waiter = engine(config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(20)),
+                new TurnstileListener() {
+                    @Override
+                    public void waited(String sessionHash, Mode mode, BusyReason reason) {
+                        waiting.countDown();
+                    }
+                }, null);
+        Future<Permit> next = inThread(() -> waiter.acquire(s, "t2", Mode.WRITE));
+        assertTrue(waiting.await(20, TimeUnit.SECONDS), "the second turn never waited");
+        assertTrue(store.abandon(late, Duration.ofMinutes(1)));
+        next.get(20, TimeUnit.SECONDS).close(); // woken by the clean-up, not by its 20 s re-check
+        assertEquals(new Grant.Abandoned(), store.tryAcquire(late, Duration.ofSeconds(30), Duration.ZERO));
+        assertEquals(List.of(), lockState());
+        assertEverythingExpires();
+    }
+
+    @Test
+    void abandoningAWaitingWriterLetsTheReadersItHeldBackIn() {
+        String s = session();
+        LockEngine a = engine();
+        LockStore store = newStore();
+        closeables.add(store);
+        try (Permit reading = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
+            Place writer = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
+            assertTrue(store.tryAcquire(writer, Duration.ofSeconds(30), Duration.ofMinutes(1)) instanceof Grant.Denied);
+            assertThrows(BusyException.class, () -> a.acquire(s, "t1", Mode.READ, Duration.ZERO),
+                    "a reader queues behind the waiting writer");
+            assertTrue(store.abandon(writer, Duration.ofMinutes(1)), "the mark was removed");
+            a.acquire(s, "t1", Mode.READ, Duration.ZERO).close();
+            assertTrue(reading.held());
+        }
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
     void fencingTokensOnlyGrowAlsoAfterTheSessionSatIdle() {
         String s = session();
         LockEngine a = engine();

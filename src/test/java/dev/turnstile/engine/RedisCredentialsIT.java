@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.turnstile.testing.Passwords;
 import java.io.IOException;
 import java.io.InputStream;
+import dev.turnstile.testing.RedisProcess;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class RedisCredentialsIT {
 
     @Test
     void aPasswordWithSlashAtAndColonWorksPercentEncodedAndNeverShows() throws Exception {
-        try (RedisOperationsIT.RedisProcess redis = RedisOperationsIT.RedisProcess.start(freePort())) {
+        try (RedisProcess redis = RedisProcess.start()) {
             try (Jedis admin = new Jedis(redis.node(), RedisTestServers.clientConfig())) {
                 admin.aclSetUser("app", "on", ">" + PASSWORD, "~*", "&*", "+@all");
                 admin.configSet("requirepass", PASSWORD);

@@ -14,7 +14,7 @@ abstract class RedisLockStoreContract extends LockStoreContract {
     @Override
     protected List<String> lockState() {
         return RedisTestServers.keys(nodes(), prefix).stream()
-                .filter(k -> !k.endsWith(":fence"))
+                .filter(k -> !k.endsWith(":fence") && !k.contains("}:gone:"))
                 .sorted()
                 .collect(Collectors.toList());
     }
