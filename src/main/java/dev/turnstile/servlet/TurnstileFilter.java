@@ -10,7 +10,6 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
-import dev.turnstile.config.SettingSource;
 import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
@@ -20,6 +19,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -62,18 +62,25 @@ public class TurnstileFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        if (!configured) {
-            TurnstileSettings settings = TurnstileSettings.load(SettingSource.of(filterConfig::getInitParameter),
-                    filterConfig.getServletContext()::getResourceAsStream);
-            Turnstile built = settings.options().enabled() ? settings.builder().build() : null;
-            configure(built, settings.classifier(), settings.options(), true);
-            if (built == null) {
-                LOG.warn("Turnstile is disabled (turnstile.enabled=false): requests pass unguarded");
+        ServletContext context = filterConfig.getServletContext();
+        if (configured) {
+            if (guard != null) {
+                SharedGuard.publish(context, guard); // for @Guarded
             }
+            return;
         }
-        if (guard != null && filterConfig.getServletContext().getAttribute(TurnstileAttributes.GUARD) == null) {
-            filterConfig.getServletContext().setAttribute(TurnstileAttributes.GUARD, guard); // for @Guarded
+        TurnstileSettings settings = TurnstileSettings.load(
+                SharedGuard.settings(filterConfig::getInitParameter, context), context::getResourceAsStream);
+        if (!settings.options().enabled()) {
+            configure(null, settings.classifier(), settings.options(), false);
+            LOG.warn("Turnstile is disabled (turnstile.enabled=false): requests pass unguarded");
+            return;
         }
+        // one engine per application: @Guarded may have built it already (a bean created before this init)
+        SharedGuard.Claim claim = SharedGuard.claim(context, () -> new TurnstileGuard(settings.builder().build(),
+                settings.classifier(), settings.options()));
+        TurnstileGuard shared = claim.guard();
+        configure(shared.turnstile(), shared.classifier(), shared.options(), claim.built());
     }
 
     private void configure(Turnstile t, Classifier c, GuardOptions o, boolean owns) {

@@ -1,5 +1,6 @@
 package dev.turnstile.cdi;
 
+import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class CountingGuardProducer {
 
     static final AtomicInteger ACQUIRES = new AtomicInteger();
+    /** While true the store is unreachable: every acquire fails. */
+    static volatile boolean down;
 
     @Produces
     @Alternative
@@ -31,7 +34,10 @@ public class CountingGuardProducer {
         LockStore store = new CountingStore(new InProcessLockStore());
         Turnstile turnstile = Turnstile.builder().store(store).acquireTimeout(Duration.ofMillis(300)).build();
         Classifier classifier = Classifier.builder().tool("lookup_*", CallClass.READ).build();
-        return new TurnstileGuard(turnstile, classifier, GuardOptions.defaults());
+        GuardOptions d = GuardOptions.defaults();
+        GuardOptions options = new GuardOptions(d.enabled(), d.maxBodySize(), d.maxJsonDepth(), d.busyCode(),
+                true, false, d.turnHeader(), d.bindPrincipal()); // fail-open for reads only
+        return new TurnstileGuard(turnstile, classifier, options);
     }
 
     private static final class CountingStore extends ForwardingLockStore {
@@ -42,6 +48,9 @@ public class CountingGuardProducer {
         @Override
         public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
             ACQUIRES.incrementAndGet();
+            if (down) {
+                throw new BackendUnavailableException("acquire", new java.net.ConnectException("refused"), false);
+            }
             return super.tryAcquire(place, lease, waitingMark);
         }
     }

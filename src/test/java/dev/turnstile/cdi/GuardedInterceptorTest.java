@@ -1,15 +1,24 @@
 package dev.turnstile.cdi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyReason;
+import dev.turnstile.Mode;
+import dev.turnstile.Permit;
+import dev.turnstile.config.TurnstileGuard;
+import dev.turnstile.servlet.TurnstileAttributes;
 import dev.turnstile.cdi.internal.TurnstileExtension;
 import dev.turnstile.servlet.CurrentRequest;
 import dev.turnstile.testing.OverlapHistory;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,10 +55,14 @@ class GuardedInterceptorTest {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
+    @Inject
+    TurnstileGuard guard;
+
     @BeforeEach
     void reset() {
         ToolBeans.history = new OverlapHistory();
         CountingGuardProducer.ACQUIRES.set(0);
+        CountingGuardProducer.down = false;
     }
 
     @AfterEach
@@ -123,6 +136,57 @@ class GuardedInterceptorTest {
         LockUpgradeException e = assertThrows(LockUpgradeException.class, () -> inRequest("s", "t", ledger::balanceThenFix));
         assertTrue(e.getMessage().contains("Audit.fix()"), e.getMessage());
         assertEquals(1, CountingGuardProducer.ACQUIRES.get(), "no second acquire was tried");
+    }
+
+    @Test
+    void aPermitOfTheRequestThatWasReleasedIsNotReentered() throws Exception {
+        HttpServletRequest request = FakeRequest.of("s", "t");
+        Permit stale = guard.turnstile().acquire("s", "t", Mode.WRITE);
+        stale.close();
+        request.setAttribute(TurnstileAttributes.PERMIT, stale);
+        int before = CountingGuardProducer.ACQUIRES.get();
+        try (CurrentRequest.Binding bound = CurrentRequest.bind(request)) {
+            ledger.refund(null);
+        }
+        assertEquals(before + 1, CountingGuardProducer.ACQUIRES.get(), "a released permit covers nothing");
+        assertSame(stale, request.getAttribute(TurnstileAttributes.PERMIT));
+    }
+
+    @Test
+    void failOpenAppliesPerModeAsInTheFilter() throws Exception {
+        CountingGuardProducer.down = true;
+        HttpServletRequest request = FakeRequest.of("s", "t");
+        try (CurrentRequest.Binding bound = CurrentRequest.bind(request)) {
+            ledger.balance(null); // this guard fails open for reads
+            assertEquals(Boolean.TRUE, request.getAttribute(TurnstileAttributes.FAILED_OPEN));
+            assertThrows(BackendUnavailableException.class, () -> ledger.refund(null), "and closed for writes");
+        }
+    }
+
+    @Test
+    void aCallOutsideAnyRequestIsWarnedAboutOncePerMethod() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            audit.read();
+            audit.read();
+            audit.fix();
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(1, count(log, "Audit.read()"), log);
+        assertEquals(1, count(log, "Audit.fix()"), log);
+        assertTrue(log.contains("WARN") && log.contains("immediateExecution(true)") && log.contains("CurrentRequest.bind"), log);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.turnstile.cdi.internal;
 
+import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
@@ -13,12 +14,14 @@ import dev.turnstile.servlet.GuardedRequests;
 import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a place for {@link Guarded} methods. Runs outside transactions
  * ({@code PLATFORM_BEFORE + 100}, before {@code @Transactional} at +200), so a transaction commits
- * while its place is still held.
+ * while its place is still held. The guard is looked up at the first guarded call, not when a bean
+ * is created, so that a bean created early does not make an engine of its own.
  */
 @Guarded
 @Interceptor
@@ -35,57 +39,89 @@ public class GuardedInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardedInterceptor.class);
 
-    private final TurnstileGuard guard;
+    private final Provider<TurnstileGuard> guards;
     private final RequestLookup requests;
     private final Map<Method, Mode> modes = new ConcurrentHashMap<>();
+    private final Set<Method> warnedUnguarded = ConcurrentHashMap.newKeySet();
+    private volatile TurnstileGuard guard;
 
     @Inject
-    public GuardedInterceptor(TurnstileGuard guard, RequestLookup requests) {
-        this.guard = guard;
+    public GuardedInterceptor(Provider<TurnstileGuard> guards, RequestLookup requests) {
+        this.guards = guards;
         this.requests = requests;
     }
 
     @AroundInvoke
     public Object guard(InvocationContext ctx) throws Exception {
-        Mode mode = modes.computeIfAbsent(ctx.getMethod(), m -> GuardedMethods.mode(m, guard.classifier()));
-        if (mode == null || !guard.options().enabled()) {
+        TurnstileGuard g = guard();
+        Mode mode = modes.computeIfAbsent(ctx.getMethod(), m -> GuardedMethods.mode(m, g.classifier()));
+        if (mode == null || !g.options().enabled()) {
             return ctx.proceed(); // classified as bypass, or turnstile.enabled=false
         }
         HttpServletRequest request = requests.current();
         if (request == null) {
-            LOG.debug("{} runs outside an HTTP request: unguarded", GuardedMethods.name(ctx.getMethod()));
+            warnUnguarded(ctx.getMethod(), "outside any HTTP request");
             return ctx.proceed();
         }
-        Object held = request.getAttribute(TurnstileAttributes.PERMIT);
-        if (held instanceof Permit permit) {
+        if (request.getAttribute(TurnstileAttributes.PERMIT) instanceof Permit permit && permit.held()) {
             if (!permit.mode().covers(mode)) {
                 throw new LockUpgradeException(GuardedMethods.name(ctx.getMethod()));
             }
-            return ctx.proceed(); // re-entry: the request's place covers this call
+            return ctx.proceed(); // re-entry: the request's live place covers this call
         }
         String sessionId = request.getHeader(GuardOptions.SESSION_HEADER);
         if (sessionId == null || sessionId.isEmpty()) {
-            LOG.debug("{} runs in a request without a session id: unguarded", GuardedMethods.name(ctx.getMethod()));
+            warnUnguarded(ctx.getMethod(), "in a request without a session id");
             return ctx.proceed();
         }
-        return proceedHolding(ctx, request, sessionId, mode);
+        return proceedHolding(ctx, g, request, sessionId, mode);
     }
 
-    private Object proceedHolding(InvocationContext ctx, HttpServletRequest request, String sessionId, Mode mode)
-            throws Exception {
-        GuardOptions options = guard.options();
+    private TurnstileGuard guard() {
+        TurnstileGuard g = guard;
+        if (g == null) {
+            g = guards.get();
+            guard = g;
+        }
+        return g;
+    }
+
+    private void warnUnguarded(Method method, String where) {
+        if (warnedUnguarded.add(method)) {
+            LOG.warn("@Guarded {} runs {}: it is not guarded (logged once per method). Run it on the request's"
+                    + " thread (MCP Java SDK: McpServer.sync(...).immediateExecution(true)) or carry the request"
+                    + " over with CurrentRequest.bind(request)", GuardedMethods.name(method), where);
+        }
+    }
+
+    private Object proceedHolding(InvocationContext ctx, TurnstileGuard g, HttpServletRequest request,
+                                  String sessionId, Mode mode) throws Exception {
+        GuardOptions options = g.options();
         Permit permit;
         try {
-            permit = guard.turnstile().acquire(GuardedRequests.sessionKey(request, sessionId, options),
+            permit = g.turnstile().acquire(GuardedRequests.sessionKey(request, sessionId, options),
                     GuardedRequests.turnId(request, options), mode);
         } catch (BusyException e) {
             throw new GuardedBusyException(e, JsonRpcError.busy(e, options.busyCode()));
+        } catch (BackendUnavailableException e) {
+            if (!options.failOpen(mode)) {
+                throw e;
+            }
+            LOG.warn("lock store unavailable: @Guarded {} ({}) goes on unguarded (fail-open)",
+                    GuardedMethods.name(ctx.getMethod()), mode.wireName());
+            request.setAttribute(TurnstileAttributes.FAILED_OPEN, Boolean.TRUE);
+            return ctx.proceed();
         }
+        Object previous = request.getAttribute(TurnstileAttributes.PERMIT);
         request.setAttribute(TurnstileAttributes.PERMIT, permit);
         try {
             return ctx.proceed();
         } finally {
-            request.removeAttribute(TurnstileAttributes.PERMIT);
+            if (previous == null) {
+                request.removeAttribute(TurnstileAttributes.PERMIT);
+            } else {
+                request.setAttribute(TurnstileAttributes.PERMIT, previous);
+            }
             permit.close();
         }
     }
