@@ -1,11 +1,16 @@
 package dev.turnstile.faults;
 
 import dev.turnstile.Mode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +140,26 @@ final class FaultContext {
             return null;
         }
         return answer.split(" ")[1];
+    }
+
+    /**
+     * The session hashes the workers have seen so far ({@code Permit.sessionHash()} in their
+     * histories), by session index. The same in every phase: the key prefix is not part of it.
+     */
+    Map<Integer, String> sessionHashes() throws IOException {
+        Map<Integer, String> hashes = new HashMap<>();
+        for (WorkerHandle w : workers) {
+            try (BufferedReader in = Files.newBufferedReader(w.history(), StandardCharsets.UTF_8)) {
+                String line;
+                while (hashes.size() < load.sessions() && (line = in.readLine()) != null) {
+                    String[] f = line.split("\t");
+                    if (f[0].equals(HistoryFile.ENTER) && f.length >= 13) {
+                        hashes.putIfAbsent(Integer.parseInt(f[4]), f[12]);
+                    }
+                }
+            }
+        }
+        return hashes;
     }
 
     static void sleepUntil(long nanos) throws InterruptedException {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -132,19 +133,18 @@ final class Faults {
     }
 
     /**
-     * kill -9 of the Cluster master that owns the first holder's session; its replica is promoted
-     * (asynchronous replication: what the master acknowledged last may be lost). The fault ends
-     * when the replica is a master and every live node says cluster_state:ok.
+     * kill -9 of the Cluster master that owns session-0 (held by a writer across the fault); its
+     * replica is promoted (asynchronous replication: what the master acknowledged last may be
+     * lost). Readers hold up to two sessions that live on other masters, whose places must be
+     * renewed throughout. The fault ends when the replica is a master and every live node says
+     * cluster_state:ok.
      */
     static void failover(FaultContext ctx, PhaseFacts facts) throws Exception {
         long exitAt = FaultContext.after(ctx.sizes.lead().plus(ctx.load.lease()).plusMillis(2L * ctx.sizes.nodeTimeoutMillis()));
-        String hash = ctx.hold(0, 0, Mode.WRITE, exitAt, facts);
-        for (int s = 1; s < Math.min(3, ctx.load.sessions()); s++) {
-            ctx.hold(s % FaultContext.WORKERS, s, Mode.READ, exitAt, facts);
-        }
         List<LocalCluster.Node> nodes = ctx.cluster.topology();
-        int slot = hash == null ? 0 : JedisClusterCRC16.getSlot("{" + hash + "}");
-        LocalCluster.Node master = LocalCluster.masterOf(nodes, slot);
+        String hash = ctx.hold(0, 0, Mode.WRITE, exitAt, facts);
+        LocalCluster.Node master = LocalCluster.masterOf(nodes, hash == null ? 0 : slot(hash));
+        holdElsewhere(ctx, facts, master, exitAt);
         LocalCluster.Node replica = LocalCluster.replicaOf(nodes, master);
         Thread.sleep(ctx.sizes.lead().toMillis());
         long from = System.nanoTime();
@@ -161,6 +161,24 @@ final class Faults {
         facts.note("master " + master.port() + " killed; replica " + replica.port() + " master after "
                 + FaultContext.millis(promoted - from) + " ms, cluster_state ok after " + FaultContext.millis(ok - from)
                 + " ms");
+    }
+
+    /** Read holds on up to two sessions whose slots are on other masters (hashes from earlier phases). */
+    private static void holdElsewhere(FaultContext ctx, PhaseFacts facts, LocalCluster.Node victim, long exitAt)
+            throws Exception {
+        Map<Integer, String> hashes = ctx.sessionHashes();
+        List<String> held = new ArrayList<>();
+        for (int s = 1; s < ctx.load.sessions() && held.size() < 2; s++) {
+            String h = hashes.get(s);
+            if (h != null && !victim.owns(slot(h)) && ctx.hold(held.size() + 1, s, Mode.READ, exitAt, facts) != null) {
+                held.add("session-" + s);
+            }
+        }
+        facts.note("held on the other masters: " + (held.isEmpty() ? "none" : String.join(", ", held)));
+    }
+
+    private static int slot(String sessionHash) {
+        return JedisClusterCRC16.getSlot("{" + sessionHash + "}");
     }
 
     /** Polls the replica's role until it is a master; returns the last time it was still a replica. */

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param tail            load at least this long after the fault's end
  * @param tailCap         at most this long after the fault's end, even when the quota is not met
  * @param opsPerPhase     sections per phase the tail keeps going for (0: none)
- * @param nodeTimeoutMillis {@code cluster-node-timeout} of the local cluster
+ * @param nodeTimeoutMillis {@code cluster-node-timeout} of the local cluster: a failover takes longer
+ *                        than a lease, so places on the healthy masters must be renewed throughout
  * @param pauseShort      Redis stopped shorter than redis-timeout
  * @param pauseLong       Redis stopped longer than redis-timeout
  * @param cutShort        network cut shorter than the lease
@@ -28,13 +29,13 @@ record Sizes(boolean smoke, Duration warm, Duration tail, Duration tailCap, long
 
     static Sizes full(LoadSettings s) {
         return new Sizes(false, Duration.ofSeconds(2), max(s.lease().plusSeconds(1), Duration.ofSeconds(3)),
-                Duration.ofSeconds(15), FULL_OPS_PER_PHASE, 2000, s.redisTimeout().dividedBy(2), PAUSE_LONG,
+                Duration.ofSeconds(15), FULL_OPS_PER_PHASE, (int) s.lease().toMillis(), s.redisTimeout().dividedBy(2), PAUSE_LONG,
                 s.lease().multipliedBy(2).dividedBy(5), s.lease().plusSeconds(2), Duration.ofMillis(300),
                 Duration.ofMillis(400));
     }
 
     static Sizes smoke(LoadSettings s) {
-        return new Sizes(true, Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300), 0, 500,
+        return new Sizes(true, Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300), 0, 1000,
                 s.redisTimeout().dividedBy(2), PAUSE_LONG, s.lease().multipliedBy(2).dividedBy(5),
                 s.lease().plusMillis(500), Duration.ofMillis(150), Duration.ofMillis(200));
     }
