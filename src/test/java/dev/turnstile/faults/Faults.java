@@ -163,18 +163,24 @@ final class Faults {
                 + " ms");
     }
 
-    /** Read holds on up to two sessions whose slots are on other masters (hashes from earlier phases). */
+    /**
+     * Read holds on up to two sessions whose slots are on other masters (hashes from the
+     * histories): the first by worker w0, which also holds session-0 on the failing master (one
+     * renewal batch with places on a failing and on a healthy node), the second by w1 (nothing on
+     * the failing master).
+     */
     private static void holdElsewhere(FaultContext ctx, PhaseFacts facts, LocalCluster.Node victim, long exitAt)
             throws Exception {
         Map<Integer, String> hashes = ctx.sessionHashes();
         List<String> held = new ArrayList<>();
         for (int s = 1; s < ctx.load.sessions() && held.size() < 2; s++) {
             String h = hashes.get(s);
-            if (h != null && !victim.owns(slot(h)) && ctx.hold(held.size() + 1, s, Mode.READ, exitAt, facts) != null) {
-                held.add("session-" + s);
+            int w = held.size();
+            if (h != null && !victim.owns(slot(h)) && ctx.hold(w, s, Mode.READ, exitAt, facts) != null) {
+                held.add("session-" + s + " by " + ctx.worker(w).tag());
             }
         }
-        facts.note("held on the other masters: " + (held.isEmpty() ? "none" : String.join(", ", held)));
+        facts.note("read places held on the other masters: " + (held.isEmpty() ? "none" : String.join(", ", held)));
     }
 
     private static int slot(String sessionHash) {
