@@ -47,21 +47,26 @@ final class HistoryFile {
         this.phases = phases;
     }
 
-    /** Adds the records of one process's file to {@code phases}. A torn last line is ignored. */
+    /** Adds the records of one process's file to {@code phases}. A line cut short is ignored. */
     static void read(Path file, String process, Map<Integer, PhaseHistory> phases) throws IOException {
         HistoryFile reader = new HistoryFile(process, phases);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] f = line.split("\t", -1);
-                if (f.length >= 2) {
+                try {
                     reader.record(f);
+                } catch (RuntimeException malformed) {
+                    // a line cut short (it can only be the last one of a killed process): skipped
                 }
             }
         }
     }
 
     private void record(String[] f) {
+        if (f.length < 2) {
+            return;
+        }
         PhaseHistory ph = phases.computeIfAbsent(Integer.parseInt(f[1]), PhaseHistory::new);
         switch (f[0]) {
             case ENTER -> enter(f, ph);
@@ -85,9 +90,6 @@ final class HistoryFile {
     }
 
     private void enter(String[] f, PhaseHistory ph) {
-        if (f.length < 13) {
-            return; // torn by a kill
-        }
         Section s = new Section(process, f[2], Integer.parseInt(f[4]), f[5], Mode.valueOf(f[6]), "1".equals(f[7]),
                 Long.parseLong(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), f[12]);
         byId.put(s.id, s);
@@ -96,12 +98,8 @@ final class HistoryFile {
 
     private void withSection(String[] f, java.util.function.Consumer<Section> update) {
         Section s = byId.get(f[2]);
-        if (s != null && f.length >= 4) {
-            try {
-                update.accept(s);
-            } catch (RuntimeException torn) {
-                // the last record of a killed process may be cut short
-            }
+        if (s != null) {
+            update.accept(s);
         }
     }
 }
