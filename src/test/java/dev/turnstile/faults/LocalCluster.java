@@ -5,9 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import redis.clients.jedis.HostAndPort;
 
@@ -149,12 +147,5 @@ final class LocalCluster {
     static Node replicaOf(List<Node> nodes, Node master) {
         return nodes.stream().filter(n -> !n.master() && n.masterId().equals(master.id()) && !n.failed())
                 .findFirst().orElse(null);
-    }
-
-    /** Describes the masters and their slots, for the results. */
-    static Map<Integer, String> describe(List<Node> nodes) {
-        Map<Integer, String> m = new HashMap<>();
-        nodes.forEach(n -> m.put(n.port(), n.master() ? "master" : "replica"));
-        return m;
     }
 }
