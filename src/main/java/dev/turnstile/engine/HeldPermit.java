@@ -58,9 +58,10 @@ final class HeldPermit implements Permit {
         return place.sessionHash();
     }
 
+    /** After the release it no longer changes with time: only a store that no longer had the place sets it. */
     @Override
     public boolean leaseLost() {
-        return lost.get() || expiredAt(engine.now());
+        return lost.get() || !released.get() && expiredAt(engine.now());
     }
 
     @Override
@@ -70,6 +71,9 @@ final class HeldPermit implements Permit {
 
     @Override
     public void close() {
+        if (!released.get()) {
+            expiredAt(engine.now()); // what leaseLost() says from now on, unless the release finds the place gone
+        }
         if (released.compareAndSet(false, true)) {
             engine.release(this);
         }

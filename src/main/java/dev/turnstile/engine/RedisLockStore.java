@@ -128,25 +128,29 @@ public final class RedisLockStore implements LockStore {
         Map<HostAndPort, List<List<Place>>> byNode = new LinkedHashMap<>();
         bySession.forEach((session, held) -> byNode.computeIfAbsent(
                 topology.nodeOfKey(keys.base(session)), n -> new ArrayList<>()).add(held));
+        List<NodeRenewal> outcomes = topology.onEveryNode(byNode, (node, sessions) -> renewOnNode(node, sessions, lease));
         Set<String> renewed = new HashSet<>();
         Set<String> lost = new HashSet<>();
-        JedisException failed = null;
-        for (Map.Entry<HostAndPort, List<List<Place>>> node : byNode.entrySet()) {
-            JedisException e = renewOnNode(node.getKey(), node.getValue(), lease, renewed, lost);
-            failed = e != null ? e : failed;
+        RuntimeException failed = null;
+        for (NodeRenewal outcome : outcomes) {
+            renewed.addAll(outcome.renewed());
+            lost.addAll(outcome.lost());
+            failed = outcome.failure() != null ? outcome.failure() : failed;
         }
-        if (failed != null && renewed.isEmpty() && lost.isEmpty()) {
-            throw new BackendUnavailableException("renew", failed);
+        if (failed != null) {
+            topology.refreshSoon(); // a node failed or a slot moved: learn the topology, off this thread
+            if (renewed.isEmpty() && lost.isEmpty()) {
+                throw new BackendUnavailableException("renew", failed);
+            }
         }
         return new Renewal(renewed, lost);
     }
 
-    /**
-     * One pipeline to one node; a failure there leaves only that node's sessions without outcome.
-     * Returns the failure of the node, or null.
-     */
-    private JedisException renewOnNode(HostAndPort node, List<List<Place>> sessions, Duration lease,
-                                       Set<String> renewed, Set<String> lost) {
+    /** What one node's pipeline achieved; {@code failure} is set when a session got no outcome. */
+    record NodeRenewal(Set<String> renewed, Set<String> lost, RuntimeException failure) {}
+
+    /** One pipeline to one node; a failure there leaves only that node's sessions without outcome. */
+    private NodeRenewal renewOnNode(HostAndPort node, List<List<Place>> sessions, Duration lease) {
         Map<List<Place>, Response<Object>> replies = new LinkedHashMap<>();
         try (Connection connection = topology.connection(keys.base(sessions.get(0).get(0).sessionHash()))) {
             Pipeline pipeline = new Pipeline(connection);
@@ -157,49 +161,34 @@ public final class RedisLockStore implements LockStore {
             pipeline.sync();
         } catch (JedisException e) {
             LOG.debug("renewal on {} failed: {}", node, e.toString());
-            refreshQuietly();
-            return e;
+            return new NodeRenewal(Set.of(), Set.of(), e);
         }
-        replies.forEach((held, response) -> collect(held, renewReply(response, held, lease), renewed, lost));
-        return null;
+        Set<String> renewed = new HashSet<>();
+        Set<String> lost = new HashSet<>();
+        RuntimeException failure = null;
+        for (Map.Entry<List<Place>, Response<Object>> reply : replies.entrySet()) {
+            List<Place> held = reply.getKey();
+            try {
+                List<?> flags = renewReply(reply.getValue(), held, lease);
+                for (int i = 0; i < held.size(); i++) {
+                    ((Long) flags.get(i) == 1L ? renewed : lost).add(held.get(i).token());
+                }
+            } catch (JedisException e) {
+                failure = e; // a redirection (the slot moved) or an error: no outcome for this session
+            }
+        }
+        return new NodeRenewal(renewed, lost, failure);
     }
 
-    private void refreshQuietly() {
-        try {
-            topology.refresh();
-        } catch (RuntimeException e) {
-            LOG.debug("topology refresh failed: {}", e.toString());
-        }
-    }
-
-    /** The flags of one session's renewal, or null when it has no known outcome. */
+    /** The flags of one session's renewal; NOSCRIPT is answered by sending the script itself. */
     private List<?> renewReply(Response<Object> response, List<Place> held, Duration lease) {
         try {
             return (List<?>) response.get();
-        } catch (JedisRedirectionException e) {
-            refreshQuietly(); // a failover or resharding moved the slot
-            return null;
         } catch (JedisDataException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-                return null;
+            if (e instanceof JedisRedirectionException || e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+                throw e;
             }
-            try {
-                return (List<?>) RENEW.run(topology.commands(), keys.session(held.get(0).sessionHash()),
-                        renewArgs(held, lease));
-            } catch (JedisException again) {
-                return null;
-            }
-        } catch (JedisException e) {
-            return null;
-        }
-    }
-
-    private static void collect(List<Place> held, List<?> flags, Set<String> renewed, Set<String> lost) {
-        if (flags == null) {
-            return;
-        }
-        for (int i = 0; i < held.size(); i++) {
-            ((Long) flags.get(i) == 1L ? renewed : lost).add(held.get(i).token());
+            return (List<?>) RENEW.run(topology.commands(), keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
         }
     }
 

@@ -1,9 +1,21 @@
 package dev.turnstile.engine;
 
+import dev.turnstile.BackendUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
@@ -43,6 +55,19 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
     public HostAndPort nodeOf(String channel) {
         return nodeOfKey(channel);
     }
+
+    /**
+     * Runs {@code work} for every node's group and returns the results. On a Cluster the nodes run in
+     * parallel, so a node that hangs (up to the Redis timeout) does not hold up the others.
+     */
+    <T, R> List<R> onEveryNode(Map<HostAndPort, T> groups, BiFunction<HostAndPort, T, R> work) {
+        List<R> results = new ArrayList<>(groups.size());
+        groups.forEach((node, group) -> results.add(work.apply(node, group)));
+        return results;
+    }
+
+    /** Learns the topology again, soon and off the caller's thread (a Cluster; nothing for one server). */
+    void refreshSoon() {}
 
     @Override
     public void close() {
@@ -84,6 +109,15 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
                 .connectionProvider(provider).maxAttempts(CLUSTER_ATTEMPTS)
                 .maxTotalRetriesDuration(Duration.ofMillis(clientConfig.getSocketTimeoutMillis())).build();
         HostAndPort fallback = seeds.iterator().next();
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "turnstile-cluster");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // a node's work: connect (timeout), wait for the pool (timeout), read (timeout), with room to spare
+        long bound = 3L * Math.max(clientConfig.getConnectionTimeoutMillis(), clientConfig.getSocketTimeoutMillis()) + 1000;
+        AtomicBoolean refreshing = new AtomicBoolean();
         return new RedisTopology() {
             @Override
             UnifiedJedis commands() {
@@ -113,6 +147,65 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
             @Override
             public void refresh() {
                 provider.renewSlotCache();
+            }
+
+            @Override
+            <T, R> List<R> onEveryNode(Map<HostAndPort, T> groups, BiFunction<HostAndPort, T, R> work) {
+                if (groups.size() < 2) {
+                    return super.onEveryNode(groups, work);
+                }
+                Map<HostAndPort, Future<R>> running = new LinkedHashMap<>();
+                try {
+                    groups.forEach((node, group) -> running.put(node, workers.submit(() -> work.apply(node, group))));
+                } catch (RejectedExecutionException e) {
+                    throw new BackendUnavailableException("renew", e, false); // closing
+                }
+                List<R> results = new ArrayList<>(groups.size());
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound);
+                for (Future<R> future : running.values()) {
+                    try {
+                        results.add(future.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    } catch (TimeoutException e) {
+                        future.cancel(true); // that node's sessions get no outcome this round
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return results;
+            }
+
+            @Override
+            void refreshSoon() {
+                if (!refreshing.compareAndSet(false, true)) {
+                    return;
+                }
+                try {
+                    workers.execute(() -> {
+                        try {
+                            refresh();
+                        } catch (RuntimeException e) {
+                            // the next failure asks again
+                        } finally {
+                            refreshing.set(false);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    refreshing.set(false);
+                }
+            }
+
+            @Override
+            public void close() {
+                workers.shutdownNow();
+                try {
+                    workers.awaitTermination(bound, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.close();
             }
         };
     }

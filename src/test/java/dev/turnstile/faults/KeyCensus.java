@@ -10,15 +10,17 @@ import redis.clients.jedis.HostAndPort;
 
 /**
  * The keys under one phase's prefix on every node, by kind: a key
- * {@code prefix:{session-hash}:KIND[:...]} is a long-retention record when its kind is
- * {@code fence} and a lock key otherwise (whatever other kinds the engine may add). Counts come
+ * {@code prefix:{session-hash}:KIND[:...]} is a record that outlives the calls when its kind is
+ * {@code fence} (the fence counter, long retention) or {@code gone} (the tombstone of a token whose
+ * acquire was abandoned after a fault, short-lived), and a lock key otherwise (whatever other kinds
+ * the engine may add). Counts come
  * from the primaries; keys without a TTL are looked for on every node, replicas included.
  * {@code at} is when the scan began.
  */
 record KeyCensus(long at, Map<String, Integer> byKind, Set<String> withoutTtl, long fenceTtlMinMillis,
                  long fenceTtlMaxMillis) {
 
-    static final Set<String> LONG_RETENTION_KINDS = Set.of("fence");
+    static final Set<String> LONG_RETENTION_KINDS = Set.of("fence", "gone");
 
     /** A node to look at, and whether it is a replica. */
     record NodeRef(HostAndPort address, boolean replica) {}
@@ -39,7 +41,7 @@ record KeyCensus(long at, Map<String, Integer> byKind, Set<String> withoutTtl, l
                 }
                 String kind = kind(k.key(), prefix);
                 byKind.merge(kind, 1, Integer::sum);
-                if (LONG_RETENTION_KINDS.contains(kind) && k.pttl() >= 0) {
+                if ("fence".equals(kind) && k.pttl() >= 0) {
                     min = Math.min(min, k.pttl());
                     max = Math.max(max, k.pttl());
                 }

@@ -40,7 +40,11 @@ final class LocalCluster {
             List<String> args = new ArrayList<>(RedisServer.volatileArgs());
             args.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                     "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis),
-                    "--repl-diskless-sync-delay", "0")); // a replica syncs at once, not after 5 s
+                    "--repl-diskless-sync-delay", "0", // a replica syncs at once, not after 5 s
+                    // as the README advises: the masters that did not fail keep serving their slots
+                    // while a failed one's slots are uncovered (with yes the whole Cluster refuses
+                    // commands until the failover ends, and every held place can lose its lease)
+                    "--cluster-require-full-coverage", "no"));
             RedisServer s = new RedisServer(children, port, dir.resolve("cluster-" + port), args);
             s.spawn();
             c.servers.add(s);

@@ -57,7 +57,7 @@ final class ResultsTable {
         line("## Recovery and cleanup");
         line("");
         line("| phase | fault end | next turn after the fault end: median / max (sessions not served) | hand-off p50 / p99:"
-                + " before the fault → after its end (slowest session's p50 after) | keys at drain: lock / fence | lock keys gone after the drain"
+                + " before the fault → after its end (slowest session's p50 after) | keys at drain: lock / fence and tombstones | lock keys gone after the drain"
                 + " | keys without TTL |");
         line("|---|---|---|---|---|---|--:|");
         for (PhaseReport r : reports) {
@@ -100,6 +100,9 @@ final class ResultsTable {
             if (r.facts.atDrain != null && r.facts.atDrain.fenceTtlMaxMillis() >= 0) {
                 parts.add("fence counters' TTL " + r.facts.atDrain.fenceTtlMinMillis() / 1000 + "-"
                         + r.facts.atDrain.fenceTtlMaxMillis() / 1000 + " s at the drain");
+            }
+            if (r.facts.atDrain != null && r.facts.atDrain.byKind().getOrDefault("gone", 0) > 0) {
+                parts.add("tombstones of abandoned acquires at the drain: " + r.facts.atDrain.byKind().get("gone"));
             }
             if (r.facts.atDrain != null && r.facts.atDrain.lockKeys() > 0) {
                 parts.add("lock keys at the drain: " + r.facts.atDrain.lockKinds());

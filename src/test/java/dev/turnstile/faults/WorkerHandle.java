@@ -51,6 +51,10 @@ final class WorkerHandle {
         Path history = workDir.resolve("history-" + tag + ".tsv");
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-cp", classpath));
         cmd.addAll(JVM_OPTIONS);
+        String extra = System.getenv("FAULTS_WORKER_JAVA_OPTS"); // e.g. -Dorg.slf4j.simpleLogger.log.dev.turnstile=debug
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.addAll(List.of(FaultWorker.class.getName(), tag, Integer.toString(index), history.toString()));
         cmd.addAll(settings.toArgs());
         Process p = children.start(new ProcessBuilder(cmd)
