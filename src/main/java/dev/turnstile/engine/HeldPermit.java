@@ -22,6 +22,7 @@ final class HeldPermit implements Permit {
     private final long leaseNanos;
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean lost = new AtomicBoolean();
+    private volatile boolean gone; // the store said it no longer holds the place
     private final AtomicBoolean reported = new AtomicBoolean();
     private volatile long deadline;   // ticker nanos from which the lease may have ended
     private volatile long lastSentAt; // the last acquire or renewal that may have extended the place
@@ -121,9 +122,14 @@ final class HeldPermit implements Permit {
         return lost.get();
     }
 
-    /** The store no longer holds the place. */
+    /** The store no longer holds the place: nothing left to renew. */
     void markLost() {
+        gone = true;
         lost.set(true);
+    }
+
+    boolean gone() {
+        return gone;
     }
 
     /** True only for the first caller: the loss is reported once. */

@@ -325,14 +325,15 @@ final class WakeConnection {
             } else {
                 c.subscribed = true;
                 c.confirmation.complete(null);
-                wake = true;
+                wake = c.confirmedBefore; // a first subscription wakes nobody: its waiters look after it
+                c.confirmedBefore = true;
             }
         }
         if (restored) {
             LOG.info("wake-up connection to {} restored", address);
         }
         if (wake) {
-            owner.wake(name); // its waiters look again: a release while it was not subscribed is not missed
+            owner.wake(name); // subscribed again: its waiters look again, a release meanwhile is not missed
         }
     }
 

@@ -72,6 +72,7 @@ final class WakeSubscriber implements AutoCloseable {
         HostAndPort node;
         int watchers;
         boolean subscribed;                                  // confirmed on the node's current connection
+        boolean confirmedBefore;                             // subscribed once already: a confirmation now is a return
         CompletableFuture<Void> confirmation = new CompletableFuture<>();
 
         Channel(String name, HostAndPort node) {

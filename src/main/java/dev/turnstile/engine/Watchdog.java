@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Renews the leases of every place this process holds, in one batched store call per tick (about
  * every lease/3; one pipeline per Redis node), with an outcome per session: a node that fails
  * affects only its own sessions. A place the store no longer has, or whose own deadline passed
- * (renewal failing, or stopped at {@code max-hold}), is handed to {@code onLost}.
+ * (renewal failing, or stopped at {@code max-hold}), is handed to {@code onLost} (which reports it
+ * once); a place whose deadline passed is still renewed while the store may have it.
  */
 final class Watchdog {
 
@@ -83,7 +84,9 @@ final class Watchdog {
                                 + " renewed and ends within {} ms; the next turn may enter then",
                         permit.mode().wireName(), permit.sessionHash(), maxHold.toSeconds(), lease.toMillis());
             }
-            if (permit.renewing() && !permit.leaseLost()) {
+            // a permit whose deadline passed is still renewed while the store may hold its place: it
+            // reports the loss, and keeping the place keeps the next turn out while the call runs on
+            if (permit.renewing() && !permit.gone()) {
                 due.add(permit);
             }
         }
@@ -125,13 +128,18 @@ final class Watchdog {
         }
     }
 
-    /** Reports (once) every tracked permit whose lease may be gone, and stops tracking it. */
+    /**
+     * Reports (once) every tracked permit whose lease may be gone; stops tracking it once nothing is
+     * left to renew (the store no longer has the place, or max-hold ended its renewal).
+     */
     private void reportExpired() {
         for (HeldPermit permit : live) {
             if (permit.leaseLost()) {
-                live.remove(permit);
                 if (!permit.released()) {
                     onLost.accept(permit);
+                }
+                if (permit.gone() || !permit.renewing()) {
+                    live.remove(permit);
                 }
             }
         }
