@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
  * Background clean-up after faults, so that a fault of length T blocks a session for about T, not
  * for a lease: the place an acquire may have been granted after its caller gave up (the answer came
  * too late), a waiting writer's mark whose withdraw failed, and releases that failed. Each task is
- * token-scoped and retried until one attempt is acknowledged; while the store is unreachable, one
- * attempt at a time is made, with back-off (25 ms doubling to {@link #MAX_BACKOFF}), so that an
- * outage does not turn into a storm of retries. One daemon thread, started at the first task.
+ * token-scoped and retried until one attempt is acknowledged, each with its own back-off (25 ms
+ * doubling to {@link #MAX_BACKOFF}); a task that fails goes behind the others, so a node that stays
+ * down does not hold up the clean-ups of other nodes. After consecutive failures every attempt waits
+ * as long too, so an outage does not turn into a storm of retries. One daemon thread, started at
+ * the first task.
  */
 final class Cleanup {
 
@@ -47,11 +49,23 @@ final class Cleanup {
     private final LockStore store;
     private final SafeListener listener;
     private final LongSupplier ticker; // the engine's clock, for the give-up times; waits use real time
-    private final Deque<Task> queue = new ArrayDeque<>(); // guarded by this
-    private Thread worker;                                // guarded by this
-    private boolean stopped;                              // guarded by this
-    private long notBefore;                               // guarded by this
-    private int failures;                                 // guarded by this
+    private final Deque<Entry> queue = new ArrayDeque<>(); // guarded by this; due ones first, in turn
+    private Thread worker;                                 // guarded by this
+    private boolean stopped;                               // guarded by this
+    private long notBefore;                                // guarded by this: the next attempt of any task
+    private int failures;                                  // guarded by this: consecutive failed attempts
+    private Entry inFlight;                                // guarded by this: taken from the queue, running
+
+    /** A task and its own back-off. */
+    private static final class Entry {
+        final Task task;
+        long notBefore;
+        int failures;
+
+        Entry(Task task) {
+            this.task = task;
+        }
+    }
 
     Cleanup(LockStore store, SafeListener listener, LongSupplier ticker) {
         this.store = store;
@@ -66,9 +80,9 @@ final class Cleanup {
                 dropped = task;
             } else {
                 if (queue.size() >= MAX_PENDING) {
-                    dropped = queue.pollFirst();
+                    dropped = queue.pollFirst().task;
                 }
-                queue.addLast(task);
+                queue.addLast(new Entry(task));
                 if (worker == null) {
                     worker = new Thread(this::run, "turnstile-cleanup");
                     worker.setDaemon(true);
@@ -83,7 +97,7 @@ final class Cleanup {
     }
 
     synchronized int pending() {
-        return queue.size();
+        return queue.size() + (inFlight == null ? 0 : 1);
     }
 
     /**
@@ -95,7 +109,7 @@ final class Cleanup {
         Thread running;
         List<Task> left;
         synchronized (this) {
-            while (!queue.isEmpty() && worker != null && end - System.nanoTime() > 0) {
+            while ((!queue.isEmpty() || inFlight != null) && worker != null && end - System.nanoTime() > 0) {
                 try {
                     wait(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
                 } catch (InterruptedException e) {
@@ -104,7 +118,8 @@ final class Cleanup {
                 }
             }
             stopped = true;
-            left = new ArrayList<>(queue);
+            left = new ArrayList<>();
+            queue.forEach(e -> left.add(e.task));
             queue.clear();
             running = worker;
             notifyAll();
@@ -122,14 +137,15 @@ final class Cleanup {
 
     private void run() {
         while (true) {
-            Task task = next();
-            if (task == null) {
+            Entry entry = next();
+            if (entry == null) {
                 return;
             }
+            Task task = entry.task;
             boolean late = ticker.getAsLong() - task.givesUpAt() >= 0;
             try {
                 boolean removed = task.attempt(store);
-                done(task, true);
+                done(entry, true);
                 task.succeeded(removed);
                 listener.cleanedUp(task.place().sessionHash(), task.place().mode(), task.operation(),
                         removed ? CleanupOutcome.REMOVED : CleanupOutcome.NOTHING_LEFT);
@@ -137,20 +153,34 @@ final class Cleanup {
                 LOG.debug("clean-up after a failed {} in session {} failed: {}", task.operation(),
                         task.place().sessionHash(), e.toString());
                 listener.backendError("cleanup", e);
-                done(task, false);
-                if (late && remove(task)) {
+                if (late) {
+                    done(entry, true);
                     gaveUp(task, "its place can no longer exist");
+                } else if (!done(entry, false)) {
+                    gaveUp(task, "the engine closed");
                 }
             }
         }
     }
 
-    /** The next task, once the back-off allows; null when stopped. */
-    private synchronized Task next() {
+    /** The next task that is due, once the back-off allows; null when stopped. Removed from the queue. */
+    private synchronized Entry next() {
         while (!stopped) {
-            long wait = notBefore - System.nanoTime();
-            if (!queue.isEmpty() && wait <= 0) {
-                return queue.peekFirst();
+            long now = System.nanoTime();
+            Entry due = null;
+            long soonest = Long.MAX_VALUE;
+            for (Entry e : queue) {
+                if (e.notBefore - now <= 0) {
+                    due = e;
+                    break;
+                }
+                soonest = Math.min(soonest, e.notBefore - now);
+            }
+            long wait = Math.max(notBefore - now, due != null ? 0 : soonest);
+            if (due != null && wait <= 0) {
+                queue.remove(due);
+                inFlight = due;
+                return due;
             }
             try {
                 if (queue.isEmpty()) {
@@ -168,23 +198,33 @@ final class Cleanup {
         return null;
     }
 
-    private synchronized void done(Task task, boolean succeeded) {
-        if (succeeded) {
-            queue.remove(task);
+    /**
+     * After an attempt: a finished task leaves; a failed one goes behind the others, backed off.
+     * False when a failed task cannot be kept (the engine closed meanwhile).
+     */
+    private synchronized boolean done(Entry entry, boolean finished) {
+        inFlight = null;
+        notifyAll();
+        if (finished) {
             failures = 0;
             notBefore = 0;
-            notifyAll();
-            return;
+            return true;
         }
+        entry.failures++;
         failures++;
-        long base = Math.min(MAX_BACKOFF.toNanos(), Duration.ofMillis(25).toNanos() << Math.min(failures - 1, 10));
-        notBefore = System.nanoTime() + base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        long now = System.nanoTime();
+        entry.notBefore = now + backoff(entry.failures);
+        notBefore = failures > 1 ? now + backoff(failures - 1) : 0; // one failure in a row: the others go on
+        if (stopped) {
+            return false;
+        }
+        queue.addLast(entry);
+        return true;
     }
 
-    private synchronized boolean remove(Task task) {
-        boolean removed = queue.remove(task);
-        notifyAll();
-        return removed;
+    private static long backoff(int failures) {
+        long base = Math.min(MAX_BACKOFF.toNanos(), Duration.ofMillis(25).toNanos() << Math.min(failures - 1, 10));
+        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
     }
 
     private void gaveUp(Task task, String why) {

@@ -44,6 +44,10 @@ public final class InProcessLockStore implements LockStore {
             }
             Session s = sessions.computeIfAbsent(place.sessionHash(), k -> new Session());
             s.prune(now);
+            if (s.places.containsKey(place.member())) { // the same acquire again: granted again
+                s.places.put(place.member(), now + lease.toNanos());
+                return new Grant.Granted(place.mode() == Mode.WRITE ? s.fence : 0);
+            }
             BusyReason reason = s.conflict(place);
             if (reason != null) {
                 if (place.mode() == Mode.WRITE && !waitingMark.isZero()) {
@@ -59,6 +63,7 @@ public final class InProcessLockStore implements LockStore {
                 s.removeWriter(place.turnHash(), place.token());
                 long micros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
                 fence = lastFence = Math.max(lastFence + 1, micros);
+                s.fence = fence;
             }
             return new Grant.Granted(fence);
         }
@@ -177,6 +182,7 @@ public final class InProcessLockStore implements LockStore {
     /** One session's state; every access holds the store's monitor. */
     private static final class Session {
         String turn;
+        long fence; // of the latest write place
         final Map<String, Long> places = new HashMap<>(); // member -> lease deadline (nanos)
         final Map<String, Map<String, Long>> writers = new HashMap<>(); // turn -> token -> mark deadline
 

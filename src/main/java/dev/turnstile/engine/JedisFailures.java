@@ -19,13 +19,8 @@ final class JedisFailures {
      * the command was sent, a connection that broke) may have reached Redis, now or later.
      */
     static boolean mayHaveApplied(Throwable failure) {
-        if (failure instanceof JedisClusterOperationException && failure.getSuppressed().length > 0) {
-            for (Throwable attempt : failure.getSuppressed()) {
-                if (mayHaveApplied(attempt)) {
-                    return true;
-                }
-            }
-            return false;
+        if (failure instanceof JedisClusterOperationException) {
+            return true; // it made several attempts and keeps only the last one's failure: an earlier one may have run
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof JedisDataException || notConnected(t)) {

@@ -37,6 +37,7 @@ public final class LockEngine implements Turnstile {
     private final ScheduledExecutorService ownExecutor;
     private final Watchdog watchdog;
     private final Cleanup cleanup;
+    private volatile boolean closed;
 
     LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
                ScheduledExecutorService executor, LongSupplier ticker) {
@@ -74,6 +75,9 @@ public final class LockEngine implements Turnstile {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout is negative: " + timeout);
         }
+        if (closed) {
+            throw new BackendUnavailableException("acquire", new IllegalStateException("the engine is closed"), false);
+        }
         String turnHash = turnId == null ? "~" + Hashing.randomToken() : Hashing.turnHash(TurnIds.validate(turnId));
         Place place = new Place(Hashing.sessionHash(sessionId), turnHash, mode, Hashing.randomToken());
         Duration mark = mode == Mode.WRITE && !timeout.isZero() ? config.waitingMark() : Duration.ZERO;
@@ -107,7 +111,8 @@ public final class LockEngine implements Turnstile {
             throw busy(a, first);
         }
         listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
-        try (Watch watch = store.watch(a.place.sessionHash(), left(a))) {
+        // a subscription that does not come is waited for no longer than a re-check
+        try (Watch watch = store.watch(a.place.sessionHash(), min(left(a), config.recheckInterval()))) {
             while (true) {
                 long seen = watch.version();
                 Grant grant = attempt(a);
@@ -133,6 +138,10 @@ public final class LockEngine implements Turnstile {
 
     private Duration left(Acquisition a) {
         return Duration.ofNanos(Math.max(0, a.deadline - ticker.getAsLong()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Sleep no longer than the deadline, the re-check interval, and the earliest lease end. */
@@ -252,14 +261,20 @@ public final class LockEngine implements Turnstile {
         return twoLeases.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : twoLeases;
     }
 
-    /** Removes what an acquire or withdraw whose answer never came may have left. */
+    /**
+     * Removes what an acquire or withdraw whose answer never came may have left. Given up once its
+     * tombstone would have expired: a delayed command that arrives later still takes its place for
+     * no longer than a lease.
+     */
     private final class Abandon implements Cleanup.Task {
         private final Place place;
         private final String operation;
+        private final long givesUpAt;
 
         Abandon(Place place, String operation) {
             this.place = place;
             this.operation = operation;
+            this.givesUpAt = ticker.getAsLong() + tombstone().toNanos();
         }
 
         @Override
@@ -279,7 +294,7 @@ public final class LockEngine implements Turnstile {
 
         @Override
         public long givesUpAt() {
-            return Long.MAX_VALUE;
+            return givesUpAt;
         }
     }
 
@@ -348,6 +363,7 @@ public final class LockEngine implements Turnstile {
      */
     @Override
     public void close() {
+        closed = true;
         cleanup.close(CLOSE_FLUSH_TIMEOUT);
         watchdog.stop();
         if (ownExecutor != null) {

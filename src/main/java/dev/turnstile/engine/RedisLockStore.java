@@ -159,7 +159,7 @@ public final class RedisLockStore implements LockStore {
                         renewArgs(held, lease)));
             }
             pipeline.sync();
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             LOG.debug("renewal on {} failed: {}", node, e.toString());
             return new NodeRenewal(Set.of(), Set.of(), e);
         }
@@ -173,7 +173,7 @@ public final class RedisLockStore implements LockStore {
                 for (int i = 0; i < held.size(); i++) {
                     ((Long) flags.get(i) == 1L ? renewed : lost).add(held.get(i).token());
                 }
-            } catch (JedisException e) {
+            } catch (RuntimeException e) {
                 failure = e; // a redirection (the slot moved) or an error: no outcome for this session
             }
         }

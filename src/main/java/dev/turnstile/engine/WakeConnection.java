@@ -229,7 +229,10 @@ final class WakeConnection {
     private void ended(PubSub ps, RuntimeException failure) {
         List<String> watched = new ArrayList<>();
         boolean closing;
+        boolean wasReady;
+        boolean warn;
         synchronized (lock) {
+            wasReady = ready;
             pubSub = null;
             ready = false;
             closing = owner.closed() || stopped;
@@ -245,17 +248,23 @@ final class WakeConnection {
                 }
                 watched.add(c.name);
             }
+            boolean firstOfOutage = !lostOnce;
             if (failure != null && !closing) {
                 lostOnce = true;
-                failures = 0; // the first reconnect is immediate
+                // a connection that worked is opened again at once; one that failed before its first
+                // subscription was confirmed (refused, MOVED, no permission) backs off like a connect
+                failures = wasReady ? 0 : failures + 1;
             }
+            warn = failure != null && !closing && (wasReady || firstOfOutage);
         }
         if (closing) {
             return;
         }
         if (failure != null) {
-            LOG.warn("wake-up connection to {} lost ({}); reconnecting, waiters look again meanwhile", address,
-                    failure.getClass().getSimpleName());
+            if (warn) {
+                LOG.warn("wake-up connection to {} lost ({}); reconnecting with back-off, waiters look again"
+                        + " meanwhile", address, failure.getClass().getSimpleName());
+            }
             LOG.debug("wake-up connection failure", failure);
             owner.failed(failure);
         }

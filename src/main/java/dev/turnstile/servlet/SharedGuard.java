@@ -24,7 +24,7 @@ public final class SharedGuard {
 
     /** The published guard, or the one {@code build} makes, published now. */
     public static Claim claim(ServletContext context, Supplier<TurnstileGuard> build) {
-        synchronized (context) {
+        synchronized (SharedGuard.class) { // not the context: filter and CDI may hold different wrappers of it
             if (context.getAttribute(TurnstileAttributes.GUARD) instanceof TurnstileGuard published) {
                 return new Claim(published, false);
             }
@@ -36,7 +36,7 @@ public final class SharedGuard {
 
     /** Publishes a guard built in code (a filter registered with one), unless one is published already. */
     public static void publish(ServletContext context, TurnstileGuard guard) {
-        synchronized (context) {
+        synchronized (SharedGuard.class) {
             if (context.getAttribute(TurnstileAttributes.GUARD) == null) {
                 context.setAttribute(TurnstileAttributes.GUARD, guard);
             }

@@ -19,6 +19,7 @@
 --                              abandoned (its caller gave up after this command was sent: nothing is
 --                              taken); hintMs = time until the earliest lease of the session ends (0 when none)
 --
+-- An acquire of a token that already holds its place is granted again (a retried command).
 -- Rules: one turn holds the session while it has places; reads of that turn share it; a write runs
 -- alone; a reader yields to a waiting writer of its turn (writer preference). Expired places and
 -- marks are pruned first, so a crashed holder frees the session within one lease.
@@ -46,6 +47,22 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+
+-- the same command run again (a client retried it after its connection broke): the token already
+-- holds its place, so it is granted again, unchanged but for a fresh lease; a write place is alone,
+-- so the session's last fencing token is its own
+if redis.call('ZSCORE', KEYS[2], mode .. ':' .. token) then
+  redis.call('ZADD', KEYS[2], 'XX', now + lease, mode .. ':' .. token)
+  local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+  local left = tonumber(last[2]) - now + 1
+  redis.call('PEXPIRE', KEYS[1], left)
+  redis.call('PEXPIRE', KEYS[2], left)
+  local own = 0
+  if mode == 'w' then
+    own = tonumber(redis.call('GET', KEYS[4]) or '0') or 0
+  end
+  return {1, own}
+end
 
 local holders = redis.call('ZCARD', KEYS[2])
 local reason = 0

@@ -211,6 +211,65 @@ class FaultToleranceIT {
         }
     }
 
+    @Test
+    void aWaiterWhoseSubscriptionNeverComesStillLooksAgainEveryRecheck() throws Exception {
+        HostAndPort node = RedisTestServers.standalone();
+        TcpProxy proxy = TcpProxy.to(node.getHost(), node.getPort());
+        String session = session();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Turnstile holder = closeLater(Turnstile.builder().redisUrl(RedisTestServers.standaloneUrl())
+                .keyPrefix(prefix).build());
+        Turnstile waiter = closeLater(Turnstile.builder().redisUrl("redis://127.0.0.1:" + proxy.port())
+                .keyPrefix(prefix).redisTimeout(LONG).acquireTimeout(LONG)
+                .recheckInterval(Duration.ofMillis(200)).listener(new TurnstileListener() {
+                    @Override
+                    public void waited(String sessionHash, Mode mode, dev.turnstile.BusyReason reason) {
+                        waiting.countDown();
+                    }
+                }).build());
+        closeLater(proxy);
+        waiter.acquire(session(), null, Mode.WRITE).close(); // the command connection is open
+
+        Permit held = holder.acquire(session, "turn-1", Mode.WRITE);
+        proxy.holdNewConnections(); // the wake-up connection never comes up: no wake-up at all
+        Future<Permit> call = threads.submit(() -> waiter.acquire(session, "turn-2", Mode.WRITE));
+        assertTrue(waiting.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        held.close();
+        // only its re-check (200 ms) can bring it in before its deadline (60 s) and the test's wait
+        call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+    }
+
+    @Test
+    void aSubscriptionRefusedOverAndOverBacksOffInsteadOfSpinning() throws Exception {
+        RedisProcess redis = closeLater(RedisProcess.start());
+        try (Jedis admin = redis.admin()) {
+            // may run the scripts, may not subscribe to any channel: SSUBSCRIBE answers NOPERM
+            admin.aclSetUser("app", "on", ">pw", "~*", "resetchannels", "+@all");
+        }
+        String url = "redis://app:pw@127.0.0.1:" + redis.port();
+        String session = session();
+        Turnstile holder = engine(url, b -> b);
+        Turnstile waiter = engine(url, b -> b.acquireTimeout(Duration.ofSeconds(3)));
+        long before = connectionsReceived(redis);
+        try (Permit held = holder.acquire(session, "turn-1", Mode.WRITE)) {
+            String log = stderrOf(() -> assertThrows(BusyException.class,
+                    () -> waiter.acquire(session, "turn-2", Mode.WRITE)));
+            assertEquals(1, log.split("wake-up connection to", -1).length - 1,
+                    "one WARN for the whole outage, not one per attempt: " + log);
+            assertTrue(held.held());
+        }
+        long opened = connectionsReceived(redis) - before;
+        assertTrue(opened < 100, "a refused subscription must back off, not reconnect in a loop: " + opened
+                + " connections in 3 s");
+    }
+
+    private static long connectionsReceived(RedisProcess redis) {
+        try (Jedis admin = redis.admin()) {
+            return Long.parseLong(admin.info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
+                    .findFirst().orElseThrow().split(":")[1].trim());
+        }
+    }
+
     // 7. a hung call stops being renewed after max-hold
 
     @Test

@@ -272,6 +272,24 @@ abstract class LockStoreContract {
     }
 
     @Test
+    void theSameAcquireRunTwiceIsGrantedTwiceAndHoldsOnePlace() {
+        // a client may send a command again after its connection broke (Redis Cluster clients do)
+        String s = session();
+        LockStore store = newStore();
+        closeables.add(store);
+        Place writer = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
+        Grant first = store.tryAcquire(writer, Duration.ofSeconds(30), Duration.ofSeconds(6));
+        Grant again = store.tryAcquire(writer, Duration.ofSeconds(30), Duration.ofSeconds(6));
+        assertTrue(first instanceof Grant.Granted, first.toString());
+        assertEquals(first, again, "granted again, with its own fencing token");
+        assertThrows(BusyException.class, () -> engine().acquire(s, "t2", Mode.READ, Duration.ZERO));
+        assertTrue(store.release(writer));
+        assertFalse(store.release(writer), "one place, released once");
+        engine().acquire(s, "t2", Mode.WRITE, Duration.ZERO).close();
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
     void anAbandonedTokenIsRefusedByALaterAcquireOfIt() {
         // the clean-up of an acquire whose answer never came ran before the delayed acquire itself
         String s = session();

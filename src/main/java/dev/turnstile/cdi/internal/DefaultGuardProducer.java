@@ -1,8 +1,10 @@
 package dev.turnstile.cdi.internal;
 
+import dev.turnstile.Turnstile;
 import dev.turnstile.config.SettingSource;
 import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
+import dev.turnstile.engine.InProcessLockStore;
 import dev.turnstile.servlet.SharedGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -67,7 +69,10 @@ public class DefaultGuardProducer {
     }
 
     private static TurnstileGuard build(TurnstileSettings settings) {
-        return new TurnstileGuard(settings.builder().build(), settings.classifier(), settings.options());
+        // turned off: @Guarded passes every call through; an in-process engine stands in, connecting nowhere
+        Turnstile turnstile = settings.options().enabled() ? settings.builder().build()
+                : Turnstile.builder().store(new InProcessLockStore()).build();
+        return new TurnstileGuard(turnstile, settings.classifier(), settings.options());
     }
 
     void close(@Disposes TurnstileGuard guard) {
