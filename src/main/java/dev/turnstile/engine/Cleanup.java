@@ -52,14 +52,14 @@ final class Cleanup {
     private final Deque<Entry> queue = new ArrayDeque<>(); // guarded by this; due ones first, in turn
     private Thread worker;                                 // guarded by this
     private boolean stopped;                               // guarded by this
-    private long notBefore;                                // guarded by this: the next attempt of any task
+    private long notBefore = System.nanoTime();            // guarded by this: the next attempt of any task
     private int failures;                                  // guarded by this: consecutive failed attempts
     private Entry inFlight;                                // guarded by this: taken from the queue, running
 
     /** A task and its own back-off. */
     private static final class Entry {
         final Task task;
-        long notBefore;
+        long notBefore = System.nanoTime(); // nanoTime may be negative: never compare with 0
         int failures;
 
         Entry(Task task) {
@@ -207,14 +207,14 @@ final class Cleanup {
         notifyAll();
         if (finished) {
             failures = 0;
-            notBefore = 0;
+            notBefore = System.nanoTime();
             return true;
         }
         entry.failures++;
         failures++;
         long now = System.nanoTime();
         entry.notBefore = now + backoff(entry.failures);
-        notBefore = failures > 1 ? now + backoff(failures - 1) : 0; // one failure in a row: the others go on
+        notBefore = failures > 1 ? now + backoff(failures - 1) : now; // one failure in a row: the others go on
         if (stopped) {
             return false;
         }
