@@ -32,7 +32,11 @@ public interface Turnstile extends AutoCloseable {
 
     TurnstileConfig config();
 
-    /** Stops the watchdog and closes the store. Places still held are not released; they expire. */
+    /**
+     * Runs pending clean-ups and retried releases for a bounded time (5 s), then stops the watchdog,
+     * joins every thread the engine started and closes the store. Places still held by calls in
+     * flight are not released; they expire within their lease. Acquires after it fail.
+     */
     @Override
     void close();
 
