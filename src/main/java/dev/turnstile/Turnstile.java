@@ -1,6 +1,7 @@
 package dev.turnstile;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The guard: hands out places in sessions by the three scheduling rules. Different sessions never
@@ -29,6 +30,20 @@ public interface Turnstile extends AutoCloseable {
 
     /** Takes a place, waiting up to {@code timeout} (one deadline for the whole acquisition). */
     Permit acquire(String sessionId, String turnId, Mode mode, Duration timeout);
+
+    /**
+     * Takes a place without holding a thread while it waits, up to the configured acquire timeout.
+     * The first attempt runs on the caller's thread (an uncontended call completes at once);
+     * after that, wake-ups of the session drive the attempts, on a few threads of the engine. The
+     * stage completes with the permit, or with {@link BusyException},
+     * {@link BackendUnavailableException} or {@link InvalidTurnIdException}. Cancelling it
+     * ({@code toCompletableFuture().cancel(...)}) withdraws the call; a place granted while it was
+     * being cancelled is released at once.
+     */
+    CompletionStage<Permit> acquireAsync(String sessionId, String turnId, Mode mode);
+
+    /** {@link #acquireAsync(String, String, Mode)} with its own timeout. */
+    CompletionStage<Permit> acquireAsync(String sessionId, String turnId, Mode mode, Duration timeout);
 
     TurnstileConfig config();
 

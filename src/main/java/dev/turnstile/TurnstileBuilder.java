@@ -39,6 +39,7 @@ public final class TurnstileBuilder {
     private Duration recheckInterval = TurnstileConfig.DEFAULT_RECHECK_INTERVAL;
     private Duration fenceRetention = TurnstileConfig.DEFAULT_FENCE_RETENTION;
     private Duration maxHold = TurnstileConfig.DEFAULT_MAX_HOLD;
+    private Duration turnGrace = TurnstileConfig.DEFAULT_TURN_GRACE;
     private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
     private int redisPoolSize = DEFAULT_REDIS_POOL_SIZE;
     private String redisUrl;
@@ -81,6 +82,17 @@ public final class TurnstileBuilder {
      */
     public TurnstileBuilder maxHold(Duration maxHold) {
         this.maxHold = maxHold;
+        return this;
+    }
+
+    /**
+     * Rule 4: once a call of another turn has waited this long (default 500 ms), new calls of the
+     * turn holding the session queue behind it; waiting turns get the session first come, first
+     * served. {@link TurnstileConfig#TURN_GRACE_OFF} turns it off (a turn whose calls keep
+     * overlapping may then hold its session for as long as they do).
+     */
+    public TurnstileBuilder turnGrace(Duration turnGrace) {
+        this.turnGrace = turnGrace;
         return this;
     }
 
@@ -133,7 +145,7 @@ public final class TurnstileBuilder {
      */
     public TurnstileConfig validate() {
         TurnstileConfig config = new TurnstileConfig(keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention,
-                maxHold);
+                maxHold, turnGrace);
         if (redisTimeout == null || redisTimeout.isNegative() || redisTimeout.isZero()) {
             throw new IllegalArgumentException("redis-timeout must be positive: " + redisTimeout);
         }

@@ -15,9 +15,12 @@ import java.util.regex.Pattern;
  * @param fenceRetention  how long a session's fence counter is kept after its last write
  * @param maxHold         the longest a place is renewed; a call still running after it loses its
  *                        lease when the lease runs out ({@link Duration#ZERO}: renewed without end)
+ * @param turnGrace       once a call of another turn has waited this long, new calls of the turn
+ *                        holding the session queue behind it (rule 4); {@link #TURN_GRACE_OFF}: never
  */
 public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquireTimeout,
-                              Duration recheckInterval, Duration fenceRetention, Duration maxHold) {
+                              Duration recheckInterval, Duration fenceRetention, Duration maxHold,
+                              Duration turnGrace) {
 
     public static final String DEFAULT_KEY_PREFIX = "turnstile";
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
@@ -25,6 +28,9 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_FENCE_RETENTION = Duration.ofDays(1);
     public static final Duration DEFAULT_MAX_HOLD = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_TURN_GRACE = Duration.ofMillis(500);
+    /** {@code turn-grace off}: the turn holding a session keeps it while its calls overlap. */
+    public static final Duration TURN_GRACE_OFF = Duration.ofMillis(-1);
 
     /** Smallest lease: the watchdog renews every lease/3. */
     public static final Duration MIN_LEASE = Duration.ofMillis(300);
@@ -39,12 +45,13 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
         atLeast("recheck-interval", recheckInterval, MIN_RECHECK_INTERVAL);
         atLeast("fence-retention", fenceRetention, lease);
         atLeast("max-hold", maxHold, Duration.ZERO);
+        Objects.requireNonNull(turnGrace, "turn-grace");
     }
 
     /** All defaults. */
     public static TurnstileConfig defaults() {
         return new TurnstileConfig(DEFAULT_KEY_PREFIX, DEFAULT_LEASE, DEFAULT_ACQUIRE_TIMEOUT,
-                DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION, DEFAULT_MAX_HOLD);
+                DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION, DEFAULT_MAX_HOLD, DEFAULT_TURN_GRACE);
     }
 
     /**
@@ -58,6 +65,11 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
                     + keyPrefix + "'");
         }
         return keyPrefix;
+    }
+
+    /** Whether rule 4 is off ({@code turn-grace off}). */
+    public boolean turnGraceOff() {
+        return turnGrace.isNegative();
     }
 
     /** Whether places are renewed without end ({@code max-hold} 0). */

@@ -24,12 +24,12 @@ class TurnstileConfigTest {
 
     @Test
     void badSettingsFailNamingTheSettingAndTheValue() {
-        assertMessage("key-prefix", "a{b}", () -> new TurnstileConfig("a{b}", S, S, S, Duration.ofDays(1), Duration.ZERO));
-        assertMessage("key-prefix", "has space", () -> new TurnstileConfig("has space", S, S, S, Duration.ofDays(1), Duration.ZERO));
-        assertMessage("lease", "100ms", () -> new TurnstileConfig("t", Duration.ofMillis(100), S, S, Duration.ofDays(1), Duration.ZERO));
-        assertMessage("acquire-timeout", "-1s", () -> new TurnstileConfig("t", S, S.negated(), S, Duration.ofDays(1), Duration.ZERO));
-        assertMessage("recheck-interval", "1ms", () -> new TurnstileConfig("t", S, S, Duration.ofMillis(1), Duration.ofDays(1), Duration.ZERO));
-        assertMessage("fence-retention", "500ms", () -> new TurnstileConfig("t", S, S, S, Duration.ofMillis(500), Duration.ZERO));
+        assertMessage("key-prefix", "a{b}", () -> new TurnstileConfig("a{b}", S, S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage("key-prefix", "has space", () -> new TurnstileConfig("has space", S, S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage("lease", "100ms", () -> new TurnstileConfig("t", Duration.ofMillis(100), S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage("acquire-timeout", "-1s", () -> new TurnstileConfig("t", S, S.negated(), S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage("recheck-interval", "1ms", () -> new TurnstileConfig("t", S, S, Duration.ofMillis(1), Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage("fence-retention", "500ms", () -> new TurnstileConfig("t", S, S, S, Duration.ofMillis(500), Duration.ZERO, Duration.ZERO));
     }
 
     @Test

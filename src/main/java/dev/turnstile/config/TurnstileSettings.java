@@ -26,6 +26,7 @@ public final class TurnstileSettings {
     public static final String RECHECK_INTERVAL = "recheck-interval";
     public static final String FENCE_RETENTION = "fence-retention";
     public static final String MAX_HOLD = "max-hold";
+    public static final String TURN_GRACE = "turn-grace";
     public static final String REDIS_TIMEOUT = "redis-timeout";
     public static final String REDIS_POOL_SIZE = "redis-pool-size";
     public static final String MAX_BODY_SIZE = "max-body-size";
@@ -88,6 +89,11 @@ public final class TurnstileSettings {
         duration(RECHECK_INTERVAL, b::recheckInterval);
         duration(FENCE_RETENTION, b::fenceRetention);
         duration(MAX_HOLD, b::maxHold);
+        String grace = source.get(TURN_GRACE);
+        if (grace != null) {
+            b.turnGrace("off".equalsIgnoreCase(grace) ? dev.turnstile.TurnstileConfig.TURN_GRACE_OFF
+                    : Values.duration(source.describe(TURN_GRACE), grace));
+        }
         duration(REDIS_TIMEOUT, b::redisTimeout);
         if (source.get(REDIS_POOL_SIZE) != null) {
             b.redisPoolSize(Values.integer(source.describe(REDIS_POOL_SIZE), source.get(REDIS_POOL_SIZE)));

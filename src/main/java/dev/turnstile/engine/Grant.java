@@ -12,8 +12,16 @@ public sealed interface Grant {
     /**
      * Not granted now. {@code earliestLeaseEnd} is the time until the earliest lease held in the
      * session runs out (zero when the session holds none): a waiter needs no wake-up to retry then.
+     * {@code queuePosition} counts the turns waiting ahead of the caller's ({@code SESSION_BUSY};
+     * -1 otherwise); {@code nextTurn} is the hash of the turn first in line ("" when none).
      */
-    record Denied(BusyReason reason, Duration earliestLeaseEnd) implements Grant {}
+    record Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn)
+            implements Grant {
+
+        public Denied(BusyReason reason, Duration earliestLeaseEnd) {
+            this(reason, earliestLeaseEnd, -1, "");
+        }
+    }
 
     /** The token was abandoned by its caller (see {@link LockStore#abandon}): nothing was taken. */
     record Abandoned() implements Grant {}

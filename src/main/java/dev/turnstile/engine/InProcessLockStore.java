@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,9 @@ import java.util.function.LongSupplier;
 /**
  * The lock store of a single process, with the same rules as the Redis scripts (see
  * {@code acquire.lua}): one turn per session, reads of a turn together, a write alone, writer
- * preference, per-place leases, fencing tokens that only grow. Sessions leave the map as soon as
- * nothing is held or waiting in them.
+ * preference, waiting turns first come first served with the turn grace (rule 4), per-place
+ * leases, fencing tokens that only grow. Sessions leave the map as soon as nothing is held or
+ * waiting in them.
  */
 public final class InProcessLockStore implements LockStore {
 
@@ -35,7 +37,7 @@ public final class InProcessLockStore implements LockStore {
     }
 
     @Override
-    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
         synchronized (this) {
             long now = nanoTime.getAsLong();
             tombstones.values().removeIf(expiry -> expiry - now <= 0);
@@ -48,25 +50,36 @@ public final class InProcessLockStore implements LockStore {
                 s.places.put(place.member(), now + lease.toNanos());
                 return new Grant.Granted(place.mode() == Mode.WRITE ? s.fence : 0);
             }
-            BusyReason reason = s.conflict(place);
+            BusyReason reason = s.conflict(place, now, turnGrace);
             if (reason != null) {
-                if (place.mode() == Mode.WRITE && !waitingMark.isZero()) {
-                    s.writers(place.turnHash()).put(place.token(), now + waitingMark.toNanos());
-                }
-                Duration hint = s.places.isEmpty() ? Duration.ZERO : Duration.ofNanos(s.earliestDeadline() - now);
-                return new Grant.Denied(reason, hint);
+                return deny(s, place, reason, waitingMark, now);
             }
             s.turn = place.turnHash();
             s.places.put(place.member(), now + lease.toNanos());
+            s.unwait(Session.waiting(place.turnHash(), place.mode(), place.token()));
+            s.turns.remove(place.turnHash()); // the holding turn leaves the queue
             long fence = 0;
             if (place.mode() == Mode.WRITE) {
-                s.removeWriter(place.turnHash(), place.token());
                 long micros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
                 fence = lastFence = Math.max(lastFence + 1, micros);
                 s.fence = fence;
             }
             return new Grant.Granted(fence);
         }
+    }
+
+    private Grant deny(Session s, Place place, BusyReason reason, Duration waitingMark, long now) {
+        if (!waitingMark.isZero()) {
+            s.waitFor(place, now + waitingMark.toNanos(), now);
+        }
+        int position = -1;
+        if (reason == BusyReason.SESSION_BUSY) {
+            position = s.positionOf(place.turnHash());
+        }
+        Duration hint = s.places.isEmpty() ? Duration.ZERO : Duration.ofNanos(s.earliestDeadline() - now);
+        String next = s.turns.isEmpty() ? "" : s.turns.keySet().iterator().next();
+        dropIfIdle(place.sessionHash(), s);
+        return new Grant.Denied(reason, hint, position, next);
     }
 
     @Override
@@ -123,7 +136,7 @@ public final class InProcessLockStore implements LockStore {
         boolean removed;
         synchronized (this) {
             Session s = sessions.get(place.sessionHash());
-            removed = s != null && s.removeWriter(place.turnHash(), place.token());
+            removed = s != null && s.unwait(Session.waiting(place.turnHash(), place.mode(), place.token()));
             if (s != null) {
                 dropIfIdle(place.sessionHash(), s);
             }
@@ -142,7 +155,8 @@ public final class InProcessLockStore implements LockStore {
             Session s = sessions.get(place.sessionHash());
             removed = s != null && (s.places.remove("r:" + place.token()) != null
                     | s.places.remove("w:" + place.token()) != null
-                    | s.removeWriter(place.turnHash(), place.token()));
+                    | s.unwait(Session.waiting(place.turnHash(), Mode.READ, place.token()))
+                    | s.unwait(Session.waiting(place.turnHash(), Mode.WRITE, place.token())));
             if (s != null) {
                 dropIfIdle(place.sessionHash(), s);
             }
@@ -154,8 +168,8 @@ public final class InProcessLockStore implements LockStore {
     }
 
     @Override
-    public Watch watch(String sessionHash, Duration maxWait) {
-        return board.watch(sessionHash, maxWait);
+    public Watch watch(Place place, Runnable onWake) {
+        return board.watch(place, onWake);
     }
 
     /** Sessions with anything held or waiting (for tests and metrics). */
@@ -179,48 +193,81 @@ public final class InProcessLockStore implements LockStore {
         }
     }
 
-    /** One session's state; every access holds the store's monitor. */
+    /** One session's state; every access holds the store's monitor. Times are nanos of the store's clock. */
     private static final class Session {
         String turn;
         long fence; // of the latest write place
-        final Map<String, Long> places = new HashMap<>(); // member -> lease deadline (nanos)
-        final Map<String, Map<String, Long>> writers = new HashMap<>(); // turn -> token -> mark deadline
+        final Map<String, Long> places = new HashMap<>();        // "<r|w>:<token>" -> lease deadline
+        final Map<String, Long> waiting = new HashMap<>();       // "<turn>|<r|w>|<token>" -> mark deadline
+        final LinkedHashMap<String, Long> turns = new LinkedHashMap<>(); // waiting turns, first come first
 
-        /** Drops expired places and marks; true when a place was dropped. */
-        boolean prune(long now) {
-            boolean dropped = places.values().removeIf(deadline -> deadline - now <= 0);
-            writers.values().forEach(marks -> marks.values().removeIf(deadline -> deadline - now <= 0));
-            writers.values().removeIf(Map::isEmpty);
-            return dropped;
+        static String waiting(String turn, Mode mode, String token) {
+            return turn + "|" + (mode == Mode.WRITE ? "w" : "r") + "|" + token;
         }
 
-        BusyReason conflict(Place place) {
+        /** Drops expired places and marks; true when something was dropped. */
+        boolean prune(long now) {
+            boolean dropped = places.values().removeIf(deadline -> deadline - now <= 0);
+            Set<String> expired = new HashSet<>();
+            waiting.forEach((m, deadline) -> {
+                if (deadline - now <= 0) {
+                    expired.add(m);
+                }
+            });
+            expired.forEach(this::unwait);
+            return dropped || !expired.isEmpty();
+        }
+
+        BusyReason conflict(Place place, long now, Duration turnGrace) {
+            String head = turns.isEmpty() ? null : turns.keySet().iterator().next();
+            boolean otherHead = head != null && !head.equals(place.turnHash());
             if (!places.isEmpty()) {
                 if (!place.turnHash().equals(turn)) {
                     return BusyReason.SESSION_BUSY;
                 }
+                if (!turnGrace.isNegative() && otherHead && now - turns.get(head) >= turnGrace.toNanos()) {
+                    return BusyReason.SESSION_BUSY; // another turn waited past the grace: queue behind it
+                }
                 if (place.mode() == Mode.WRITE || places.keySet().stream().anyMatch(m -> m.startsWith("w:"))) {
                     return BusyReason.TURN_BUSY;
                 }
+                return hasWaiting(place.turnHash(), "w") ? BusyReason.TURN_BUSY : null;
             }
-            Map<String, Long> waiting = writers.get(place.turnHash());
-            if (place.mode() == Mode.READ && waiting != null && !waiting.isEmpty()) {
-                return BusyReason.TURN_BUSY;
+            if (otherHead) {
+                return BusyReason.SESSION_BUSY; // free, and another turn is first in line
             }
-            return null;
+            return place.mode() == Mode.READ && hasWaiting(place.turnHash(), "w") ? BusyReason.TURN_BUSY : null;
         }
 
-        Map<String, Long> writers(String turnHash) {
-            return writers.computeIfAbsent(turnHash, k -> new HashMap<>());
+        void waitFor(Place place, long until, long now) {
+            waiting.put(waiting(place.turnHash(), place.mode(), place.token()), until);
+            turns.putIfAbsent(place.turnHash(), now);
         }
 
-        boolean removeWriter(String turnHash, String token) {
-            Map<String, Long> marks = writers.get(turnHash);
-            boolean removed = marks != null && marks.remove(token) != null;
-            if (marks != null && marks.isEmpty()) {
-                writers.remove(turnHash);
+        /** Removes one waiting call; its turn leaves the queue with its last one. True when it waited. */
+        boolean unwait(String member) {
+            boolean removed = waiting.remove(member) != null;
+            String turnOf = member.substring(0, member.indexOf('|'));
+            if (!hasWaiting(turnOf, null)) {
+                turns.remove(turnOf);
             }
             return removed;
+        }
+
+        boolean hasWaiting(String turnHash, String mode) {
+            String prefix = turnHash + "|" + (mode == null ? "" : mode + "|");
+            return waiting.keySet().stream().anyMatch(m -> m.startsWith(prefix));
+        }
+
+        int positionOf(String turnHash) {
+            int i = 0;
+            for (String t : turns.keySet()) {
+                if (t.equals(turnHash)) {
+                    return i;
+                }
+                i++;
+            }
+            return i;
         }
 
         long earliestDeadline() {
@@ -228,7 +275,7 @@ public final class InProcessLockStore implements LockStore {
         }
 
         boolean idle() {
-            return places.isEmpty() && writers.isEmpty();
+            return places.isEmpty() && waiting.isEmpty();
         }
     }
 }

@@ -9,11 +9,20 @@ import dev.turnstile.TurnIds;
 import dev.turnstile.Turnstile;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.TurnstileException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +47,11 @@ public final class LockEngine implements Turnstile {
     private final Watchdog watchdog;
     private final Cleanup cleanup;
     private volatile boolean closed;
+    private ScheduledExecutorService waiters; // guarded by this
+    private final Set<AsyncWait> waiting = ConcurrentHashMap.newKeySet();
+
+    /** Threads that run the attempts of asynchronous waiters (an attempt is one Redis round trip). */
+    static final int WAITER_THREADS = 2;
 
     LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
                ScheduledExecutorService executor, LongSupplier ticker) {
@@ -67,6 +81,41 @@ public final class LockEngine implements Turnstile {
 
     @Override
     public Permit acquire(String sessionId, String turnId, Mode mode, Duration timeout) {
+        Acquisition a = begin(sessionId, turnId, mode, timeout);
+        Grant grant = attempt(a);
+        if (grant instanceof Grant.Granted granted) {
+            return granted(a, granted);
+        }
+        return await(a, (Grant.Denied) grant);
+    }
+
+    @Override
+    public CompletionStage<Permit> acquireAsync(String sessionId, String turnId, Mode mode) {
+        return acquireAsync(sessionId, turnId, mode, config.acquireTimeout());
+    }
+
+    @Override
+    public CompletionStage<Permit> acquireAsync(String sessionId, String turnId, Mode mode, Duration timeout) {
+        Acquisition a;
+        Grant grant;
+        try {
+            a = begin(sessionId, turnId, mode, timeout);
+            grant = attempt(a); // the uncontended path stays on the caller's thread
+        } catch (TurnstileException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (grant instanceof Grant.Granted granted) {
+            return CompletableFuture.completedFuture(granted(a, granted));
+        }
+        Grant.Denied first = (Grant.Denied) grant;
+        if (a.deadline - ticker.getAsLong() <= 0) {
+            return CompletableFuture.failedFuture(busy(a, first));
+        }
+        listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
+        return new AsyncWait(this, a, waiters()).start();
+    }
+
+    private Acquisition begin(String sessionId, String turnId, Mode mode, Duration timeout) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(mode, "mode");
         if (sessionId.isEmpty()) {
@@ -80,51 +129,33 @@ public final class LockEngine implements Turnstile {
         }
         String turnHash = turnId == null ? "~" + Hashing.randomToken() : Hashing.turnHash(TurnIds.validate(turnId));
         Place place = new Place(Hashing.sessionHash(sessionId), turnHash, mode, Hashing.randomToken());
-        Duration mark = mode == Mode.WRITE && !timeout.isZero() ? config.waitingMark() : Duration.ZERO;
-        Acquisition a = new Acquisition(place, mark, ticker.getAsLong(), timeout);
-        Grant grant = attempt(a);
-        if (grant instanceof Grant.Granted granted) {
-            return granted(a, granted);
-        }
-        return await(a, (Grant.Denied) grant);
+        Duration mark = timeout.isZero() ? Duration.ZERO : config.waitingMark(); // a call that waits marks its place in line
+        return new Acquisition(place, mark, ticker.getAsLong(), timeout);
     }
 
-    /** One call's acquisition: its place, its waiting mark, its one deadline. */
-    private static final class Acquisition {
-        final Place place;
-        final Duration mark;
-        final long start;
-        final long deadline;
-        long sentAt;
-        boolean marked;
-
-        Acquisition(Place place, Duration mark, long start, Duration timeout) {
-            this.place = place;
-            this.mark = mark;
-            this.start = start;
-            this.deadline = start + timeout.toNanos();
-        }
-    }
-
+    /** Waits on the caller's thread, woken by its session's releases. */
     private Permit await(Acquisition a, Grant.Denied first) {
         if (a.deadline - ticker.getAsLong() <= 0) {
             throw busy(a, first);
         }
         listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
-        // a subscription that does not come is waited for no longer than a re-check
-        try (Watch watch = store.watch(a.place.sessionHash(), min(left(a), config.recheckInterval()))) {
+        WakeSignal signal = new WakeSignal();
+        Grant.Denied denied;
+        try (Watch watch = store.watch(a.place, signal)) {
+            awaitSubscription(watch, a); // a release published before the subscription would be missed
             while (true) {
-                long seen = watch.version();
+                signal.clear();
                 Grant grant = attempt(a);
+                watch.attempted(grant);
                 if (grant instanceof Grant.Granted granted) {
                     return granted(a, granted);
                 }
-                Grant.Denied denied = (Grant.Denied) grant;
+                denied = (Grant.Denied) grant;
                 long left = a.deadline - ticker.getAsLong();
                 if (left <= 0) {
-                    throw busy(a, denied);
+                    break;
                 }
-                watch.await(seen, nextCheck(denied, left));
+                signal.await(nextCheck(denied, left));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,18 +165,21 @@ public final class LockEngine implements Turnstile {
             withdraw(a);
             throw e;
         }
+        throw busy(a, denied); // it no longer watches: the withdraw's wake-up goes to a waiter that can use it
     }
 
-    private Duration left(Acquisition a) {
-        return Duration.ofNanos(Math.max(0, a.deadline - ticker.getAsLong()));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    /** A subscription that does not come is waited for no longer than a re-check (nor the deadline). */
+    private void awaitSubscription(Watch watch, Acquisition a) throws InterruptedException {
+        try {
+            watch.subscribed().get(Math.min(a.deadline - ticker.getAsLong(), config.recheckInterval().toNanos()),
+                    TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the re-check covers a missed wake-up
+        }
     }
 
     /** Sleep no longer than the deadline, the re-check interval, and the earliest lease end. */
-    private Duration nextCheck(Grant.Denied denied, long leftNanos) {
+    Duration nextCheck(Grant.Denied denied, long leftNanos) {
         Duration wait = Duration.ofNanos(leftNanos);
         if (config.recheckInterval().compareTo(wait) < 0) {
             wait = config.recheckInterval();
@@ -157,11 +191,11 @@ public final class LockEngine implements Turnstile {
         return wait;
     }
 
-    private Grant attempt(Acquisition a) {
+    Grant attempt(Acquisition a) {
         long sentAt = ticker.getAsLong();
         Grant grant;
         try {
-            grant = store.tryAcquire(a.place, config.lease(), a.mark);
+            grant = store.tryAcquire(a.place, config.lease(), a.mark, config.turnGrace());
         } catch (BackendUnavailableException e) {
             listener.backendError("acquire", e);
             if (e.mayHaveApplied() || a.marked) {
@@ -179,7 +213,7 @@ public final class LockEngine implements Turnstile {
         return grant;
     }
 
-    private Permit granted(Acquisition a, Grant.Granted granted) {
+    Permit granted(Acquisition a, Grant.Granted granted) {
         long now = ticker.getAsLong();
         HeldPermit permit = new HeldPermit(this, a.place, granted.fence(), now, a.sentAt, config.lease());
         watchdog.track(permit);
@@ -188,12 +222,16 @@ public final class LockEngine implements Turnstile {
         return permit;
     }
 
-    private BusyException busy(Acquisition a, Grant.Denied denied) {
+    /**
+     * The busy error of a call that gives up; its waiting mark is withdrawn. A waiter stops watching
+     * before this, so that the wake-up the withdraw sends reaches a waiter that can use it.
+     */
+    BusyException busy(Acquisition a, Grant.Denied denied) {
         withdraw(a);
         Duration waited = Duration.ofNanos(ticker.getAsLong() - a.start);
         listener.busy(a.place.sessionHash(), a.place.mode(), denied.reason(), waited);
         LOG.debug("{} in session {} after {} ms", denied.reason().wireName(), a.place.sessionHash(), waited.toMillis());
-        return new BusyException(denied.reason(), retryAfter(denied));
+        return new BusyException(denied.reason(), retryAfter(denied), denied.queuePosition());
     }
 
     /** The busy hint: when the earliest lease ends, but no later than one re-check interval. */
@@ -205,7 +243,16 @@ public final class LockEngine implements Turnstile {
         return hint.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : hint;
     }
 
-    /** A writer that gives up removes its waiting mark; when that fails, the clean-up does it. */
+    /** {@link #withdraw} that never throws. */
+    void withdrawQuietly(Acquisition a) {
+        try {
+            withdraw(a);
+        } catch (RuntimeException e) {
+            LOG.debug("withdraw failed: {}", e.toString());
+        }
+    }
+
+    /** A call that gives up takes its waiting mark back; when that fails, the clean-up does it. */
     private void withdraw(Acquisition a) {
         if (!a.marked) {
             return;
@@ -336,6 +383,33 @@ public final class LockEngine implements Turnstile {
         return ticker.getAsLong();
     }
 
+    LockStore store() {
+        return store;
+    }
+
+    /** Keeps track of the calls waiting asynchronously, so that closing fails them. */
+    void waiting(AsyncWait wait, boolean started) {
+        if (started) {
+            waiting.add(wait);
+        } else {
+            waiting.remove(wait);
+        }
+    }
+
+    /** The threads that run the attempts of calls waiting asynchronously; started at the first. */
+    private synchronized ScheduledExecutorService waiters() {
+        if (waiters == null) {
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(WAITER_THREADS, r -> {
+                Thread t = new Thread(r, "turnstile-waiter");
+                t.setDaemon(true);
+                return t;
+            });
+            pool.setRemoveOnCancelPolicy(true);
+            waiters = pool;
+        }
+        return waiters;
+    }
+
     @Override
     public TurnstileConfig config() {
         return config;
@@ -364,17 +438,30 @@ public final class LockEngine implements Turnstile {
     @Override
     public void close() {
         closed = true;
+        ScheduledExecutorService pool;
+        synchronized (this) {
+            pool = waiters;
+        }
+        List.copyOf(waiting).forEach(AsyncWait::closed); // they fail as if Redis were unreachable
+        if (pool != null) {
+            pool.shutdownNow();
+            awaitQuietly(pool);
+        }
         cleanup.close(CLOSE_FLUSH_TIMEOUT);
         watchdog.stop();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
-            try {
-                ownExecutor.awaitTermination(CLOSE_FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(ownExecutor);
         }
         store.close();
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(CLOSE_FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -13,11 +13,19 @@ import java.util.Collection;
 public interface LockStore extends AutoCloseable {
 
     /**
-     * Tries to take the session's turn and the place together. A denied writer with a non-zero
-     * {@code waitingMark} is recorded as waiting for that long, so newer readers of its turn queue
-     * behind it. A token that was {@linkplain #abandon abandoned} gets {@link Grant.Abandoned}.
+     * Tries to take the session's turn and the place together. A denied call with a non-zero
+     * {@code waitingMark} is recorded as waiting for that long: newer readers of its turn queue
+     * behind a waiting writer, and its turn queues for the session (first come, first served). Once
+     * another turn has waited longer than {@code turnGrace} (negative: never), new calls of the turn
+     * holding the session are denied too. A token that already holds its place is granted again; a
+     * token that was {@linkplain #abandon abandoned} gets {@link Grant.Abandoned}.
      */
-    Grant tryAcquire(Place place, Duration lease, Duration waitingMark);
+    Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace);
+
+    /** {@link #tryAcquire(Place, Duration, Duration, Duration)} without rule 4 (turn grace off). */
+    default Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+        return tryAcquire(place, lease, waitingMark, Duration.ofMillis(-1));
+    }
 
     /** Releases the place. True when it was held; false when it was not (nothing changed). */
     boolean release(Place place);
@@ -28,7 +36,7 @@ public interface LockStore extends AutoCloseable {
      */
     Renewal renew(Collection<Place> places, Duration lease);
 
-    /** Removes a waiting writer's mark after it gave up, and wakes the readers it held back. */
+    /** Removes a waiting call's mark after it gave up, and wakes the calls it held back. */
     void withdraw(Place place);
 
     /**
@@ -39,11 +47,12 @@ public interface LockStore extends AutoCloseable {
     boolean abandon(Place place, Duration tombstone);
 
     /**
-     * Starts watching a session for releases, waiting up to {@code maxWait} until wake-ups are
-     * delivered. Called on the contended path only; never throws for an unreachable store (the
-     * waiter then relies on its re-check).
+     * Registers a waiter of {@code place}'s session for wake-ups; {@code onWake} runs (quickly, on
+     * the thread that delivers the wake-up) when it should look again. Never blocks, never throws
+     * for an unreachable store: {@link Watch#subscribed()} then does not complete, and the waiter
+     * relies on its re-check. Called on the contended path only.
      */
-    Watch watch(String sessionHash, Duration maxWait);
+    Watch watch(Place place, Runnable onWake);
 
     /** A short description for logs, without credentials. */
     String describe();

@@ -12,7 +12,8 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * One Lua script from the resources next to this class. Runs by EVALSHA and falls back to EVAL
+ * One Lua script from the resources next to this class, with {@code common.lua} (the helpers every
+ * script shares) in front of it. Runs by EVALSHA and falls back to EVAL
  * when the server answers NOSCRIPT (after a restart or SCRIPT FLUSH), which also caches it again.
  */
 final class LuaScript {
@@ -28,11 +29,15 @@ final class LuaScript {
     }
 
     static LuaScript load(String name) {
+        return new LuaScript(name, read("common.lua") + "\n" + read(name));
+    }
+
+    private static String read(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + name);
             }
-            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read script " + name, e);
         }

@@ -20,30 +20,33 @@ final class RedisKeys {
         return prefix + ":{" + sessionHash + "}:";
     }
 
+    /** The session's lock keys, KEYS[1..5] of every script (see common.lua). */
+    private List<String> lockKeys(String base, String... more) {
+        List<String> keys = new java.util.ArrayList<>(5 + more.length);
+        keys.add(base + "turn");
+        keys.add(base + "places");
+        keys.add(base + "waiting");
+        keys.add(base + "waitlex");
+        keys.add(base + "turns");
+        for (String m : more) {
+            keys.add(base + m);
+        }
+        return keys;
+    }
+
     /** KEYS of acquire.lua. */
     List<String> acquire(Place place) {
-        String base = base(place.sessionHash());
-        return List.of(base + "turn", base + "places", base + "writers:" + place.turnHash(), base + "fence",
-                base + "gone:" + place.token());
+        return lockKeys(base(place.sessionHash()), "fence", "gone:" + place.token());
+    }
+
+    /** KEYS of release.lua, renew.lua and withdraw.lua. */
+    List<String> session(String sessionHash) {
+        return lockKeys(base(sessionHash), "wake");
     }
 
     /** KEYS of abandon.lua. */
     List<String> abandon(Place place) {
-        String base = base(place.sessionHash());
-        return List.of(base + "turn", base + "places", base + "writers:" + place.turnHash(), base + "wake",
-                base + "gone:" + place.token());
-    }
-
-    /** KEYS of release.lua and renew.lua. */
-    List<String> session(String sessionHash) {
-        String base = base(sessionHash);
-        return List.of(base + "turn", base + "places", base + "wake");
-    }
-
-    /** KEYS of withdraw.lua. */
-    List<String> withdraw(Place place) {
-        String base = base(place.sessionHash());
-        return List.of(base + "writers:" + place.turnHash(), base + "wake");
+        return lockKeys(base(place.sessionHash()), "wake", "gone:" + place.token());
     }
 
     String wakeChannel(String sessionHash) {

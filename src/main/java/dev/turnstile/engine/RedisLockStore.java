@@ -58,7 +58,7 @@ public final class RedisLockStore implements LockStore {
         this.keys = new RedisKeys(keyPrefix);
         this.fenceRetention = fenceRetention;
         this.description = description;
-        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, e -> { });
+        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> { });
         this.board = new WakeBoard(new WakeBoard.Hooks() {
             @Override
             public CompletableFuture<Void> firstWatcher(String sessionHash) {
@@ -100,9 +100,9 @@ public final class RedisLockStore implements LockStore {
     }
 
     @Override
-    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
-        List<String> args = List.of(place.turnHash(), place.mode() == Mode.WRITE ? "w" : "r",
-                place.token(), millis(lease), millis(waitingMark), millis(fenceRetention));
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+        List<String> args = List.of(place.turnHash(), mode(place), place.token(), millis(lease),
+                millis(waitingMark), millis(fenceRetention), turnGrace.isNegative() ? "-1" : millis(turnGrace));
         List<?> reply = (List<?>) run(ACQUIRE, keys.acquire(place), args, "acquire");
         if ((Long) reply.get(0) == 1L) {
             return new Grant.Granted((Long) reply.get(1));
@@ -112,7 +112,17 @@ public final class RedisLockStore implements LockStore {
             return new Grant.Abandoned();
         }
         BusyReason reason = code == 1L ? BusyReason.SESSION_BUSY : BusyReason.TURN_BUSY;
-        return new Grant.Denied(reason, Duration.ofMillis(Math.max(0, (Long) reply.get(2))));
+        return new Grant.Denied(reason, Duration.ofMillis(Math.max(0, (Long) reply.get(2))),
+                ((Long) reply.get(3)).intValue(), text(reply.get(4)));
+    }
+
+    private static String mode(Place place) {
+        return place.mode() == Mode.WRITE ? "w" : "r";
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(reply);
     }
 
     @Override
@@ -201,18 +211,20 @@ public final class RedisLockStore implements LockStore {
 
     @Override
     public void withdraw(Place place) {
-        run(WITHDRAW, keys.withdraw(place), List.of(place.token()), "withdraw");
+        run(WITHDRAW, keys.session(place.sessionHash()), List.of(place.turnHash(), mode(place), place.token()),
+                "withdraw");
     }
 
     @Override
     public boolean abandon(Place place, Duration tombstone) {
-        Object reply = run(ABANDON, keys.abandon(place), List.of(place.token(), millis(tombstone)), "abandon");
+        Object reply = run(ABANDON, keys.abandon(place), List.of(place.turnHash(), place.token(), millis(tombstone)),
+                "abandon");
         return (Long) reply == 1L;
     }
 
     @Override
-    public Watch watch(String sessionHash, Duration maxWait) {
-        return board.watch(sessionHash, maxWait);
+    public Watch watch(Place place, Runnable onWake) {
+        return board.watch(place, onWake);
     }
 
     @Override
@@ -243,6 +255,13 @@ public final class RedisLockStore implements LockStore {
         String session = keys.sessionOfChannel(channel);
         if (session != null) {
             board.signal(session);
+        }
+    }
+
+    private void onWakeAll(String channel) {
+        String session = keys.sessionOfChannel(channel);
+        if (session != null) {
+            board.signalAll(session);
         }
     }
 

@@ -1,18 +1,19 @@
 package dev.turnstile.engine;
 
-import java.time.Duration;
+import dev.turnstile.Mode;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The local waiters of each session, and the signal that wakes them. Shared by every store: the
- * in-process store signals on release, the Redis store on a pub/sub message. Entries exist only
- * while somebody watches, so the board holds nothing for idle sessions.
+ * The local waiters of each session, and who of them is woken. Shared by every store: the
+ * in-process store signals on release, the Redis store on a pub/sub message. A release wakes one
+ * waiter of this process, the one that waits longest; when its attempt shows that more may get in
+ * (it got a read place, or another turn is first in line), the next one is woken, and so on. So a
+ * release costs about one attempt per process that can use it, not one per waiter. A lost or
+ * restored subscription wakes them all. Entries exist only while somebody watches.
  */
 final class WakeBoard {
 
@@ -38,56 +39,59 @@ final class WakeBoard {
         this.hooks = hooks;
     }
 
-    /**
-     * Watches a session. Every watcher, not only the first, waits until the session's subscription
-     * is in place (a release published before it would be missed), but no longer than
-     * {@code maxWait}: after that it relies on its bounded re-check.
-     */
-    Watch watch(String sessionHash, Duration maxWait) {
+    /** Registers a waiter; {@code onWake} runs (quickly, on the signalling thread) when it should look again. */
+    Watch watch(Place place, Runnable onWake) {
         boolean[] first = {false};
-        Entry entry = entries.compute(sessionHash, (k, e) -> {
+        Waiter waiter = new Waiter(place.sessionHash(), place.turnHash(), place.mode(), onWake);
+        Entry entry = entries.compute(place.sessionHash(), (k, e) -> {
             Entry current = e == null ? new Entry() : e;
             first[0] = current.watchers++ == 0;
             return current;
         });
+        waiter.entry = entry;
         if (first[0]) {
             try {
-                entry.subscription.complete(hooks.firstWatcher(sessionHash));
+                entry.subscription.complete(hooks.firstWatcher(place.sessionHash()));
             } catch (RuntimeException e) {
                 entry.subscription.complete(CompletableFuture.failedFuture(e));
             }
         }
-        awaitSubscription(entry, maxWait);
-        return new EntryWatch(sessionHash, entry);
-    }
-
-    private static void awaitSubscription(Entry entry, Duration maxWait) {
-        try {
-            entry.subscription.thenCompose(f -> f).get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // no confirmation in time: the re-check covers a missed wake-up
+        synchronized (entry) {
+            entry.waiters.add(waiter);
         }
+        return waiter;
     }
 
+    /** A release in the session: the waiter that waits longest looks again. */
     void signal(String sessionHash) {
         Entry entry = entries.get(sessionHash);
         if (entry != null) {
-            entry.signal();
+            wake(entry.next(null, null, null));
         }
     }
 
-    /** Wakes every local waiter, for example after the wake-up channel was lost. */
-    void signalAll() {
-        entries.values().forEach(Entry::signal);
+    /** Every local waiter of the session looks again (a lost or restored subscription). */
+    void signalAll(String sessionHash) {
+        Entry entry = entries.get(sessionHash);
+        if (entry != null) {
+            entry.all().forEach(WakeBoard::wake);
+        }
     }
 
     int watchedSessions() {
         return entries.size();
     }
 
-    private void unwatch(String sessionHash) {
+    private static void wake(Waiter waiter) {
+        if (waiter != null) {
+            waiter.onWake.run();
+        }
+    }
+
+    private void unwatch(String sessionHash, Entry entry, Waiter waiter) {
+        synchronized (entry) {
+            entry.waiters.remove(waiter);
+        }
         boolean[] last = {false};
         entries.computeIfPresent(sessionHash, (k, e) -> {
             last[0] = --e.watchers == 0;
@@ -98,67 +102,91 @@ final class WakeBoard {
         }
     }
 
+    /** One session's waiters, in the order they came. */
     private static final class Entry {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        /** Completed by the first watcher with the subscription's own future. */
         private final CompletableFuture<CompletableFuture<Void>> subscription = new CompletableFuture<>();
-        private int watchers; // guarded by the map's compute
-        private long version; // guarded by lock
+        private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>(); // guarded by this
+        private long round;                                                // guarded by this
+        private int watchers;                                              // guarded by the map's compute
 
-        void signal() {
-            lock.lock();
-            try {
-                version++;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+        /**
+         * Starts a new round when {@code after} is null; else continues the current one. The first
+         * waiter not woken in this round (of {@code turn} and {@code mode}, when given), marked
+         * woken; or null.
+         */
+        synchronized Waiter next(Waiter after, String turn, Mode mode) {
+            if (after == null) {
+                round++;
+            } else if (after.round != round) {
+                return null; // a newer round took over
             }
+            for (Waiter w : waiters) {
+                if (w != after && !w.finished && w.round != round && (turn == null || turn.equals(w.turnHash))
+                        && (mode == null || mode == w.mode)) {
+                    w.round = round;
+                    return w;
+                }
+            }
+            return null;
+        }
+
+        synchronized List<Waiter> all() {
+            round++;
+            waiters.forEach(w -> w.round = round);
+            return new ArrayList<>(waiters);
         }
     }
 
-    private final class EntryWatch implements Watch {
+    private final class Waiter implements Watch {
         private final String sessionHash;
-        private final Entry entry;
+        private final String turnHash;
+        private final Mode mode;
+        private final Runnable onWake;
+        private Entry entry;
+        private long round = -1; // the round it was last woken in; guarded by entry
+        private volatile boolean finished; // it got its place or gave up: wake-ups go to the others
         private boolean closed;
 
-        EntryWatch(String sessionHash, Entry entry) {
+        Waiter(String sessionHash, String turnHash, Mode mode, Runnable onWake) {
             this.sessionHash = sessionHash;
-            this.entry = entry;
+            this.turnHash = turnHash;
+            this.mode = mode;
+            this.onWake = onWake;
         }
 
         @Override
-        public long version() {
-            entry.lock.lock();
-            try {
-                return entry.version;
-            } finally {
-                entry.lock.unlock();
+        public CompletableFuture<Void> subscribed() {
+            return entry.subscription.thenCompose(f -> f);
+        }
+
+        @Override
+        public void attempted(Grant grant) {
+            if (grant instanceof Grant.Granted) {
+                finished = true;
             }
-        }
-
-        @Override
-        public boolean await(long seen, Duration max) throws InterruptedException {
-            long nanos = max.toNanos();
-            entry.lock.lock();
-            try {
-                while (entry.version == seen) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    nanos = entry.changed.awaitNanos(nanos);
+            if (grant instanceof Grant.Granted && mode == Mode.READ) {
+                wake(entry.next(this, null, null)); // more readers may get in beside it
+            } else if (grant instanceof Grant.Denied denied) {
+                if (!denied.nextTurn().isEmpty() && !denied.nextTurn().equals(turnHash)) {
+                    wake(entry.next(this, denied.nextTurn(), null)); // that turn is first in line
+                } else if (mode == Mode.READ && denied.reason() == dev.turnstile.BusyReason.TURN_BUSY) {
+                    wake(entry.next(this, turnHash, Mode.WRITE)); // a writer of its turn goes first
                 }
-                return true;
-            } finally {
-                entry.lock.unlock();
             }
         }
 
         @Override
-        public void close() {
+        public void passOn() {
+            finished = true;
+            wake(entry.next(this, null, null));
+        }
+
+        @Override
+        public synchronized void close() {
+            finished = true;
             if (!closed) {
                 closed = true;
-                unwatch(sessionHash);
+                unwatch(sessionHash, entry, this);
             }
         }
     }

@@ -268,7 +268,7 @@ final class WakeConnection {
             LOG.debug("wake-up connection failure", failure);
             owner.failed(failure);
         }
-        watched.forEach(owner::wake); // a release may have been missed
+        watched.forEach(owner::wakeAll); // a release may have been missed
         reroute();
     }
 
@@ -342,7 +342,7 @@ final class WakeConnection {
             LOG.info("wake-up connection to {} restored", address);
         }
         if (wake) {
-            owner.wake(name); // subscribed again: its waiters look again, a release meanwhile is not missed
+            owner.wakeAll(name); // subscribed again: its waiters look again, a release meanwhile is not missed
         }
     }
 
@@ -358,7 +358,7 @@ final class WakeConnection {
                 c.confirmation = new CompletableFuture<>();
             }
         }
-        owner.wake(name);
+        owner.wakeAll(name);
         sender.execute(() -> {
             reroute();
             synchronized (lock) {

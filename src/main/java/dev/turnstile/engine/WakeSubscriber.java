@@ -47,6 +47,7 @@ final class WakeSubscriber implements AutoCloseable {
     private final Routing routing;
     private final JedisClientConfig clientConfig;
     private final Consumer<String> onWake;
+    private final Consumer<String> onWakeAll;
     private final Consumer<RuntimeException> onFailure;
     private final Object lock = new Object();
     private final Map<String, Channel> channels = new HashMap<>();             // guarded by lock
@@ -54,15 +55,17 @@ final class WakeSubscriber implements AutoCloseable {
     private boolean closed;                                                     // guarded by lock
 
     /**
-     * @param onWake    called with a channel on every message, and when the channel's subscription
-     *                  was lost or made again (its waiters should look again)
+     * @param onWake    called with a channel on every message (a release in its session)
+     * @param onWakeAll called with a channel whose subscription was lost or made again: every waiter
+     *                  of its session should look again
      * @param onFailure called when a connection failed or could not be opened
      */
     WakeSubscriber(Routing routing, JedisClientConfig clientConfig, Consumer<String> onWake,
-                   Consumer<RuntimeException> onFailure) {
+                   Consumer<String> onWakeAll, Consumer<RuntimeException> onFailure) {
         this.routing = routing;
         this.clientConfig = clientConfig;
         this.onWake = onWake;
+        this.onWakeAll = onWakeAll;
         this.onFailure = onFailure;
     }
 
@@ -182,9 +185,14 @@ final class WakeSubscriber implements AutoCloseable {
         return moved;
     }
 
-    /** Outside the lock. */
+    /** Outside the lock: a message on the channel. */
     void wake(String channel) {
         onWake.accept(channel);
+    }
+
+    /** Outside the lock: the channel's subscription was lost or made again. */
+    void wakeAll(String channel) {
+        onWakeAll.accept(channel);
     }
 
     /** Outside the lock. */

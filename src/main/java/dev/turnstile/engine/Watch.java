@@ -1,18 +1,30 @@
 package dev.turnstile.engine;
 
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * A waiter's view of wake-ups of one session. Read {@link #version()} before an attempt, then
- * {@link #await} with that value: a wake-up that arrived in between is not missed.
+ * A waiter's registration for wake-ups of its session (see {@link LockStore#watch}). Its
+ * {@code onWake} runs when it may get in now: a release of the session (the process's waiters are
+ * woken one at a time, in the order they came, so that a release does not set off a herd of
+ * retries), or a lost or restored subscription (all of them). Read it as "look again", never as
+ * "granted".
  */
 public interface Watch extends AutoCloseable {
 
-    long version();
+    /** Completes once wake-ups are delivered; may never complete (an unreachable store). */
+    CompletableFuture<Void> subscribed();
 
-    /** Waits until the version differs from {@code seen} or {@code max} passed; true when woken. */
-    boolean await(long seen, Duration max) throws InterruptedException;
+    /**
+     * How the waiter's attempt after a wake-up ended, so that the next waiter who may get in is
+     * woken: after a granted read, the next waiter; after a denial that names another turn as first
+     * in line, a waiter of that turn.
+     */
+    void attempted(Grant grant);
 
+    /** The waiter got a wake-up it cannot use (it is done): the next waiter gets it instead. */
+    void passOn();
+
+    /** Ends the registration (idempotent). */
     @Override
     void close();
 }

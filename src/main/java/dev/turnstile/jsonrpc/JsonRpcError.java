@@ -10,11 +10,15 @@ public record JsonRpcError(int code, String message, Map<String, Object> data) {
         data = data == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
     }
 
-    /** The busy error: {@code code}, {@code data.reason} and {@code data.retryAfterMs}. */
+    /**
+     * The busy error: {@code code}, {@code data.reason}, {@code data.retryAfterMs} and, for
+     * {@code session_busy}, {@code data.queuePosition}.
+     */
     public static JsonRpcError busy(dev.turnstile.BusyException e, int code) {
         Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put(JsonRpcErrors.DATA_REASON, e.reason().wireName());
         data.put(JsonRpcErrors.DATA_RETRY_AFTER_MS, e.retryAfter().toMillis());
+        e.queuePosition().ifPresent(p -> data.put(JsonRpcErrors.DATA_QUEUE_POSITION, (long) p));
         return new JsonRpcError(code, e.getMessage(), data);
     }
 

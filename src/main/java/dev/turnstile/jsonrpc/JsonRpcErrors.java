@@ -18,6 +18,7 @@ public final class JsonRpcErrors {
     public static final String DATA_REASON = "reason";
     /** The {@code error.data} member that carries the retry hint of a busy error. */
     public static final String DATA_RETRY_AFTER_MS = "retryAfterMs";
+    public static final String DATA_QUEUE_POSITION = "queuePosition";
 
     public static final String SESSION_BUSY = "session_busy";
     public static final String TURN_BUSY = "turn_busy";

@@ -3,46 +3,31 @@
 -- (its place, its waiting mark) and leaves a short-lived tombstone that acquire.lua honours, so a
 -- delayed acquire of this token that runs after this script takes nothing.
 --
--- KEYS[1]  <prefix>:{<session>}:turn           string (see acquire.lua)
--- KEYS[2]  <prefix>:{<session>}:places         zset (see acquire.lua)
--- KEYS[3]  <prefix>:{<session>}:writers:<turn> zset of the token's turn (see acquire.lua)
--- KEYS[4]  <prefix>:{<session>}:wake           sharded pub/sub channel of the session
--- KEYS[5]  <prefix>:{<session>}:gone:<token>   string: the tombstone
--- ARGV[1]  the token
--- ARGV[2]  how long the tombstone lives (ms, > 0)
+-- KEYS[1..5] the session's lock keys (see common.lua)
+-- KEYS[6]  <prefix>:{<session>}:wake           sharded pub/sub channel of the session
+-- KEYS[7]  <prefix>:{<session>}:gone:<token>   string: the tombstone
+-- ARGV[1]  the token's turn hash
+-- ARGV[2]  the token
+-- ARGV[3]  how long the tombstone lives (ms, > 0)
 --
 -- Returns 1 when something of the token's was removed (and the session's waiters were woken), else 0.
 
-local token, ttl = ARGV[1], tonumber(ARGV[2])
-if token == nil or token == '' or not (ttl and ttl > 0) then
+local turn, token, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if turn == nil or turn == '' or token == nil or token == '' or not (ttl and ttl > 0) then
   return redis.error_reply('ERR turnstile abandon: bad arguments')
 end
-local expected = {'string', 'zset', 'zset', nil, 'string'}
-for _, i in ipairs({1, 2, 3, 5}) do
-  local t = redis.call('TYPE', KEYS[i])['ok']
-  if t ~= 'none' and t ~= expected[i] then
-    return redis.error_reply('ERR turnstile abandon: unexpected type of a key')
-  end
+if not types_ok({{KEYS[7], 'string'}}) then
+  return redis.error_reply('ERR turnstile abandon: unexpected type of a key')
 end
 
-redis.call('SET', KEYS[5], '1', 'PX', ttl)
-
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local removed = redis.call('ZREM', KEYS[2], 'r:' .. token, 'w:' .. token)
-    + redis.call('ZREM', KEYS[3], token)
-local expired = redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-
-if redis.call('ZCARD', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[1], KEYS[2])
-else
-  local latest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-  local left = tonumber(latest[2]) - now + 1
-  redis.call('PEXPIRE', KEYS[1], left)
-  redis.call('PEXPIRE', KEYS[2], left)
-end
-if removed + expired > 0 then
-  redis.call('SPUBLISH', KEYS[4], '1')
+redis.call('SET', KEYS[7], '1', 'PX', ttl)
+local now = clock()
+local removed = redis.call('ZREM', K_PLACES, 'r:' .. token, 'w:' .. token)
+    + unwait(waiting_member(turn, 'r', token)) + unwait(waiting_member(turn, 'w', token))
+local freed, expired = prune(now)
+expire_all(now)
+if removed + freed + expired > 0 then
+  redis.call('SPUBLISH', KEYS[6], '1')
 end
 if removed > 0 then
   return 1

@@ -1,17 +1,26 @@
--- withdraw.lua: a writer that gives up waiting removes its waiting mark, so the readers it held back go on.
+-- withdraw.lua: a call that gives up waiting takes its mark back, so that the calls it held back
+-- (readers behind a waiting writer, turns behind its turn) go on.
 --
--- KEYS[1]  <prefix>:{<session>}:writers:<turn>   zset (see acquire.lua)
--- KEYS[2]  <prefix>:{<session>}:wake             sharded pub/sub channel of the session
--- ARGV[1]  the writer's permit token
+-- KEYS[1..5] the session's lock keys (see common.lua)
+-- KEYS[6]  <prefix>:{<session>}:wake     sharded pub/sub channel of the session
+-- ARGV[1]  the caller's turn hash
+-- ARGV[2]  mode: "r" or "w"
+-- ARGV[3]  the caller's permit token
 --
 -- Returns 1 when a mark was removed (and the session's waiters were woken), else 0.
 
-local t = redis.call('TYPE', KEYS[1])['ok']
-if ARGV[1] == nil or ARGV[1] == '' or (t ~= 'none' and t ~= 'zset') then
-  return redis.error_reply('ERR turnstile withdraw: bad arguments or key type')
+if ARGV[1] == nil or ARGV[1] == '' or (ARGV[2] ~= 'r' and ARGV[2] ~= 'w') or ARGV[3] == nil or ARGV[3] == '' then
+  return redis.error_reply('ERR turnstile withdraw: bad arguments')
 end
-local removed = redis.call('ZREM', KEYS[1], ARGV[1])
-if removed > 0 then
-  redis.call('SPUBLISH', KEYS[2], '1')
+if not types_ok({}) then
+  return redis.error_reply('ERR turnstile withdraw: unexpected type of a key')
+end
+
+local now = clock()
+local removed = unwait(waiting_member(ARGV[1], ARGV[2], ARGV[3]))
+local freed, expired = prune(now)
+expire_all(now)
+if removed + freed + expired > 0 then
+  redis.call('SPUBLISH', KEYS[6], '1')
 end
 return removed

@@ -46,11 +46,11 @@ class CleanupTest {
         AtomicInteger releaseFailures = new AtomicInteger(1);
         LockStore store = new ForwardingLockStore(new InProcessLockStore()) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
                 if (place.sessionHash().equals(Hashing.sessionHash(down))) {
                     throw new BackendUnavailableException("acquire", new RuntimeException("read timed out"), true);
                 }
-                return super.tryAcquire(place, lease, waitingMark);
+                return super.tryAcquire(place, lease, waitingMark, turnGrace);
             }
 
             @Override
@@ -88,7 +88,7 @@ class CleanupTest {
         };
         Duration long_ = Duration.ofMinutes(2); // a lease and a re-check far beyond the test's wait
         engine = new LockEngine(new TurnstileConfig("t", long_, long_, long_, Duration.ofDays(1),
-                TurnstileConfig.DEFAULT_MAX_HOLD), store, listener, null, System::nanoTime);
+                TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE), store, listener, null, System::nanoTime);
 
         assertThrows(BackendUnavailableException.class, () -> engine.acquire(down, "t", Mode.WRITE));
         Permit held = engine.acquire(up, "t1", Mode.WRITE);

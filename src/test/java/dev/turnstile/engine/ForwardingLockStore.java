@@ -13,8 +13,8 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
-        return delegate.tryAcquire(place, lease, waitingMark);
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+        return delegate.tryAcquire(place, lease, waitingMark, turnGrace);
     }
 
     @Override
@@ -38,8 +38,8 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public Watch watch(String sessionHash, Duration maxWait) {
-        return delegate.watch(sessionHash, maxWait);
+    public Watch watch(Place place, Runnable onWake) {
+        return delegate.watch(place, onWake);
     }
 
     @Override

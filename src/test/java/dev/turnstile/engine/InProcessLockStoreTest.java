@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The lock contract on the in-process store: every engine of a test shares one store. */
-class InProcessLockStoreTest extends LockStoreContract {
+class InProcessLockStoreTest extends WaitingContract {
 
     private final InProcessLockStore shared = new InProcessLockStore();
 

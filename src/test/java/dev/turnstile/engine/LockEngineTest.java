@@ -41,7 +41,7 @@ class LockEngineTest {
 
     private LockEngine engine(LockStore store, Duration timeout, TurnstileListener listener) {
         TurnstileConfig config = new TurnstileConfig("t", Duration.ofSeconds(30), timeout, Duration.ofSeconds(2),
-                Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD);
+                Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE);
         LockEngine engine = new LockEngine(config, store, listener, null, clock::get);
         engines.add(engine);
         return engine;
@@ -166,7 +166,7 @@ class LockEngineTest {
         }
 
         @Override
-        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
+        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
             if (down) {
                 throw new BackendUnavailableException("acquire", new RuntimeException("connection refused"), false);
             }
@@ -202,18 +202,22 @@ class LockEngineTest {
         }
 
         @Override
-        public Watch watch(String sessionHash, Duration maxWait) {
+        public Watch watch(Place place, Runnable onWake) {
             watches++;
+            onWake.run(); // always woken: the waiter never sleeps on this store
             return new Watch() {
                 @Override
-                public long version() {
-                    return 0;
+                public java.util.concurrent.CompletableFuture<Void> subscribed() {
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
                 }
 
                 @Override
-                public boolean await(long seen, Duration max) {
-                    return false;
+                public void attempted(Grant grant) {
+                    onWake.run();
                 }
+
+                @Override
+                public void passOn() {}
 
                 @Override
                 public void close() {}

@@ -69,14 +69,14 @@ abstract class LockStoreContract {
 
     protected TurnstileConfig config(Duration lease, Duration acquireTimeout, Duration recheck) {
         return new TurnstileConfig(prefix, lease, acquireTimeout, recheck, RedisTestServers.FENCE_RETENTION,
-                TurnstileConfig.DEFAULT_MAX_HOLD);
+                TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE);
     }
 
-    private static String session() {
+    protected static String session() {
         return "session-" + Hashing.randomToken();
     }
 
-    private <T> Future<T> inThread(java.util.concurrent.Callable<T> task) {
+    protected <T> Future<T> inThread(java.util.concurrent.Callable<T> task) {
         return threads.submit(task);
     }
 
@@ -458,18 +458,18 @@ abstract class LockStoreContract {
         }
 
         @Override
-        public Watch watch(String sessionHash, Duration maxWait) {
-            return new Watch() {
+        public Watch watch(Place place, Runnable onWake) {
+            return new Watch() { // subscribed at once, and never woken
                 @Override
-                public long version() {
-                    return 0;
+                public java.util.concurrent.CompletableFuture<Void> subscribed() {
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
                 }
 
                 @Override
-                public boolean await(long seen, Duration max) throws InterruptedException {
-                    TimeUnit.NANOSECONDS.sleep(max.toNanos());
-                    return false;
-                }
+                public void attempted(Grant grant) {}
+
+                @Override
+                public void passOn() {}
 
                 @Override
                 public void close() {}

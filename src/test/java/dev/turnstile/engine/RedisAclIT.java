@@ -26,7 +26,7 @@ class RedisAclIT {
 
     static final String ACL = "on >s3cret ~tacl:* &tacl:* -@all +evalsha +eval +ssubscribe +sunsubscribe"
             + " +client|setname +ping +time +get +set +del +zadd +zrem +zscore +zcard +zrange +zremrangebyscore"
-            + " +pexpire +spublish +type +exists +info";
+            + " +pexpire +spublish +type +exists +info +zrangebyscore +zrangebylex +zrank";
 
     private RedisProcess redis;
 

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 import redis.clients.jedis.HostAndPort;
 
 /** The lock contract on real Redis: every engine gets a store (and connection pool) of its own. */
-abstract class RedisLockStoreContract extends LockStoreContract {
+abstract class RedisLockStoreContract extends WaitingContract {
 
     protected abstract Iterable<HostAndPort> nodes();
 

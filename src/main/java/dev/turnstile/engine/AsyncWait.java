@@ -1,0 +1,190 @@
+package dev.turnstile.engine;
+
+import dev.turnstile.BackendUnavailableException;
+import dev.turnstile.Permit;
+import dev.turnstile.TurnstileException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A call that waits without a thread: wake-ups of its session (and its re-check, and its deadline)
+ * schedule one attempt at a time on the engine's waiter threads; between attempts nothing runs for
+ * it. Its stage completes with the permit, the busy error at the deadline, or the store's failure.
+ * Cancelling the stage withdraws the call; a place granted while it was being cancelled is released
+ * at once.
+ */
+final class AsyncWait implements Runnable {
+
+    private final LockEngine engine;
+    private final Acquisition a;
+    private final ScheduledExecutorService threads;
+    private final CompletableFuture<Permit> result = new CompletableFuture<>();
+    private Watch watch;
+    private boolean scheduled;       // guarded by this: an attempt is queued or running
+    private boolean again;           // guarded by this: woken while one was queued or running
+    private ScheduledFuture<?> timer; // guarded by this
+
+    AsyncWait(LockEngine engine, Acquisition a, ScheduledExecutorService threads) {
+        this.engine = engine;
+        this.a = a;
+        this.threads = threads;
+    }
+
+    CompletionStage<Permit> start() {
+        engine.waiting(this, true);
+        watch = engine.store().watch(a.place, this);
+        result.whenComplete((permit, failure) -> {
+            if (result.isCancelled()) {
+                cancelled();
+            }
+        });
+        // the first attempt once wake-ups are delivered (a release before that would be missed),
+        // or after a re-check at the latest
+        watch.subscribed().whenComplete((ok, failure) -> run());
+        schedule(Math.min(left(), engine.config().recheckInterval().toNanos()));
+        return result;
+    }
+
+    /** A wake-up (or the timer): one more attempt, now or right after the one running. */
+    @Override
+    public void run() {
+        synchronized (this) {
+            if (result.isDone()) {
+                if (watch != null) {
+                    watch.passOn(); // done: the wake-up is for somebody else
+                }
+                return;
+            }
+            if (scheduled) {
+                again = true;
+                return;
+            }
+            scheduled = true;
+            cancelTimer();
+        }
+        try {
+            threads.execute(this::attempt);
+        } catch (RejectedExecutionException e) { // the engine is closing
+            finish(new BackendUnavailableException("acquire", e, false));
+        }
+    }
+
+    private void attempt() {
+        if (result.isDone()) { // cancelled while this attempt was queued
+            done();
+            engine.withdrawQuietly(a);
+            return;
+        }
+        Grant grant;
+        try {
+            grant = engine.attempt(a);
+        } catch (TurnstileException e) {
+            done();
+            engine.withdrawQuietly(a);
+            finish(e);
+            return;
+        }
+        watch.attempted(grant);
+        if (grant instanceof Grant.Granted granted) {
+            Permit permit = engine.granted(a, granted);
+            if (!result.complete(permit)) {
+                permit.close(); // cancelled meanwhile: nobody will use it
+            }
+            done();
+            return;
+        }
+        Grant.Denied denied = (Grant.Denied) grant;
+        long left = left();
+        if (result.isDone()) {
+            done();
+            engine.withdrawQuietly(a); // cancelled while this attempt left its mark
+        } else if (left <= 0) {
+            done(); // no longer watching: the withdraw's wake-up goes to a waiter that can use it
+            finish(engine.busy(a, denied));
+        } else {
+            waitFor(engine.nextCheck(denied, left));
+        }
+    }
+
+    /** After a denied attempt: the next one on a wake-up, or when the re-check is due. */
+    private void waitFor(Duration next) {
+        boolean now;
+        synchronized (this) {
+            scheduled = false;
+            now = again;
+            again = false;
+            if (!now) {
+                schedule(next.toNanos());
+            }
+        }
+        if (now) {
+            run();
+        }
+    }
+
+    private void schedule(long nanos) {
+        synchronized (this) {
+            cancelTimer();
+            try {
+                timer = threads.schedule(this, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                timer = null; // the engine is closing: run() reports it
+            }
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void finish(Throwable failure) {
+        result.completeExceptionally(failure);
+        done();
+    }
+
+
+    private void cancelled() {
+        synchronized (this) {
+            cancelTimer();
+            if (scheduled) {
+                return; // the attempt in flight sees the cancellation and cleans up
+            }
+            scheduled = true;
+        }
+        try {
+            threads.execute(() -> {
+                done();
+                engine.withdrawQuietly(a);
+            });
+        } catch (RejectedExecutionException e) {
+            done();
+        }
+    }
+
+    private void done() {
+        synchronized (this) {
+            cancelTimer();
+        }
+        watch.close();
+        engine.waiting(this, false);
+    }
+
+    /** The engine closes: the call fails as if the store were unreachable. */
+    void closed() {
+        done();
+        engine.withdrawQuietly(a);
+        finish(new BackendUnavailableException("acquire", new IllegalStateException("the engine is closed"), false));
+    }
+
+    private long left() {
+        return a.deadline - engine.now();
+    }
+}
