@@ -113,16 +113,23 @@ final class AsyncWait implements Runnable {
 
     /** After a denied attempt: the next one on a wake-up, or when the re-check is due. */
     private void waitFor(Duration next) {
-        boolean now;
+        boolean cancelled;
+        boolean now = false;
         synchronized (this) {
-            scheduled = false;
-            now = again;
-            again = false;
-            if (!now) {
-                schedule(next.toNanos());
+            cancelled = result.isDone(); // while this attempt ran: cancelled() left the clean-up to it
+            if (!cancelled) {
+                scheduled = false;
+                now = again;
+                again = false;
+                if (!now) {
+                    schedule(next.toNanos());
+                }
             }
         }
-        if (now) {
+        if (cancelled) {
+            done();
+            engine.withdrawQuietly(a);
+        } else if (now) {
             run();
         }
     }
