@@ -38,7 +38,7 @@ final class FilterGuard {
     private final GuardOptions options;
     private final RequestClassifier classifier;
     private final JsonRpcSniffer sniffer;
-    private final AtomicBoolean notAsyncSupported = new AtomicBoolean();
+    private final AtomicBoolean waitsOnThread = new AtomicBoolean();
     private final AtomicBoolean asyncPassMissed = new AtomicBoolean();
 
     FilterGuard(Turnstile turnstile, Classifier classifier, GuardOptions options) {
@@ -114,12 +114,21 @@ final class FilterGuard {
         if (request.isAsyncSupported()) {
             return true;
         }
-        if (notAsyncSupported.compareAndSet(false, true)) {
-            LOG.warn("A guarded call has to wait, but its request is not async-supported: calls that wait hold their"
-                    + " container thread (logged once). Register the Turnstile filter, every filter before it and the"
-                    + " MCP servlet async-supported (<async-supported>true</async-supported>, or setAsyncSupported(true))");
-        }
+        waitsOnThread("its request is not async-supported");
         return false;
+    }
+
+    /** The request of a call that has to wait refused to go async: the call waits on its thread. */
+    void cannotGoAsync(IllegalStateException e) {
+        waitsOnThread("its request cannot go async (" + e.getMessage() + ")");
+    }
+
+    private void waitsOnThread(String why) {
+        if (waitsOnThread.compareAndSet(false, true)) {
+            LOG.warn("A guarded call has to wait, but " + why + ": calls that wait hold their container thread"
+                    + " (logged once). Register the Turnstile filter and every filter before it async-supported"
+                    + " (<async-supported>true</async-supported>, or setAsyncSupported(true)); the MCP servlet needs it too");
+        }
     }
 
     /** The asynchronous timeout of a waiting request: never shorter than its acquire deadline. */
@@ -140,7 +149,7 @@ final class FilterGuard {
     void asyncPassMissed() {
         if (asyncPassMissed.compareAndSet(false, true)) {
             LOG.error("A call that waited for its place was resumed (ASYNC dispatch) without passing through the"
-                    + " Turnstile filter, so the server ran it without the body Turnstile had read. Map the filter for"
+                    + " Turnstile filter: the server ran it without Turnstile's request attributes. Map the filter for"
                     + " ASYNC dispatches too: <dispatcher>REQUEST</dispatcher><dispatcher>ASYNC</dispatcher> in its"
                     + " <filter-mapping>, or addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST,"
                     + " DispatcherType.ASYNC), ...). Until then, calls that have to wait hold their container thread");

@@ -73,10 +73,8 @@ final class GuardedCall {
         String sessionKey = guard.sessionKey(request);
         turn = GuardedRequests.turnId(request, guard.options());
         CompletableFuture<Permit> stage = guard.acquire(sessionKey, turn, mode());
-        if (stage.isDone() || !guard.canWaitAsync(request)) {
+        if (stage.isDone() || !guard.canWaitAsync(request) || !waitFor(stage)) {
             decide(stage);
-        } else {
-            waitFor(stage);
         }
     }
 
@@ -91,13 +89,24 @@ final class GuardedCall {
         }
     }
 
-    private void waitFor(CompletableFuture<Permit> stage) {
-        AsyncContext async = request.startAsync(request, response);
+    /**
+     * Gives the thread back: the request goes async (with the body replayed, so that even a server
+     * the dispatch reaches without this filter gets it). False when the request cannot go async.
+     */
+    private boolean waitFor(CompletableFuture<Permit> stage) {
+        AsyncContext async;
+        try {
+            async = request.startAsync(replay(), response);
+        } catch (IllegalStateException e) {
+            guard.cannotGoAsync(e);
+            return false;
+        }
         async.setTimeout(guard.waitTimeoutMillis());
         request.setAttribute(ATTRIBUTE, this);
         state = State.WAITING;
         waiting = new Waiting(this, async, stage);
         waiting.start();
+        return true;
     }
 
     /** The server runs on this pass with what the call has: its place, or no place (bypass, fail-open). */
