@@ -96,6 +96,8 @@ final class HttpPhase implements AutoCloseable {
             FilterMap map = new FilterMap();
             map.setFilterName("guard");
             map.addURLPatternDecoded("/mcp");
+            map.setDispatcher("REQUEST"); // and ASYNC: a call that waits resumes on an ASYNC dispatch
+            map.setDispatcher("ASYNC");
             ctx.addFilterMap(map);
         }
     }
