@@ -46,6 +46,9 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
         atLeast("fence-retention", fenceRetention, lease);
         atLeast("max-hold", maxHold, Duration.ZERO);
         Objects.requireNonNull(turnGrace, "turn-grace");
+        if (turnGrace.isNegative() && !turnGrace.equals(TURN_GRACE_OFF)) {
+            throw new IllegalArgumentException("turn-grace must be at least 0s, or off: '" + human(turnGrace) + "'");
+        }
     }
 
     /** All defaults. */
@@ -83,12 +86,13 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     }
 
     /**
-     * How long a waiting writer's mark lives without being refreshed. A waiter tries again at least
-     * every recheck interval and refreshes it then; a waiter that died stops holding readers back
-     * after this.
+     * How long a waiting call's mark (its place in line) lives without being refreshed: 1.5 re-check
+     * intervals. A waiter tries again at least every re-check interval and refreshes it then; a
+     * waiter that died stops holding the line (readers behind a writer, turns behind its turn) after
+     * this.
      */
     public Duration waitingMark() {
-        return recheckInterval.multipliedBy(3);
+        return recheckInterval.multipliedBy(3).dividedBy(2);
     }
 
     private static void atLeast(String name, Duration value, Duration min) {

@@ -19,7 +19,7 @@ class TurnstileConfigTest {
         assertEquals(Duration.ofSeconds(30), c.lease());
         assertEquals(Duration.ofSeconds(5), c.acquireTimeout());
         assertEquals(Duration.ofSeconds(10), c.renewInterval());
-        assertEquals(Duration.ofSeconds(6), c.waitingMark());
+        assertEquals(Duration.ofSeconds(3), c.waitingMark());
     }
 
     @Test

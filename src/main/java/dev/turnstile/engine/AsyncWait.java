@@ -25,6 +25,7 @@ final class AsyncWait implements Runnable {
     private final ScheduledExecutorService threads;
     private final CompletableFuture<Permit> result = new CompletableFuture<>();
     private Watch watch;
+    private volatile boolean settling; // this waiter completes the stage (not its caller)
     private boolean scheduled;       // guarded by this: an attempt is queued or running
     private boolean again;           // guarded by this: woken while one was queued or running
     private ScheduledFuture<?> timer; // guarded by this
@@ -39,8 +40,8 @@ final class AsyncWait implements Runnable {
         engine.waiting(this, true);
         watch = engine.store().watch(a.place, this);
         result.whenComplete((permit, failure) -> {
-            if (result.isCancelled()) {
-                cancelled();
+            if (!settling) {
+                cancelled(); // the caller ended it (cancel, orTimeout, complete...): withdraw the call
             }
         });
         // the first attempt once wake-ups are delivered (a release before that would be missed),
@@ -76,23 +77,21 @@ final class AsyncWait implements Runnable {
 
     private void attempt() {
         if (result.isDone()) { // cancelled while this attempt was queued
-            done();
-            engine.withdrawQuietly(a);
+            withdrawn();
             return;
         }
         Grant grant;
         try {
             grant = engine.attempt(a);
         } catch (TurnstileException e) {
-            done();
-            engine.withdrawQuietly(a);
+            withdrawn();
             finish(e);
             return;
         }
         watch.attempted(grant);
         if (grant instanceof Grant.Granted granted) {
             Permit permit = engine.granted(a, granted);
-            if (!result.complete(permit)) {
+            if (!settle(permit)) {
                 permit.close(); // cancelled meanwhile: nobody will use it
             }
             done();
@@ -101,10 +100,9 @@ final class AsyncWait implements Runnable {
         Grant.Denied denied = (Grant.Denied) grant;
         long left = left();
         if (result.isDone()) {
-            done();
-            engine.withdrawQuietly(a); // cancelled while this attempt left its mark
+            withdrawn(); // cancelled while this attempt left its mark
         } else if (left <= 0) {
-            done(); // no longer watching: the withdraw's wake-up goes to a waiter that can use it
+            stopWatching(); // the withdraw's wake-up goes to a waiter that can use it
             finish(engine.busy(a, denied));
         } else {
             waitFor(engine.nextCheck(denied, left));
@@ -127,8 +125,7 @@ final class AsyncWait implements Runnable {
             }
         }
         if (cancelled) {
-            done();
-            engine.withdrawQuietly(a);
+            withdrawn();
         } else if (now) {
             run();
         }
@@ -153,8 +150,22 @@ final class AsyncWait implements Runnable {
     }
 
     private void finish(Throwable failure) {
+        synchronized (this) {
+            settling = true;
+        }
         result.completeExceptionally(failure);
         done();
+    }
+
+    /** Completes the stage with the permit; false when it was already ended (by its caller). */
+    private boolean settle(Permit permit) {
+        synchronized (this) {
+            if (result.isDone()) {
+                return false;
+            }
+            settling = true;
+        }
+        return result.complete(permit);
     }
 
 
@@ -167,27 +178,37 @@ final class AsyncWait implements Runnable {
             scheduled = true;
         }
         try {
-            threads.execute(() -> {
-                done();
-                engine.withdrawQuietly(a);
-            });
+            threads.execute(this::withdrawn);
         } catch (RejectedExecutionException e) {
             done();
         }
     }
 
     private void done() {
+        stopWatching();
+        engine.waiting(this, false);
+    }
+
+    /**
+     * Done, and the call's waiting mark withdrawn. It stops watching first, so that the withdraw's
+     * wake-up goes to a waiter that can use it, and counts as waiting until the withdraw is over.
+     */
+    private void withdrawn() {
+        stopWatching();
+        engine.withdrawQuietly(a);
+        engine.waiting(this, false);
+    }
+
+    private void stopWatching() {
         synchronized (this) {
             cancelTimer();
         }
         watch.close();
-        engine.waiting(this, false);
     }
 
     /** The engine closes: the call fails as if the store were unreachable. */
     void closed() {
-        done();
-        engine.withdrawQuietly(a);
+        withdrawn();
         finish(new BackendUnavailableException("acquire", new IllegalStateException("the engine is closed"), false));
     }
 

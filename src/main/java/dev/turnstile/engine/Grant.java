@@ -12,14 +12,16 @@ public sealed interface Grant {
     /**
      * Not granted now. {@code earliestLeaseEnd} is the time until the earliest lease held in the
      * session runs out (zero when the session holds none): a waiter needs no wake-up to retry then.
-     * {@code queuePosition} counts the turns waiting ahead of the caller's ({@code SESSION_BUSY};
-     * -1 otherwise); {@code nextTurn} is the hash of the turn first in line ("" when none).
+     * When the session is free but owed to another turn, it is the time until that turn's newest
+     * waiting mark ends instead. {@code queuePosition} counts the turns waiting ahead of the
+     * caller's ({@code SESSION_BUSY}; -1 otherwise); {@code nextTurn} is the hash of the turn first
+     * in line and {@code holdingTurn} that of the turn holding the session ("" when none).
      */
-    record Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn)
-            implements Grant {
+    record Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn,
+                  String holdingTurn) implements Grant {
 
         public Denied(BusyReason reason, Duration earliestLeaseEnd) {
-            this(reason, earliestLeaseEnd, -1, "");
+            this(reason, earliestLeaseEnd, -1, "", "");
         }
     }
 

@@ -38,6 +38,15 @@ public final class InProcessLockStore implements LockStore {
 
     @Override
     public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+        boolean[] pruned = {false};
+        Grant grant = tryAcquire(place, lease, waitingMark, turnGrace, pruned);
+        if (pruned[0]) {
+            board.signal(place.sessionHash()); // a lease or a mark ran out: waiters look again
+        }
+        return grant;
+    }
+
+    private Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, boolean[] pruned) {
         synchronized (this) {
             long now = nanoTime.getAsLong();
             tombstones.values().removeIf(expiry -> expiry - now <= 0);
@@ -45,7 +54,7 @@ public final class InProcessLockStore implements LockStore {
                 return new Grant.Abandoned();
             }
             Session s = sessions.computeIfAbsent(place.sessionHash(), k -> new Session());
-            s.prune(now);
+            pruned[0] = s.prune(now);
             if (s.places.containsKey(place.member())) { // the same acquire again: granted again
                 s.places.put(place.member(), now + lease.toNanos());
                 return new Grant.Granted(place.mode() == Mode.WRITE ? s.fence : 0);
@@ -76,10 +85,14 @@ public final class InProcessLockStore implements LockStore {
         if (reason == BusyReason.SESSION_BUSY) {
             position = s.positionOf(place.turnHash());
         }
-        Duration hint = s.places.isEmpty() ? Duration.ZERO : Duration.ofNanos(s.earliestDeadline() - now);
         String next = s.turns.isEmpty() ? "" : s.turns.keySet().iterator().next();
+        Duration hint = s.places.isEmpty() ? Duration.ZERO : Duration.ofNanos(s.earliestDeadline() - now);
+        if (hint.isZero() && !next.isEmpty() && !next.equals(place.turnHash())) {
+            hint = Duration.ofNanos(Math.max(0, s.marksEnd(next) - now)); // owed to a turn whose waiter may have died
+        }
+        String holder = s.places.isEmpty() ? "" : s.turn;
         dropIfIdle(place.sessionHash(), s);
-        return new Grant.Denied(reason, hint, position, next);
+        return new Grant.Denied(reason, hint, position, next, holder);
     }
 
     @Override
@@ -257,6 +270,13 @@ public final class InProcessLockStore implements LockStore {
         boolean hasWaiting(String turnHash, String mode) {
             String prefix = turnHash + "|" + (mode == null ? "" : mode + "|");
             return waiting.keySet().stream().anyMatch(m -> m.startsWith(prefix));
+        }
+
+        /** When the newest waiting mark of the turn ends (nanos), or 0. */
+        long marksEnd(String turnHash) {
+            String prefix = turnHash + "|";
+            return waiting.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .mapToLong(Map.Entry::getValue).max().orElse(0);
         }
 
         int positionOf(String turnHash) {

@@ -389,6 +389,11 @@ public final class LockEngine implements Turnstile {
         return store;
     }
 
+    /** Calls waiting asynchronously right now. */
+    int waitingCalls() {
+        return waiting.size();
+    }
+
     /** Keeps track of the calls waiting asynchronously, so that closing fails them. */
     void waiting(AsyncWait wait, boolean started) {
         if (started) {

@@ -36,7 +36,7 @@ final class RedisKeys {
 
     /** KEYS of acquire.lua. */
     List<String> acquire(Place place) {
-        return lockKeys(base(place.sessionHash()), "fence", "gone:" + place.token());
+        return lockKeys(base(place.sessionHash()), "fence", "gone:" + place.token(), "wake");
     }
 
     /** KEYS of release.lua, renew.lua and withdraw.lua. */

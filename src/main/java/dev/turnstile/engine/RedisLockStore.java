@@ -113,7 +113,7 @@ public final class RedisLockStore implements LockStore {
         }
         BusyReason reason = code == 1L ? BusyReason.SESSION_BUSY : BusyReason.TURN_BUSY;
         return new Grant.Denied(reason, Duration.ofMillis(Math.max(0, (Long) reply.get(2))),
-                ((Long) reply.get(3)).intValue(), text(reply.get(4)));
+                ((Long) reply.get(3)).intValue(), text(reply.get(4)), text(reply.get(5)));
     }
 
     private static String mode(Place place) {

@@ -1,5 +1,6 @@
 package dev.turnstile.engine;
 
+import dev.turnstile.BusyReason;
 import dev.turnstile.Mode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -163,14 +164,18 @@ final class WakeBoard {
         public void attempted(Grant grant) {
             if (grant instanceof Grant.Granted) {
                 finished = true;
-            }
-            if (grant instanceof Grant.Granted && mode == Mode.READ) {
-                wake(entry.next(this, null, null)); // more readers may get in beside it
+                if (mode == Mode.READ) {
+                    wake(entry.next(this, turnHash, Mode.READ)); // readers of its turn may join it
+                }
             } else if (grant instanceof Grant.Denied denied) {
                 if (!denied.nextTurn().isEmpty() && !denied.nextTurn().equals(turnHash)) {
                     wake(entry.next(this, denied.nextTurn(), null)); // that turn is first in line
-                } else if (mode == Mode.READ && denied.reason() == dev.turnstile.BusyReason.TURN_BUSY) {
+                } else if (mode == Mode.READ && denied.reason() == BusyReason.TURN_BUSY) {
                     wake(entry.next(this, turnHash, Mode.WRITE)); // a writer of its turn goes first
+                }
+                if (denied.reason() == BusyReason.SESSION_BUSY && !denied.holdingTurn().isEmpty()
+                        && !denied.holdingTurn().equals(turnHash)) {
+                    wake(entry.next(this, denied.holdingTurn(), Mode.READ)); // a reader may join the holder
                 }
             }
         }

@@ -95,8 +95,9 @@ final class GuardedCall {
      */
     private boolean waitFor(CompletableFuture<Permit> stage) {
         AsyncContext async;
+        ReplayingRequest waitingRequest = replay();
         try {
-            async = request.startAsync(replay(), response);
+            async = request.startAsync(waitingRequest, response);
         } catch (IllegalStateException e) {
             guard.cannotGoAsync(e);
             return false;
@@ -105,6 +106,7 @@ final class GuardedCall {
         request.setAttribute(ATTRIBUTE, this);
         state = State.WAITING;
         waiting = new Waiting(this, async, stage);
+        waitingRequest.onFirstRead(waiting::bodyRead); // read on the dispatch: the server ran without the filter
         waiting.start();
         return true;
     }

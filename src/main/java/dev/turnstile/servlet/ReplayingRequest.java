@@ -30,6 +30,7 @@ final class ReplayingRequest extends HttpServletRequestWrapper {
     private final Consumer<AsyncContext> onAsync;
     private ServletInputStream stream;
     private BufferedReader reader;
+    private Runnable onFirstRead = () -> { };
 
     /** @param onAsync told of every async cycle the server starts through this wrapper */
     ReplayingRequest(HttpServletRequest request, ServletResponse response, BodyReader.Body body,
@@ -41,8 +42,17 @@ final class ReplayingRequest extends HttpServletRequestWrapper {
         this.onAsync = onAsync;
     }
 
+    /** Told (once) when the server first asks for the body, by stream or reader. */
+    ReplayingRequest onFirstRead(Runnable action) {
+        this.onFirstRead = action;
+        return this;
+    }
+
     @Override
     public ServletInputStream getInputStream() {
+        if (stream == null && reader == null) {
+            onFirstRead.run();
+        }
         if (reader != null) {
             throw new IllegalStateException("getReader() was already called");
         }
@@ -54,6 +64,9 @@ final class ReplayingRequest extends HttpServletRequestWrapper {
 
     @Override
     public BufferedReader getReader() {
+        if (stream == null && reader == null) {
+            onFirstRead.run();
+        }
         if (stream != null) {
             throw new IllegalStateException("getInputStream() was already called");
         }

@@ -31,6 +31,7 @@ final class Waiting implements AsyncListener {
     private final CompletableFuture<Permit> stage;
     private Phase phase = Phase.WAITING; // guarded by this
     private Permit permit;               // guarded by this: granted, not resumed yet
+    private boolean readWithoutFilter;   // guarded by this: the server read the body on a pass the filter missed
 
     Waiting(GuardedCall call, AsyncContext async, CompletableFuture<Permit> stage) {
         this.call = call;
@@ -149,8 +150,20 @@ final class Waiting implements AsyncListener {
         return true;
     }
 
+    /** The server reads the body of the request that went async: on a pass the filter missed, if not resumed. */
+    synchronized void bodyRead() {
+        if (phase == Phase.GRANTED || phase == Phase.OPEN) {
+            readWithoutFilter = true;
+        }
+    }
+
+    /**
+     * The server ran on the dispatch without this filter (it read the body before the filter took
+     * the call): a filter mapped without ASYNC. A filter before this one that refused the pass (say,
+     * 401) is no misregistration: the call just gives its place back.
+     */
     private synchronized boolean dispatchedPastTheFilter() {
-        return phase == Phase.GRANTED || phase == Phase.OPEN;
+        return readWithoutFilter && (phase == Phase.GRANTED || phase == Phase.OPEN);
     }
 
     @Override

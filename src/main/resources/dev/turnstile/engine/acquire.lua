@@ -3,6 +3,7 @@
 -- KEYS[1..5] the session's lock keys (see common.lua)
 -- KEYS[6]  <prefix>:{<session>}:fence          string: the last fencing token handed out (long retention)
 -- KEYS[7]  <prefix>:{<session>}:gone:<token>   string: tombstone of the caller's token (see abandon.lua)
+-- KEYS[8]  <prefix>:{<session>}:wake           sharded pub/sub channel of the session
 -- ARGV[1]  the caller's turn hash
 -- ARGV[2]  mode: "r" or "w"
 -- ARGV[3]  the caller's permit token
@@ -12,14 +13,17 @@
 -- ARGV[7]  turn grace (ms): once another turn has waited this long, new calls of the holding turn
 --          queue behind it; -1 = off
 --
--- Returns {1, fence}                            granted; fence is 0 for a read place
---         {0, reason, hintMs, position, next}   not granted; reason 1 = another turn holds (or is owed)
+-- Returns {1, fence}                                    granted; fence is 0 for a read place
+--         {0, reason, hintMs, position, next, holder}   not granted; reason 1 = another turn holds (or is owed)
 --                                               the session, 2 = the read/write rule of the caller's own
 --                                               turn, 3 = the token was abandoned (its caller gave up after
 --                                               this command was sent: nothing is taken); hintMs = time
---                                               until the earliest lease of the session ends (0 when none);
---                                               position = turns waiting ahead of the caller's (reason 1;
---                                               else -1); next = the turn first in line ('' when none)
+--                                               until the earliest lease of the session ends, or, when the
+--                                               session is free but owed to another turn, until that turn's
+--                                               newest waiting mark ends (0 when neither); position = turns
+--                                               waiting ahead of the caller's (reason 1; else -1); next = the
+--                                               turn first in line ('' when none); holder = the turn holding
+--                                               the session ('' when none)
 --
 -- Rules: one turn holds the session while it has places; reads of that turn share it; a write runs
 -- alone; a reader yields to a waiting writer of its turn (writer preference); waiting turns get the
@@ -88,8 +92,15 @@ if reason > 0 then
   end
   local hint = earliest_lease_end(now)
   head = queue_head()
+  if hint <= 0 and head ~= '' and head ~= turn then
+    hint = marks_end(head, now) -- free, but owed to a turn whose waiter may have died: look again when its mark ends
+  end
+  local holder = ''
+  if redis.call('ZCARD', K_PLACES) > 0 then
+    holder = redis.call('GET', K_TURN) or ''
+  end
   expire_all(now)
-  return {0, reason, hint, position, head}
+  return {0, reason, hint, position, head, holder}
 end
 
 redis.call('SET', K_TURN, turn)

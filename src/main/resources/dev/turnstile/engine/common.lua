@@ -56,12 +56,21 @@ local function unwait(member)
   return removed
 end
 
--- Records a call that waits until (ms); its turn queues from now unless it queues already.
+-- Records a call that waits until (ms); its turn queues from now unless it queues already. A turn
+-- that queues in the same millisecond as the last one (or while Redis's clock stepped back) goes
+-- just behind it, so the queue keeps the order of arrival, not of the turn hashes.
 local function wait_for(turn, mode, token, till, now)
   local member = waiting_member(turn, mode, token)
   redis.call('ZADD', K_WAITING, till, member)
   redis.call('ZADD', K_WAITLEX, 0, member)
-  redis.call('ZADD', K_TURNS, 'NX', now, turn)
+  if not redis.call('ZSCORE', K_TURNS, turn) then
+    local since = now
+    local last = redis.call('ZRANGE', K_TURNS, -1, -1, 'WITHSCORES')
+    if last[2] and tonumber(last[2]) >= now then
+      since = tonumber(last[2]) + 0.001
+    end
+    redis.call('ZADD', K_TURNS, string.format('%.3f', since), turn)
+  end
 end
 
 -- Drops expired places and waiting marks; returns how many of each went.
@@ -102,6 +111,22 @@ local function queue_head()
     return head[1], tonumber(head[2])
   end
   return '', -1
+end
+
+-- Time until the newest waiting mark of the turn ends (ms; 0 when it has none).
+local function marks_end(turn, now)
+  local latest = 0
+  local members = redis.call('ZRANGEBYLEX', K_WAITLEX, '[' .. turn .. '|', '[' .. turn .. '|\255')
+  for _, member in ipairs(members) do
+    local deadline = tonumber(redis.call('ZSCORE', K_WAITING, member) or '0') or 0
+    if deadline > latest then
+      latest = deadline
+    end
+  end
+  if latest == 0 then
+    return 0
+  end
+  return latest - now
 end
 
 -- Time until the earliest lease of the session ends (0 when none is held).

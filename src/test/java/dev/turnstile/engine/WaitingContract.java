@@ -115,6 +115,36 @@ abstract class WaitingContract extends LockStoreContract {
     }
 
     @Test
+    void turnsThatQueueInQuickSuccessionAreServedInTheOrderTheyCame() throws Exception {
+        // many turns queue within the same millisecond: the line keeps their order of arrival
+        String s = session();
+        LockEngine waiterEngine = engine(LONG, new TurnstileListener() {});
+        Permit holder = engine().acquire(s, "holder", Mode.WRITE, Duration.ZERO);
+        List<Integer> served = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        int turns = 24;
+        for (int i = 0; i < turns; i++) {
+            int turn = i;
+            calls.add(waiterEngine.acquireAsync(s, "turn-" + i, Mode.WRITE).toCompletableFuture()
+                    .thenAccept(permit -> {
+                        served.add(turn);
+                        permit.close(); // the next in line goes in
+                    }));
+        }
+        assertTrue(calls.stream().noneMatch(CompletableFuture::isDone), "they wait for the holder");
+        holder.close();
+        for (CompletableFuture<Void> call : calls) {
+            call.get(20, TimeUnit.SECONDS);
+        }
+        List<Integer> arrival = new ArrayList<>();
+        for (int i = 0; i < turns; i++) {
+            arrival.add(i);
+        }
+        assertEquals(arrival, served);
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
     void anAsynchronousAcquireCompletesAtOnceWhenThePlaceIsFree() {
         String s = session();
         CompletableFuture<Permit> call = engine().acquireAsync(s, "t", Mode.WRITE).toCompletableFuture();
