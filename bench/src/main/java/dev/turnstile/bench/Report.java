@@ -178,12 +178,15 @@ final class Report {
                 + "answered in it. Redis commands per call: INFO commandstats over each slice, commands run inside "
                 + "scripts included; \"scripts\" are the EVALSHA/EVAL calls, each one client round trip.\n");
         md.append("- **Thread pinning.** A second embedded Tomcat with ").append(settings.pinning().threads())
-                .append(" request threads; TurnstileFilter on Redis configured by init-params (`redis-url`, `wait-mode`) "
-                + "and mapped for REQUEST and ASYNC dispatches. The busy session's ").append(settings.pinning().busyCalls())
-                .append(" callers start ").append(settings.pinning().settle().toMillis()).append(" ms before the other "
-                + "sessions and keep sending until they stop; the other sessions are measured for ")
-                .append(settings.pinning().measure().toMillis()).append(" ms after ")
-                .append(settings.pinning().warmup().toMillis()).append(" ms warm-up.\n");
+                .append(" request threads; TurnstileFilter on Redis configured by init-params (`turnstile.redis-url`, "
+                + "`turnstile.wait-mode`) and mapped for REQUEST and ASYNC dispatches; both applications warmed up "
+                + "first (").append(settings.pinning().warmup().toMillis()).append(" ms each, not counted). The busy "
+                + "session's ").append(settings.pinning().busyCalls()).append(" callers start ")
+                .append(settings.pinning().settle().toMillis()).append(" ms before the other sessions, which are then "
+                + "measured for ").append(settings.pinning().measure().toMillis()).append(" ms, every call counted from "
+                + "its start; the busy session stops when that window ends. A call of another session still waiting "
+                + "then is answered soon after, so with blocking waits the latencies are cut off at about the window "
+                + "(lower bounds).\n");
         md.append("- **Scale.** Redis flushed first; N sessions take one place each (8 threads) and hold it while "
                 + "used_memory and DBSIZE are read; then all release and every key left is listed.\n");
         md.append("- **Floor.** PING and EVALSHA of `return 1` go through a pooled Jedis client with one connection, "
