@@ -50,7 +50,7 @@ record Settings(boolean smoke,
                 List.of(8), List.of(2), 4, 200_000,
                 300, 4,
                 0, 0, 1, Duration.ofMillis(200),
-                new Pinning(16, 200, 8, 2, Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500)),
-                new Fairness(Duration.ofMillis(1000), Duration.ofMillis(40), Duration.ofMillis(100), 1, 1));
+                new Pinning(16, 200, 8, 2, Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(400)),
+                new Fairness(Duration.ofMillis(800), Duration.ofMillis(40), Duration.ofMillis(100), 1, 1));
     }
 }
