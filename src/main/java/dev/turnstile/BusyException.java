@@ -1,11 +1,16 @@
 package dev.turnstile;
 
+import dev.turnstile.jsonrpc.JsonRpcError;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
 
-/** The call could not get its place before its deadline; it never ran. */
-public final class BusyException extends TurnstileException {
+/**
+ * The call could not get its place before its deadline; it never ran. Open for one purpose: an
+ * integration that rethrows the busy error with more context ({@code GuardedBusyException}) stays a
+ * {@code BusyException}, so one {@code catch} handles both. Its accessors are final.
+ */
+public class BusyException extends TurnstileException {
     private static final long serialVersionUID = 1L;
 
     private final BusyReason reason;
@@ -21,19 +26,28 @@ public final class BusyException extends TurnstileException {
      *                      {@link BusyReason#SESSION_BUSY}; -1 when unknown or not applicable
      */
     public BusyException(BusyReason reason, Duration retryAfter, int queuePosition) {
-        super("the " + (reason == BusyReason.SESSION_BUSY ? "session" : "turn")
-                + " is busy; retry after " + retryAfter.toMillis() + " ms");
-        this.reason = Objects.requireNonNull(reason, "reason");
-        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+        this(reason, retryAfter, queuePosition, null);
+    }
+
+    /** The same busy error (reason, hint, position and message), with {@code busy} as its cause. */
+    protected BusyException(BusyException busy) {
+        this(busy.reason, busy.retryAfter, busy.queuePosition, busy);
+    }
+
+    private BusyException(BusyReason reason, Duration retryAfter, int queuePosition, Throwable cause) {
+        super("the " + (Objects.requireNonNull(reason, "reason") == BusyReason.SESSION_BUSY ? "session" : "turn")
+                + " is busy; retry after " + Objects.requireNonNull(retryAfter, "retryAfter").toMillis() + " ms", cause);
+        this.reason = reason;
+        this.retryAfter = retryAfter;
         this.queuePosition = reason == BusyReason.SESSION_BUSY ? Math.max(-1, queuePosition) : -1;
     }
 
-    public BusyReason reason() {
+    public final BusyReason reason() {
         return reason;
     }
 
     /** A hint: how long the caller should wait before it tries again. */
-    public Duration retryAfter() {
+    public final Duration retryAfter() {
         return retryAfter;
     }
 
@@ -41,7 +55,13 @@ public final class BusyException extends TurnstileException {
      * For {@link BusyReason#SESSION_BUSY}: the number of turns that were waiting ahead of the
      * caller's when it gave up (0 = its turn was next). Empty for {@code TURN_BUSY} or when unknown.
      */
-    public OptionalInt queuePosition() {
+    public final OptionalInt queuePosition() {
         return queuePosition < 0 ? OptionalInt.empty() : OptionalInt.of(queuePosition);
+    }
+
+    /** The busy error: {@code busyCode}, {@code data.reason}, {@code data.retryAfterMs} (and {@code queuePosition}). */
+    @Override
+    public final JsonRpcError jsonRpcError(int busyCode) {
+        return JsonRpcError.busy(this, busyCode);
     }
 }

@@ -11,10 +11,12 @@ package dev.turnstile.config;
  * @param failOpenWrites forward write calls unguarded when the store is unreachable
  * @param turnHeader     the request header that carries the turn id
  * @param bindPrincipal  key sessions by the authenticated principal too
+ * @param waitMode       how the filter waits for a place that is not free at once ({@code @Guarded}
+ *                       methods always wait on their thread)
  */
 public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
                            boolean failOpenReads, boolean failOpenWrites, String turnHeader,
-                           boolean bindPrincipal) {
+                           boolean bindPrincipal, WaitMode waitMode) {
 
     public static final String SESSION_HEADER = "Mcp-Session-Id";
     public static final String DEFAULT_TURN_HEADER = "X-Mcp-Turn-Id";
@@ -32,11 +34,25 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
         if (turnHeader == null || !turnHeader.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
             throw new IllegalArgumentException("turn-header must be an HTTP header name: '" + turnHeader + "'");
         }
+        java.util.Objects.requireNonNull(waitMode, "wait-mode");
+    }
+
+    /** Options that wait asynchronously ({@link WaitMode#ASYNC}, the default). */
+    public GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
+                        boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal) {
+        this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
+                WaitMode.ASYNC);
     }
 
     public static GuardOptions defaults() {
         return new GuardOptions(true, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_DEPTH, DEFAULT_BUSY_CODE,
-                false, false, DEFAULT_TURN_HEADER, false);
+                false, false, DEFAULT_TURN_HEADER, false, WaitMode.ASYNC);
+    }
+
+    /** These options with another wait mode. */
+    public GuardOptions withWaitMode(WaitMode mode) {
+        return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
+                turnHeader, bindPrincipal, mode);
     }
 
     /** Whether a call of this mode may go on unguarded while the store is unreachable. */

@@ -37,6 +37,7 @@ public final class TurnstileSettings {
     public static final String TURN_HEADER = "turn-header";
     public static final String BIND_PRINCIPAL = "bind-principal";
     public static final String CLASSIFICATION_FILE = "classification-file";
+    public static final String WAIT_MODE = "wait-mode";
 
     private final SettingSource source;
     private final GuardOptions options;
@@ -62,7 +63,8 @@ public final class TurnstileSettings {
                 bool(source, FAIL_OPEN_READS, d.failOpenReads()),
                 bool(source, FAIL_OPEN_WRITES, d.failOpenWrites()),
                 source.get(TURN_HEADER) == null ? d.turnHeader() : source.get(TURN_HEADER),
-                bool(source, BIND_PRINCIPAL, d.bindPrincipal()));
+                bool(source, BIND_PRINCIPAL, d.bindPrincipal()),
+                waitMode(source, d.waitMode()));
         String file = source.get(CLASSIFICATION_FILE);
         Classifier classifier = file == null ? Classifier.defaults() : readClassification(source, file, resources);
         TurnstileSettings settings = new TurnstileSettings(source, options, classifier);
@@ -118,6 +120,11 @@ public final class TurnstileSettings {
     private static boolean bool(SettingSource source, String name, boolean fallback) {
         String value = source.get(name);
         return value == null ? fallback : Values.bool(source.describe(name), value);
+    }
+
+    private static WaitMode waitMode(SettingSource source, WaitMode fallback) {
+        String value = source.get(WAIT_MODE);
+        return value == null ? fallback : WaitMode.parse(source.describe(WAIT_MODE), value);
     }
 
     private static int integer(SettingSource source, String name, int fallback) {

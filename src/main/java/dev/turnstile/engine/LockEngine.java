@@ -48,6 +48,8 @@ public final class LockEngine implements Turnstile {
     private final Cleanup cleanup;
     private volatile boolean closed;
     private ScheduledExecutorService waiters; // guarded by this
+    private final DaemonThreads watchdogThreads = new DaemonThreads("turnstile-watchdog");
+    private final DaemonThreads waiterThreads = new DaemonThreads("turnstile-waiter");
     private final Set<AsyncWait> waiting = ConcurrentHashMap.newKeySet();
 
     /** Threads that run the attempts of asynchronous waiters (an attempt is one Redis round trip). */
@@ -399,11 +401,7 @@ public final class LockEngine implements Turnstile {
     /** The threads that run the attempts of calls waiting asynchronously; started at the first. */
     private synchronized ScheduledExecutorService waiters() {
         if (waiters == null) {
-            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(WAITER_THREADS, r -> {
-                Thread t = new Thread(r, "turnstile-waiter");
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(WAITER_THREADS, waiterThreads);
             pool.setRemoveOnCancelPolicy(true);
             waiters = pool;
         }
@@ -446,12 +444,14 @@ public final class LockEngine implements Turnstile {
         if (pool != null) {
             pool.shutdownNow();
             awaitQuietly(pool);
+            waiterThreads.join(CLOSE_FLUSH_TIMEOUT.toMillis());
         }
         cleanup.close(CLOSE_FLUSH_TIMEOUT);
         watchdog.stop();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
             awaitQuietly(ownExecutor);
+            watchdogThreads.join(CLOSE_FLUSH_TIMEOUT.toMillis());
         }
         store.close();
     }
@@ -469,11 +469,7 @@ public final class LockEngine implements Turnstile {
         return "Turnstile[" + store.describe() + "]";
     }
 
-    private static ScheduledExecutorService newWatchdogExecutor() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "turnstile-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+    private ScheduledExecutorService newWatchdogExecutor() {
+        return Executors.newSingleThreadScheduledExecutor(watchdogThreads);
     }
 }

@@ -109,12 +109,9 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
                 .connectionProvider(provider).maxAttempts(CLUSTER_ATTEMPTS)
                 .maxTotalRetriesDuration(Duration.ofMillis(clientConfig.getSocketTimeoutMillis())).build();
         HostAndPort fallback = seeds.iterator().next();
+        DaemonThreads threads = new DaemonThreads("turnstile-cluster");
         ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "turnstile-cluster");
-                    t.setDaemon(true);
-                    return t;
-                });
+                new SynchronousQueue<>(), threads);
         // a node's work: connect (timeout), wait for the pool (timeout), read (timeout), with room to spare
         long bound = 3L * Math.max(clientConfig.getConnectionTimeoutMillis(), clientConfig.getSocketTimeoutMillis()) + 1000;
         AtomicBoolean refreshing = new AtomicBoolean();
@@ -205,6 +202,7 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                threads.join(bound);
                 super.close();
             }
         };

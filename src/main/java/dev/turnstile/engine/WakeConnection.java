@@ -31,6 +31,7 @@ final class WakeConnection {
     private final HostAndPort address;
     private final Map<String, Channel> assigned = new LinkedHashMap<>();
     private final ExecutorService sender;
+    private final DaemonThreads senderThreads;
     private Channel parked;
     private Thread reader;
     private PubSub pubSub;
@@ -43,11 +44,8 @@ final class WakeConnection {
         this.owner = owner;
         this.lock = owner.lock();
         this.address = address;
-        this.sender = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "turnstile-wake-send-" + address);
-            t.setDaemon(true);
-            return t;
-        });
+        this.senderThreads = new DaemonThreads("turnstile-wake-send-" + address);
+        this.sender = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), senderThreads);
     }
 
     HostAndPort address() {
@@ -151,6 +149,7 @@ final class WakeConnection {
                 running.join(bound);
             }
             sender.awaitTermination(bound, TimeUnit.MILLISECONDS);
+            senderThreads.join(bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

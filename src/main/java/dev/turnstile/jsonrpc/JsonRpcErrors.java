@@ -28,6 +28,11 @@ public final class JsonRpcErrors {
     public static final String INVALID_TURN_ID = "invalid_turn_id";
     public static final String TOO_DEEP = "too_deep";
     public static final String INVALID_UTF8 = "invalid_utf8";
+    /**
+     * The reason of a busy-code answer to a request the container timed out while its call waited
+     * for its place (only when something caps the asynchronous timeout below the acquire timeout).
+     */
+    public static final String WAIT_TIMEOUT = "wait_timeout";
     /** The reason of {@link #INVALID_PARAMS}; named apart from the code, which has the same name. */
     public static final String INVALID_PARAMS_REASON = "invalid_params";
 

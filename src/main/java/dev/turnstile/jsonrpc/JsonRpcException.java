@@ -53,4 +53,10 @@ public final class JsonRpcException extends TurnstileException {
     public String reason() {
         return reason;
     }
+
+    /** This exception's own code, message and reason. */
+    @Override
+    public JsonRpcError jsonRpcError(int busyCode) {
+        return JsonRpcError.of(code, getMessage(), reason);
+    }
 }

@@ -31,11 +31,12 @@ final class ReplayingRequest extends HttpServletRequestWrapper {
     private ServletInputStream stream;
     private BufferedReader reader;
 
-    ReplayingRequest(HttpServletRequest request, ServletResponse response, byte[] body, int length,
+    /** @param onAsync told of every async cycle the server starts through this wrapper */
+    ReplayingRequest(HttpServletRequest request, ServletResponse response, BodyReader.Body body,
                      Consumer<AsyncContext> onAsync) {
         super(request);
-        this.body = body;
-        this.length = length;
+        this.body = body.bytes();
+        this.length = body.length();
         this.response = response;
         this.onAsync = onAsync;
     }

@@ -1,6 +1,7 @@
 package dev.turnstile.servlet;
 
 import dev.turnstile.BusyException;
+import dev.turnstile.TurnstileException;
 import dev.turnstile.jsonrpc.JsonRpcError;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -13,19 +14,16 @@ import java.util.List;
  * request's own id (one error per request of a batch). MCP clients only pass a 200 on to the
  * caller as a JSON-RPC error; other statuses become transport errors or drop the session.
  */
-record Reply(JsonRpcError error, Duration retryAfter, boolean batch, List<String> ids) {
+record Reply(JsonRpcError error, Duration retryAfter, Call call) {
 
-    static Reply of(int code, String message, String reason, Call call) {
-        return of(JsonRpcError.of(code, message, reason), null, call);
-    }
-
-    /** The busy answer, with a {@code Retry-After} header. */
-    static Reply busy(BusyException e, int code, Call call) {
-        return of(JsonRpcError.busy(e, code), e.retryAfter(), call);
-    }
-
-    private static Reply of(JsonRpcError error, Duration retryAfter, Call call) {
-        return new Reply(error, retryAfter, call != null && call.batch(), call == null ? List.of() : call.ids());
+    /**
+     * The one place where an exception that ends a call becomes its answer: the exception's own
+     * JSON-RPC error ({@link TurnstileException#jsonRpcError(int)}), plus a {@code Retry-After}
+     * header for the busy error.
+     */
+    static Reply to(TurnstileException e, Call call, int busyCode) {
+        Duration retryAfter = e instanceof BusyException busy ? busy.retryAfter() : null;
+        return new Reply(e.jsonRpcError(busyCode), retryAfter, call);
     }
 
     void write(HttpServletResponse response) throws IOException {
@@ -36,7 +34,8 @@ record Reply(JsonRpcError error, Duration retryAfter, boolean batch, List<String
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
             response.setHeader("Retry-After", Long.toString(seconds));
         }
-        byte[] body = batch ? error.toJson(ids) : error.toJson(ids.isEmpty() ? null : ids.get(0));
+        List<String> ids = call.ids();
+        byte[] body = call.batch() ? error.toJson(ids) : error.toJson(ids.isEmpty() ? null : ids.get(0));
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

@@ -2,6 +2,9 @@ package dev.turnstile.servlet;
 
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
+import dev.turnstile.TurnstileException;
+import dev.turnstile.jsonrpc.JsonRpcError;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.SniffResult;
 import java.util.ArrayList;
@@ -16,7 +19,7 @@ import java.util.List;
 final class RequestClassifier {
 
     /** A body with a {@code tools/call} request whose params cannot be classified: nothing is forwarded. */
-    static final class Unclassifiable extends Exception {
+    static final class Unclassifiable extends TurnstileException {
         private static final long serialVersionUID = 1L;
 
         private final transient Call call;
@@ -29,6 +32,12 @@ final class RequestClassifier {
         /** The ids to answer (one error per request of a batch). */
         Call call() {
             return call;
+        }
+
+        /** -32602 with {@code data.reason} {@code invalid_params}. */
+        @Override
+        public JsonRpcError jsonRpcError(int busyCode) {
+            return JsonRpcError.of(JsonRpcErrors.INVALID_PARAMS, getMessage(), JsonRpcErrors.INVALID_PARAMS_REASON);
         }
     }
 

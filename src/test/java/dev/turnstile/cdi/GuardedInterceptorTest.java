@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.turnstile.BackendUnavailableException;
+import dev.turnstile.BusyException;
 import dev.turnstile.BusyReason;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
@@ -209,7 +210,8 @@ class GuardedInterceptorTest {
         });
         assertTrue(inside.await(30, TimeUnit.SECONDS));
         GuardedBusyException e = assertThrows(GuardedBusyException.class, () -> inRequest("s", "B", audit::read));
-        assertEquals(BusyReason.SESSION_BUSY, e.reason());
+        BusyException busy = e; // one catch handles the engine's and the interceptor's busy error
+        assertEquals(BusyReason.SESSION_BUSY, busy.reason());
         assertTrue(e.retryAfter().toMillis() >= 1);
         assertEquals(-32002, e.jsonRpcError().code());
         assertEquals("session_busy", e.jsonRpcError().data().get("reason"));

@@ -40,6 +40,15 @@ class TurnstileSettingsTest {
         assertEquals(16L * 1024 * 1024, o.maxBodySize());
         assertEquals(-32002, o.busyCode());
         assertEquals("X-Mcp-Turn-Id", o.turnHeader());
+        assertEquals(WaitMode.ASYNC, o.waitMode());
+    }
+
+    @Test
+    void waitModeIsAsyncOrBlocking() {
+        params.put("turnstile.wait-mode", "blocking");
+        assertEquals(WaitMode.BLOCKING, load().options().waitMode());
+        env.put("TURNSTILE_WAIT_MODE", "Async");
+        assertEquals(WaitMode.ASYNC, load().options().waitMode());
     }
 
     @Test
@@ -86,6 +95,7 @@ class TurnstileSettingsTest {
                 {"turnstile.key-prefix", "a{b}", "key-prefix"},
                 {"turnstile.turn-header", "Bad Header", "turn-header"},
                 {"turnstile.redis-url", "http://h:1", "redis-url"},
+                {"turnstile.wait-mode", "sometimes", "turnstile.wait-mode"},
                 {"turnstile.redis-cluster", "h1", "redis-cluster"}}) {
             params.clear();
             params.put(bad[0], bad[1]);

@@ -408,6 +408,7 @@ abstract class LockStoreContract {
         assertTrue(outcome.history().size() > outcome.calls() / 2, "too few calls got in: " + outcome.history().size());
         assertTrue(outcome.history().overlappingReads() > 0, "reads of one turn never ran together");
         assertEquals(List.of(), lockState());
+        System.out.println(getClass().getSimpleName() + " fuzz: " + outcome.waits()); // reported, not asserted
     }
 
     @Test

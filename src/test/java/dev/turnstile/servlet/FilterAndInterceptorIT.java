@@ -49,7 +49,8 @@ class FilterAndInterceptorIT {
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <filter><filter-name>turnstile</filter-name><filter-class>dev.turnstile.servlet.TurnstileFilter</filter-class>
                     <async-supported>true</async-supported>%s</filter>
-                  <filter-mapping><filter-name>turnstile</filter-name><url-pattern>/mcp/*</url-pattern></filter-mapping>
+                  <filter-mapping><filter-name>turnstile</filter-name><url-pattern>/mcp/*</url-pattern>
+                    <dispatcher>REQUEST</dispatcher><dispatcher>ASYNC</dispatcher></filter-mapping>
                   <servlet><servlet-name>tools</servlet-name><servlet-class>%s</servlet-class></servlet>
                   <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp</url-pattern></servlet-mapping>
                 </web-app>
@@ -109,7 +110,7 @@ class FilterAndInterceptorIT {
         ToolProbe.awaitEntered("r");
         Future<String> write = callAsync("s2", "t", "bean_refund", "w");
         for (int i = 0; i < 3000 && RedisTestServers.keys(List.of(RedisTestServers.standalone()), PREFIX).stream()
-                .noneMatch(k -> k.contains(":writers:")); i++) {
+                .noneMatch(k -> k.endsWith(":waiting")); i++) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         assertFalse(ToolProbe.hasEntered("w"), "a write ran beside a read of its turn");

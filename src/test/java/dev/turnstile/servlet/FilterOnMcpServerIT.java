@@ -88,10 +88,10 @@ class FilterOnMcpServerIT {
 
     /** Waits (bounded) until a waiting writer's mark shows in Redis: the writer is queued at the lock. */
     private static void awaitWaitingWriter() throws InterruptedException {
-        for (int i = 0; i < 3000 && redisKeys(":writers:").isEmpty(); i++) {
+        for (int i = 0; i < 3000 && redisKeys(":waiting").isEmpty(); i++) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
-        assertFalse(redisKeys(":writers:").isEmpty(), "no writer is waiting");
+        assertFalse(redisKeys(":waiting").isEmpty(), "no writer is waiting");
     }
 
     @Test

@@ -37,6 +37,7 @@ public class McpTestApp implements ServletContextListener {
                     if (turn != null) {
                         values.put("turn", turn);
                     }
+                    values.put("dispatcher", request.getDispatcherType().name());
                     Object mode = request.getAttribute(TurnstileAttributes.MODE);
                     if (mode != null) {
                         values.put("mode", mode);
@@ -70,6 +71,7 @@ public class McpTestApp implements ServletContextListener {
         Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
         Object turn = exchange.transportContext().get("turn");
         Object hold = args.get("hold_ms");
+        ToolProbe.dispatched.add(turn + ":" + exchange.transportContext().get("dispatcher"));
         try {
             ToolProbe.run(exchange.sessionId(), turn == null ? null : turn.toString(), mode,
                     (String) args.get("gate"), hold instanceof Number n ? n.longValue() : 0);

@@ -36,7 +36,8 @@ class OneEnginePerApplicationIT {
                   <listener><listener-class>%s</listener-class></listener>
                   <filter><filter-name>turnstile</filter-name><filter-class>dev.turnstile.servlet.TurnstileFilter</filter-class>
                     <async-supported>true</async-supported>%s</filter>
-                  <filter-mapping><filter-name>turnstile</filter-name><url-pattern>/mcp/*</url-pattern></filter-mapping>
+                  <filter-mapping><filter-name>turnstile</filter-name><url-pattern>/mcp/*</url-pattern>
+                    <dispatcher>REQUEST</dispatcher><dispatcher>ASYNC</dispatcher></filter-mapping>
                   <servlet><servlet-name>report</servlet-name><servlet-class>%s</servlet-class></servlet>
                   <servlet-mapping><servlet-name>report</servlet-name><url-pattern>/engine</url-pattern></servlet-mapping>
                 </web-app>

@@ -22,7 +22,7 @@ public class ProgrammaticApp implements ServletContextListener {
         FilterRegistration.Dynamic filter = event.getServletContext().addFilter("turnstile",
                 new TurnstileFilter(turnstile, Classifier.defaults(), GuardOptions.defaults()));
         filter.setAsyncSupported(true);
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/mcp/*");
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/mcp/*");
         ServletRegistration.Dynamic servlet = event.getServletContext().addServlet("recorder", new RecordingServlet());
         servlet.setAsyncSupported(true);
         servlet.addMapping("/mcp/*");

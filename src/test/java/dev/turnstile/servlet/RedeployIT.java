@@ -111,6 +111,8 @@ class RedeployIT {
         map.setFilterName("turnstile");
         map.addURLPattern("/mcp/*");
         map.addURLPattern("/mcp");
+        map.setDispatcher("REQUEST");
+        map.setDispatcher("ASYNC");
         app.addFilterMap(map);
         Tomcat.addServlet(app, "tools", new HoldingServlet()).setAsyncSupported(true);
         app.addServletMappingDecoded("/mcp", "tools");

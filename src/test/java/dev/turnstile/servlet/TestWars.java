@@ -78,6 +78,8 @@ final class TestWars {
                   <filter-mapping>
                     <filter-name>turnstile</filter-name>
                     <url-pattern>/mcp/*</url-pattern>
+                    <dispatcher>REQUEST</dispatcher>
+                    <dispatcher>ASYNC</dispatcher>
                   </filter-mapping>
                 %s
                 </web-app>

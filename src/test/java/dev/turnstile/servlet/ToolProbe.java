@@ -2,7 +2,9 @@ package dev.turnstile.servlet;
 
 import dev.turnstile.Mode;
 import dev.turnstile.testing.OverlapHistory;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,8 @@ public final class ToolProbe {
 
     public static volatile OverlapHistory history = new OverlapHistory();
     public static final AtomicInteger calls = new AtomicInteger();
+    /** {@code <turn>:<dispatcher type>} of every tool call of {@link McpTestApp}, in order. */
+    public static final List<String> dispatched = new CopyOnWriteArrayList<>();
     private static final ConcurrentHashMap<String, CountDownLatch> entered = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
@@ -23,6 +27,7 @@ public final class ToolProbe {
     public static void reset() {
         history = new OverlapHistory();
         calls.set(0);
+        dispatched.clear();
         entered.clear();
         gates.clear();
     }

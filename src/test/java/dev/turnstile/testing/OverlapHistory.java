@@ -39,6 +39,11 @@ public final class OverlapHistory {
         return sections.size();
     }
 
+    /** Every recorded section, in no particular order. */
+    public List<Section> sections() {
+        return List.copyOf(sections);
+    }
+
     /** Every forbidden overlap, described; empty when the history obeys the rules. */
     public List<String> violations() {
         List<String> found = new ArrayList<>();

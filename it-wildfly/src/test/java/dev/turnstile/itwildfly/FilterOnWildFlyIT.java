@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.engine.Hashing;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -28,6 +29,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.jboss.shrinkwrap.resolver.api.maven.Maven;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
 
 /**
  * TurnstileFilter registered in web.xml exactly as on Tomcat (see the root project's TestWars), on
@@ -60,6 +62,8 @@ class FilterOnWildFlyIT {
                   <filter-mapping>
                     <filter-name>turnstile</filter-name>
                     <url-pattern>/mcp/*</url-pattern>
+                    <dispatcher>REQUEST</dispatcher>
+                    <dispatcher>ASYNC</dispatcher>
                   </filter-mapping>
                   <servlet>
                     <servlet-name>mcp</servlet-name>
@@ -118,6 +122,39 @@ class FilterOnWildFlyIT {
         assertEquals(200, b.statusCode(), b.body());
         assertEquals("write", json(b).getJsonObject("result").getString("mode"),
                 "turn B did not get in after the held async call completed: " + b.body());
+    }
+
+    @Test
+    void shouldResumeAWaitingCallOnItsAsyncDispatchWithItsBodyOnceThePlaceIsFree() throws Exception {
+        String session = newSession();
+        String gate = "w-" + UUID.randomUUID();
+        CompletableFuture<HttpResponse<String>> turnA =
+                postAsync(session, "A", toolCall(1, HoldingServlet.HOLD_TOOL, "{\"gate\":\"" + gate + "\"}"));
+        assertEquals(200, get("/mcp/await?gate=" + gate).statusCode(), "turn A never reached the servlet");
+        String marker = "waited-" + UUID.randomUUID();
+        CompletableFuture<HttpResponse<String>> turnB =
+                postAsync(session, "B", toolCall(2, "write_item", "{\"note\":\"" + marker + "\"}"));
+        awaitWaiting(session); // B waits without a thread: its request went async
+        assertEquals("false", get("/mcp/forwarded?contains=" + marker).body(), "turn B ran beside turn A");
+
+        assertEquals(200, get("/mcp/release?gate=" + gate).statusCode());
+        assertEquals(200, turnA.get(30, TimeUnit.SECONDS).statusCode());
+        HttpResponse<String> b = turnB.get(30, TimeUnit.SECONDS);
+        JsonObject result = json(b).getJsonObject("result");
+        assertEquals("write", result.getString("mode"), b.body());
+        assertEquals("ASYNC", result.getString("dispatcher"), "turn B did not resume on its ASYNC dispatch: " + b.body());
+        assertEquals("true", get("/mcp/forwarded?contains=" + marker).body(), "the resumed call lost its body");
+    }
+
+    /** Polls (bounded) until a call of the session waits in Redis. */
+    private static void awaitWaiting(String session) throws InterruptedException {
+        String waiting = PREFIX + ":{" + Hashing.sessionHash(session) + "}:waiting";
+        try (Jedis redis = new Jedis(URI.create(System.getProperty(RedisConfigured.PROPERTY)))) {
+            for (int i = 0; i < 1000 && redis.zcard(waiting) == 0; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertTrue(redis.zcard(waiting) > 0, "turn B never waited");
+        }
     }
 
     @Test

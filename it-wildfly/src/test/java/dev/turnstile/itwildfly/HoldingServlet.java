@@ -55,7 +55,7 @@ public class HoldingServlet extends HttpServlet {
         String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         forwarded.add(body);
         String tool = first(TOOL, body);
-        String answer = answer(first(ID, body), tool, req.getAttribute(TurnstileAttributes.MODE));
+        String answer = answer(first(ID, body), tool, req.getAttribute(TurnstileAttributes.MODE), req.getDispatcherType());
         String gate = first(GATE, body);
         if (HOLD_TOOL.equals(tool) && gate != null) {
             parked.put(gate, new Parked(ctx, answer));
@@ -122,9 +122,9 @@ public class HoldingServlet extends HttpServlet {
         }
     }
 
-    private static String answer(String id, String tool, Object mode) {
+    private static String answer(String id, String tool, Object mode, Object dispatcher) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + (id == null ? "null" : id) + ",\"result\":{\"tool\":"
-                + quoted(tool) + ",\"mode\":" + quoted(mode) + "}}";
+                + quoted(tool) + ",\"mode\":" + quoted(mode) + ",\"dispatcher\":" + quoted(dispatcher) + "}}";
     }
 
     private static String quoted(Object value) {

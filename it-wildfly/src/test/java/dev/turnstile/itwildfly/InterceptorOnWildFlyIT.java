@@ -45,7 +45,7 @@ import redis.clients.jedis.Jedis;
  * ({@link GuardedToolServlet}) call the beans {@link LedgerTools} and {@link AuditTools}, which wait
  * at server-side {@link Gates} that the test opens over HTTP (the server is another JVM). The test
  * reads the library's Redis keys ({@code <prefix>:{<session hash>}:places} and
- * {@code ...:writers:<turn hash>}) to see places held and writers waiting.
+ * {@code ...:waiting}, members {@code <turn hash>|w|<token>}) to see places held and writers waiting.
  *
  * <p>Each test fails if the interceptor did nothing: no places would appear in Redis, a write would
  * run beside a read, and no upgrade would be refused.
@@ -78,6 +78,8 @@ class InterceptorOnWildFlyIT {
                   <filter-mapping>
                     <filter-name>turnstile</filter-name>
                     <url-pattern>/mcp/*</url-pattern>
+                    <dispatcher>REQUEST</dispatcher>
+                    <dispatcher>ASYNC</dispatcher>
                   </filter-mapping>
                   <servlet>
                     <servlet-name>tools</servlet-name>
@@ -220,10 +222,11 @@ class InterceptorOnWildFlyIT {
      * (the latter only when the write was not kept out); true when the waiting mark was seen.
      */
     private boolean awaitWaitingWriter(String session, String turn, String gate) throws Exception {
-        String writers = base(session) + "writers:" + Hashing.turnHash(turn);
+        String waiting = base(session) + "waiting";
+        String writer = Hashing.turnHash(turn) + "|w|";
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_FOR_WRITER_MS);
         while (System.nanoTime() - deadline < 0) {
-            if (redis.exists(writers)) {
+            if (redis.zrange(waiting, 0, -1).stream().anyMatch(m -> m.startsWith(writer))) {
                 return true;
             }
             if (entered(gate)) {

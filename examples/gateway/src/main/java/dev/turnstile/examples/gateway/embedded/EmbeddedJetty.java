@@ -16,13 +16,18 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>Usage: {@code java -cp gateway-embedded.jar:embedded/lib/* ...EmbeddedJetty target/gateway} (the exploded
  * WAR or the .war file). Environment: {@code PORT} (default 8090; 0 picks a free port), {@code BIND_ADDRESS}
- * (default 127.0.0.1), {@code UPSTREAM_URL}, {@code INSTANCE_ID} (read by the proxy servlet) and every
+ * (default 127.0.0.1), {@code MAX_THREADS} (request-handling threads, default 400; the pool gets one acceptor
+ * and the selector threads on top), {@code UPSTREAM_URL}, {@code INSTANCE_ID} (read by the proxy servlet) and every
  * {@code TURNSTILE_*} setting (read by the filter itself). Prints {@code listening on http://127.0.0.1:PORT/mcp}
  * on stdout when ready; stops on SIGTERM.
  */
 public final class EmbeddedJetty {
 
     static final int DEFAULT_PORT = 8090;
+    /** Request-handling threads without {@code MAX_THREADS}. */
+    static final int DEFAULT_MAX_THREADS = 400;
+    /** Threads that accept connections; they never handle a request. */
+    static final int ACCEPTORS = 1;
     /** Idle timeout of client connections: long, so that a quiet SSE stream is not cut. */
     static final long IDLE_TIMEOUT_MS = 3_600_000;
 
@@ -39,14 +44,17 @@ public final class EmbeddedJetty {
             System.exit(2);
         }
         int port = port(System.getenv("PORT"));
+        int maxThreads = maxThreads(System.getenv("MAX_THREADS"));
         String bind = env("BIND_ADDRESS", "127.0.0.1");
 
-        QueuedThreadPool threads = new QueuedThreadPool(400);
+        // Jetty's pool also runs the acceptor and the selectors: they come on top of MAX_THREADS
+        int selectors = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads + ACCEPTORS + selectors);
         threads.setName("gateway");
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors, new HttpConnectionFactory(http));
         connector.setHost(bind);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
@@ -101,6 +109,23 @@ public final class EmbeddedJetty {
             // falls through
         }
         System.err.println("PORT must be a port number (0 picks a free one), got '" + value + "'");
+        System.exit(2);
+        return -1;
+    }
+
+    private static int maxThreads(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MAX_THREADS;
+        }
+        try {
+            int threads = Integer.parseInt(value.trim());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        System.err.println("MAX_THREADS must be a number of threads (1 or more), got '" + value + "'");
         System.exit(2);
         return -1;
     }

@@ -22,10 +22,17 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  *
  * <p>Usage: {@code java -cp mcp-server-embedded.jar:embedded/lib/* ...EmbeddedTomcat target/mcp-server.war}.
  * Environment: {@code PORT} (default 8080; 0 picks a free port), {@code BIND_ADDRESS} (default
- * 127.0.0.1), {@code INSTANCE_ID}, and every {@code TURNSTILE_*} setting (read by the filter itself).
+ * 127.0.0.1), {@code MAX_THREADS} (request-handling threads, default 200, Tomcat's; its acceptor and
+ * poller threads come on top), {@code INSTANCE_ID}, and every {@code TURNSTILE_*} setting (read by the
+ * filter itself).
  * Prints {@code listening on http://127.0.0.1:PORT/mcp} on stdout when ready; stops on SIGTERM.
  */
 public final class EmbeddedTomcat {
+
+    /** Request-handling threads without {@code MAX_THREADS}: Tomcat's own default. */
+    static final int DEFAULT_MAX_THREADS = 200;
+    /** Tomcat's default of idle threads kept, lowered to {@code MAX_THREADS} when that is smaller. */
+    static final int DEFAULT_MIN_SPARE_THREADS = 10;
 
     private EmbeddedTomcat() {}
 
@@ -40,6 +47,7 @@ public final class EmbeddedTomcat {
             System.exit(2);
         }
         int port = port(System.getenv("PORT"));
+        int maxThreads = maxThreads(System.getenv("MAX_THREADS"));
         String bind = env("BIND_ADDRESS", "127.0.0.1");
 
         Path base = Files.createTempDirectory("mcp-server-tomcat");
@@ -48,6 +56,8 @@ public final class EmbeddedTomcat {
         tomcat.setPort(port); // before getConnector(), or the connector is made for 8080
         Connector connector = tomcat.getConnector();
         connector.setProperty("address", bind);
+        connector.setProperty("maxThreads", Integer.toString(maxThreads));
+        connector.setProperty("minSpareThreads", Integer.toString(Math.min(DEFAULT_MIN_SPARE_THREADS, maxThreads)));
         tomcat.getHost().setAppBase(Files.createDirectories(base.resolve("webapps")).toString()); // the WAR unpacks here
         tomcat.setAddDefaultWebXmlToWebapp(false); // only the WAR's own web.xml: no JSP or default servlet
 
@@ -114,6 +124,23 @@ public final class EmbeddedTomcat {
             // falls through
         }
         System.err.println("PORT must be a port number (0 picks a free one), got '" + value + "'");
+        System.exit(2);
+        return -1;
+    }
+
+    private static int maxThreads(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MAX_THREADS;
+        }
+        try {
+            int threads = Integer.parseInt(value.trim());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        System.err.println("MAX_THREADS must be a number of threads (1 or more), got '" + value + "'");
         System.exit(2);
         return -1;
     }

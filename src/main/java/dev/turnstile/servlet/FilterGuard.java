@@ -1,0 +1,158 @@
+package dev.turnstile.servlet;
+
+import dev.turnstile.Classifier;
+import dev.turnstile.Mode;
+import dev.turnstile.Permit;
+import dev.turnstile.Turnstile;
+import dev.turnstile.config.GuardOptions;
+import dev.turnstile.config.WaitMode;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
+import dev.turnstile.jsonrpc.JsonRpcException;
+import dev.turnstile.jsonrpc.JsonRpcSniffer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every call through one {@link TurnstileFilter} shares: the engine, the options, the body
+ * sniffer and classifier, and what the filter learned about its registration at the first call that
+ * had to wait (no Servlet API tells it at start): each misregistration is logged once.
+ */
+final class FilterGuard {
+
+    /**
+     * Added to the acquire timeout for the asynchronous timeout of a waiting request: the engine
+     * decides at the deadline, plus at most one attempt's round trip.
+     */
+    static final Duration WAIT_TIMEOUT_MARGIN = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(TurnstileFilter.class);
+
+    private final Turnstile turnstile;
+    private final GuardOptions options;
+    private final RequestClassifier classifier;
+    private final JsonRpcSniffer sniffer;
+    private final AtomicBoolean waitsOnThread = new AtomicBoolean();
+    private final AtomicBoolean asyncPassMissed = new AtomicBoolean();
+
+    FilterGuard(Turnstile turnstile, Classifier classifier, GuardOptions options) {
+        this.turnstile = turnstile;
+        this.options = options;
+        this.classifier = new RequestClassifier(classifier);
+        this.sniffer = new JsonRpcSniffer(options.maxJsonDepth());
+    }
+
+    GuardOptions options() {
+        return options;
+    }
+
+    /**
+     * Requests that pass untouched, without reading their body: anything but POST, a request that
+     * already holds its place, a POST without a session id ({@code initialize}, or a request the
+     * server rejects itself).
+     */
+    boolean skips(HttpServletRequest request) {
+        if (!"POST".equals(request.getMethod()) || request.getAttribute(TurnstileAttributes.PERMIT) != null) {
+            return true;
+        }
+        List<String> ids = Collections.list(request.getHeaders(GuardOptions.SESSION_HEADER));
+        return ids.isEmpty() || ids.size() == 1 && ids.get(0).isEmpty();
+    }
+
+    /** The body, read once, bounded; JSON-RPC bodies are UTF-8 (RFC 8259), so another declared charset is refused. */
+    BodyReader.Body readBody(HttpServletRequest request) {
+        String charset = request.getCharacterEncoding();
+        if (charset != null && !charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("UTF8")) {
+            // a server decoding another charset could read other names than the filter did
+            throw new JsonRpcException(JsonRpcErrors.PARSE_ERROR, JsonRpcErrors.INVALID_UTF8, "request body must be UTF-8");
+        }
+        try {
+            return BodyReader.read(request, options.maxBodySize());
+        } catch (BodyReader.TooLarge e) {
+            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.BODY_TOO_LARGE, "request body too large");
+        } catch (IOException e) {
+            LOG.debug("request body could not be read: {}", e.toString());
+            throw new JsonRpcException(JsonRpcErrors.PARSE_ERROR, null, "request body could not be read");
+        }
+    }
+
+    /** @throws JsonRpcException a body that is no JSON-RPC message; {@link RequestClassifier.Unclassifiable} */
+    Call classify(BodyReader.Body body) {
+        return classifier.classify(sniffer.sniff(body.bytes(), body.length()));
+    }
+
+    /** The key of a guarded call's session; two session ids are ambiguous. */
+    String sessionKey(HttpServletRequest request) {
+        List<String> ids = Collections.list(request.getHeaders(GuardOptions.SESSION_HEADER));
+        if (ids.size() > 1) {
+            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+                    "more than one session id");
+        }
+        return GuardedRequests.sessionKey(request, ids.get(0), options);
+    }
+
+    /**
+     * Takes a place. Asynchronously by default: a stage that is complete at once when the place was
+     * free; waiting on this thread with {@code wait-mode=blocking}, or once an ASYNC dispatch was
+     * seen to miss the filter.
+     */
+    CompletableFuture<Permit> acquire(String sessionKey, String turn, Mode mode) {
+        if (options.waitMode() == WaitMode.BLOCKING || asyncPassMissed.get()) {
+            return Stages.of(() -> turnstile.acquire(sessionKey, turn, mode));
+        }
+        return turnstile.acquireAsync(sessionKey, turn, mode).toCompletableFuture();
+    }
+
+    /** Whether a call that has to wait may give its thread back: its request must be async-supported. */
+    boolean canWaitAsync(HttpServletRequest request) {
+        if (request.isAsyncSupported()) {
+            return true;
+        }
+        waitsOnThread("its request is not async-supported");
+        return false;
+    }
+
+    /** The request of a call that has to wait refused to go async: the call waits on its thread. */
+    void cannotGoAsync(IllegalStateException e) {
+        waitsOnThread("its request cannot go async (" + e.getMessage() + ")");
+    }
+
+    private void waitsOnThread(String why) {
+        if (waitsOnThread.compareAndSet(false, true)) {
+            LOG.warn("A guarded call has to wait, but " + why + ": calls that wait hold their container thread"
+                    + " (logged once). Register the Turnstile filter and every filter before it async-supported"
+                    + " (<async-supported>true</async-supported>, or setAsyncSupported(true)); the MCP servlet needs it too");
+        }
+    }
+
+    /** The asynchronous timeout of a waiting request: never shorter than its acquire deadline. */
+    long waitTimeoutMillis() {
+        return turnstile.config().acquireTimeout().plus(WAIT_TIMEOUT_MARGIN).toMillis();
+    }
+
+    /** Whether a call of this mode goes on unguarded while the store is unreachable. */
+    boolean failsOpen(Mode mode) {
+        return options.failOpen(mode);
+    }
+
+    /**
+     * A call that waited was resumed without passing through the filter: the container runs the
+     * server directly on an ASYNC dispatch. Logged once; from now on calls that have to wait hold
+     * their thread, so that they keep working.
+     */
+    void asyncPassMissed() {
+        if (asyncPassMissed.compareAndSet(false, true)) {
+            LOG.error("A call that waited for its place was resumed (ASYNC dispatch) without passing through the"
+                    + " Turnstile filter: the server ran it without Turnstile's request attributes. Map the filter for"
+                    + " ASYNC dispatches too: <dispatcher>REQUEST</dispatcher><dispatcher>ASYNC</dispatcher> in its"
+                    + " <filter-mapping>, or addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST,"
+                    + " DispatcherType.ASYNC), ...). Until then, calls that have to wait hold their container thread");
+        }
+    }
+}
