@@ -62,13 +62,19 @@ public final class BenchMain {
         try (RedisAdmin admin = new RedisAdmin(redisUrl)) {
             report.env = Environment.collect(admin, lib);
             runEnginePhases(redisUrl, admin, settings, report);
+            progress("fairness: a turn whose reads keep overlapping, and a call of another turn (phase 7)");
+            report.fairness.addAll(new FairnessPhase(settings.fairness()).run(redisUrl, BenchMain::progress));
             progress("HTTP throughput (phase 3)");
-            try (HttpPhase http = new HttpPhase(redisUrl, settings)) {
+            try (HttpPhase http = new HttpPhase(redisUrl, admin, settings)) {
                 CpuMeter cpu = new CpuMeter(admin);
                 CpuMeter.Reading before = cpu.read();
                 report.http.addAll(http.run(BenchMain::progress));
                 report.httpCpu = CpuMeter.describe(before, cpu.read());
                 progress("  " + report.httpCpu);
+            }
+            progress("thread pinning: " + settings.pinning().threads() + " container threads, one busy session (phase 6)");
+            try (PinningPhase pinning = new PinningPhase(redisUrl, settings.pinning())) {
+                report.pinning.addAll(pinning.run(BenchMain::progress));
             }
             progress("JMH floor (phase 5)");
             CpuMeter cpu = new CpuMeter(admin);

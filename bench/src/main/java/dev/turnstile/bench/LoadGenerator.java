@@ -10,13 +10,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Closed-loop HTTP load: {@code sessions × callersPerSession} callers, each on its own keep-alive
  * connection, sending MCP {@code tools/call} requests back to back. A read is {@code get_item}
- * (read by the default classifier), a write {@code update_item}. Bounded by time and by a request
- * count; the warm-up part is not counted.
+ * (read by the default classifier), a write {@code update_item}; a tool takes {@code toolMillis}
+ * in the echo servlet. Bounded by time and by a request count (or runs in the background until
+ * stopped); the warm-up part is not counted.
  */
 final class LoadGenerator {
 
@@ -30,9 +32,13 @@ final class LoadGenerator {
         OWN
     }
 
-    record Scenario(String group, String name, int sessions, int callersPerSession, double readShare, Turns turns) {
+    record Scenario(String group, String name, int sessions, int callersPerSession, double readShare, Turns turns,
+                    int toolMillis) {
         String mix() {
-            return readShare >= 0.5 ? "read-heavy " + pct(readShare) + "/" + pct(1 - readShare)
+            if (Math.abs(readShare - 0.5) < 1e-9) {
+                return "mixed 50/50";
+            }
+            return readShare > 0.5 ? "read-heavy " + pct(readShare) + "/" + pct(1 - readShare)
                     : "write-heavy " + pct(readShare) + "/" + pct(1 - readShare);
         }
 
@@ -41,18 +47,24 @@ final class LoadGenerator {
         }
     }
 
-    /** One run (or several merged): successful calls per second, their latencies (ns), errors. */
-    record Result(double throughput, Stats latency, long ok, long errors, double seconds, long[] latencies) {
+    /**
+     * One run (or several merged): successful calls per second, their latencies (ns), errors; {@code calls}
+     * counts every answered call, warm-up included (for per-call CPU and Redis figures).
+     */
+    record Result(double throughput, Stats latency, long ok, long errors, double seconds, long[] latencies,
+                  long calls) {
 
         static Result merge(List<Result> parts) {
             long ok = 0;
             long errors = 0;
             double seconds = 0;
+            long calls = 0;
             List<LongList> all = new ArrayList<>();
             for (Result r : parts) {
                 ok += r.ok;
                 errors += r.errors;
                 seconds += r.seconds;
+                calls += r.calls;
                 LongList l = new LongList();
                 for (long v : r.latencies) {
                     l.add(v);
@@ -60,7 +72,30 @@ final class LoadGenerator {
                 all.add(l);
             }
             long[] latencies = LongList.concat(all);
-            return new Result(ok / Math.max(1e-9, seconds), Stats.ofNanos(latencies), ok, errors, seconds, latencies);
+            return new Result(ok / Math.max(1e-9, seconds), Stats.ofNanos(latencies), ok, errors, seconds, latencies,
+                    calls);
+        }
+    }
+
+    /** A load running in the background until {@link #stop()}. */
+    final class Background {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final ExecutorService runner = Executors.newSingleThreadExecutor();
+        private final Future<Result> result;
+
+        private Background(String path, Scenario scenario) {
+            result = runner.submit(() -> LoadGenerator.this.run(path, scenario, Duration.ZERO, Duration.ofHours(1),
+                    Long.MAX_VALUE, stop));
+        }
+
+        /** Stops sending; waits for the answers still due and returns what the load got. */
+        Result stop() throws Exception {
+            stop.set(true);
+            try {
+                return result.get(5, TimeUnit.MINUTES);
+            } finally {
+                runner.shutdownNow();
+            }
         }
     }
 
@@ -76,6 +111,16 @@ final class LoadGenerator {
 
     Result run(String path, Scenario scenario, Duration warmup, Duration measure, long maxRequests)
             throws Exception {
+        return run(path, scenario, warmup, measure, maxRequests, new AtomicBoolean());
+    }
+
+    /** Starts {@code scenario} in the background, counted from its first call on. */
+    Background start(String path, Scenario scenario) {
+        return new Background(path, scenario);
+    }
+
+    private Result run(String path, Scenario scenario, Duration warmup, Duration measure, long maxRequests,
+                       AtomicBoolean stop) throws Exception {
         int callers = scenario.sessions() * scenario.callersPerSession();
         String cell = Long.toString(CELLS.incrementAndGet(), 36) + Long.toString(System.nanoTime() % 100_000, 36);
         long[] times = new long[2]; // warm-up end, measurement end
@@ -91,23 +136,25 @@ final class LoadGenerator {
             for (int s = 0; s < scenario.sessions(); s++) {
                 for (int c = 0; c < scenario.callersPerSession(); c++) {
                     Caller caller = new Caller(path, scenario, "s-" + cell + "-" + s, c);
-                    futures.add(pool.submit(() -> caller.run(start, times, counted, maxRequests)));
+                    futures.add(pool.submit(() -> caller.run(start, times, counted, maxRequests, stop)));
                 }
             }
             List<LongList> latencies = new ArrayList<>();
             long ok = 0;
             long errors = 0;
+            long calls = 0;
             long lastEnd = 0;
             for (Future<Caller> f : futures) {
                 Caller c = f.get(measure.toSeconds() + warmup.toSeconds() + 120, TimeUnit.SECONDS);
                 latencies.add(c.latencies);
                 ok += c.ok;
                 errors += c.errors;
+                calls += c.calls;
                 lastEnd = Math.max(lastEnd, c.lastEnd);
             }
             double seconds = Math.max(1e-9, (lastEnd - times[0]) / 1e9);
             long[] all = LongList.concat(latencies);
-            return new Result(ok / seconds, Stats.ofNanos(all), ok, errors, seconds, all);
+            return new Result(ok / seconds, Stats.ofNanos(all), ok, errors, seconds, all, calls);
         } finally {
             pool.shutdownNow();
         }
@@ -121,6 +168,7 @@ final class LoadGenerator {
         final LongList latencies = new LongList();
         long ok;
         long errors;
+        long calls;
         long lastEnd;
 
         Caller(String path, Scenario scenario, String session, int index) {
@@ -130,7 +178,8 @@ final class LoadGenerator {
             this.index = index;
         }
 
-        Caller run(CyclicBarrier start, long[] times, AtomicLong counted, long maxRequests) throws Exception {
+        Caller run(CyclicBarrier start, long[] times, AtomicLong counted, long maxRequests, AtomicBoolean stop)
+                throws Exception {
             try (RawHttpClient client = new RawHttpClient(host, port)) {
                 start.await();
                 long warmEnd;
@@ -142,12 +191,13 @@ final class LoadGenerator {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (long n = 0; ; n++) {
                     long t0 = System.nanoTime();
-                    if (t0 >= end || counted.get() >= maxRequests) {
+                    if (t0 >= end || counted.get() >= maxRequests || stop.get()) {
                         return this;
                     }
                     boolean read = random.nextDouble() < scenario.readShare();
                     RawHttpClient.Response response = client.post(request(n, read));
                     long t1 = System.nanoTime();
+                    calls++;
                     if (t0 >= warmEnd) {
                         counted.incrementAndGet();
                         lastEnd = t1;
@@ -174,6 +224,7 @@ final class LoadGenerator {
             String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                     + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
                     + "\r\nMcp-Session-Id: " + session + "\r\nX-Mcp-Turn-Id: " + turn
+                    + (scenario.toolMillis() > 0 ? "\r\n" + EchoServlet.TOOL_TIME_HEADER + ": " + scenario.toolMillis() : "")
                     + "\r\nContent-Length: " + bodyBytes.length + "\r\n\r\n";
             byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
             byte[] all = new byte[headBytes.length + bodyBytes.length];

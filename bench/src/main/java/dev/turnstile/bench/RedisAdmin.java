@@ -10,9 +10,13 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.SafeEncoder;
 
 /** The measuring connection: INFO sections, key scans, MEMORY USAGE. Its own INFO calls are not counted. */
 final class RedisAdmin implements AutoCloseable {
@@ -41,8 +45,24 @@ final class RedisAdmin implements AutoCloseable {
 
     /** Calls per command name from INFO commandstats ("cmdstat_client|setname" → "client|setname"). */
     Map<String, Long> commandCalls() {
+        return parseCommandStats(jedis.info("commandstats"));
+    }
+
+    /**
+     * ECHO {@code marker} and INFO commandstats in one MULTI/EXEC, so that no other client's command
+     * runs between them (MONITOR shows the ECHO when the transaction runs).
+     */
+    Map<String, Long> commandCallsAtMarker(String marker) {
+        Transaction t = jedis.multi();
+        t.sendCommand(Protocol.Command.ECHO, marker);
+        Response<Object> info = t.sendCommand(Protocol.Command.INFO, "commandstats");
+        t.exec();
+        return parseCommandStats(SafeEncoder.encode((byte[]) info.get()));
+    }
+
+    private static Map<String, Long> parseCommandStats(String info) {
         Map<String, Long> calls = new HashMap<>();
-        for (String line : jedis.info("commandstats").split("\r?\n")) {
+        for (String line : info.split("\r?\n")) {
             if (!line.startsWith("cmdstat_")) {
                 continue;
             }

@@ -23,6 +23,8 @@ final class Report {
     List<HttpPhase.Row> http = new ArrayList<>();
     List<ScalePhase.Row> scale = new ArrayList<>();
     List<FloorPhase.Row> floor = new ArrayList<>();
+    List<PinningPhase.Row> pinning = new ArrayList<>();
+    List<FairnessPhase.Row> fairness = new ArrayList<>();
 
     String markdown() {
         StringBuilder md = new StringBuilder(16 * 1024);
@@ -43,9 +45,11 @@ final class Report {
         targets(md);
         commandsSection(md);
         handoffSection(md);
-        httpSection(md);
+        HttpReport.sections(this, md);
         scaleSection(md);
         floorSection(md);
+        HttpReport.pinningSection(this, md);
+        fairnessSection(md);
         notes(md);
         return md.toString();
     }
@@ -59,77 +63,7 @@ final class Report {
     }
 
     List<String[]> targetRows() {
-        List<String[]> rows = new ArrayList<>();
-        List<CommandCountPhase.Row> ts = commands.stream().filter(r -> r.guard().equals("Turnstile")).toList();
-        if (!ts.isEmpty()) {
-            CommandCountPhase.Row read = ts.get(0);
-            CommandCountPhase.Row write = ts.get(1);
-            CommandCountPhase.Row waiting = ts.get(2);
-            rows.add(new String[] {"2 Redis commands per uncontended call",
-                    "read " + num(read.clientPerCall(), 2) + ", write " + num(write.clientPerCall(), 2) + " (all EVALSHA)",
-                    yes(Math.abs(read.clientPerCall() - 2) < 0.01 && Math.abs(write.clientPerCall() - 2) < 0.01)});
-            rows.add(new String[] {"waiting issues no repeated commands",
-                    num(waiting.duringWait(), 1) + " commands while a call waited " + waiting.waitWindowMs() + " ms"
-                            + " (seed: " + commands.stream().filter(r -> r.guard().startsWith("Seed") && r.scenario().startsWith("contended"))
-                            .findFirst().map(r -> num(r.duringWait(), 1)).orElse("?") + ")",
-                    yes(waiting.duringWait() == 0)});
-        }
-        long[] t = handoffs.get("Turnstile");
-        if (t != null) {
-            Stats s = Stats.ofNanos(t);
-            long[] seed = handoffs.entrySet().stream().filter(e -> e.getKey().startsWith("Seed")).map(Map.Entry::getValue)
-                    .findFirst().orElse(new long[0]);
-            long[] control = handoffs.getOrDefault(BenchMain.IN_PROCESS_CONTROL, new long[0]);
-            rows.add(new String[] {"hand-off p99 ≤ 2 ms on loopback",
-                    "p99 " + num(s.p99(), 2) + " ms (p50 " + num(s.p50(), 2) + ", max " + num(s.max(), 2) + ", n = " + s.count()
-                            + "); seed p99 " + num(Stats.ofNanos(seed).p99(), 1) + " ms; the same hand-off without Redis "
-                            + "(in-process control) p99 " + num(Stats.ofNanos(control).p99(), 2) + " ms",
-                    yes(s.p99() <= HANDOFF_TARGET_MS)});
-        }
-        int most = settings.httpSessions().stream().mapToInt(Integer::intValue).max().orElse(0);
-        List<HttpPhase.Row> atMost = http.stream().filter(r -> r.variant() == HttpPhase.REDIS
-                && r.scenario().group().equals("independent sessions") && r.scenario().sessions() == most).toList();
-        if (!atMost.isEmpty()) {
-            StringBuilder m = new StringBuilder();
-            boolean met = true;
-            for (HttpPhase.Row r : atMost) {
-                double redisson = http.stream().filter(o -> o.scenario() == r.scenario() && o.variant() == HttpPhase.REDISSON)
-                        .mapToDouble(HttpPhase.Row::ratioVsNone).findFirst().orElse(Double.NaN);
-                m.append(m.length() == 0 ? "" : "; ").append(r.scenario().mix()).append(": ").append(num(r.ratioVsNone(), 2))
-                        .append("× (Redisson ").append(num(redisson, 2)).append("×)");
-                met &= r.ratioVsNone() >= 0.8;
-            }
-            rows.add(new String[] {"Turnstile on Redis ≥ 0.8× no-filter throughput at " + most + " sessions", m.toString(), yes(met)});
-        }
-        List<HttpPhase.Row> contention = http.stream().filter(r -> r.scenario().group().equals("same-session contention")).toList();
-        if (!contention.isEmpty()) {
-            StringBuilder m = new StringBuilder();
-            boolean met = true;
-            for (HttpPhase.Row r : contention) {
-                if (r.variant() != HttpPhase.REDIS) {
-                    continue;
-                }
-                HttpPhase.Row rs = contention.stream().filter(o -> o.scenario() == r.scenario() && o.variant() == HttpPhase.REDISSON)
-                        .findFirst().orElseThrow();
-                double ratio = r.result().throughput() / rs.result().throughput();
-                m.append(m.length() == 0 ? "" : "; ").append(shortName(r.scenario())).append(": ").append(num(ratio, 2)).append('×');
-                met &= ratio >= 1.5;
-            }
-            rows.add(new String[] {"Turnstile on Redis ≥ 1.5× the Redisson guard under same-session contention", m.toString(), yes(met)});
-        }
-        scale.stream().filter(r -> r.guard().equals("Turnstile")).findFirst().ifPresent(r -> rows.add(new String[] {
-                "no lock keys left after release", r.lockKeysLeft() + " of " + r.sessions() + " sessions; "
-                + r.retained() + " fence records (" + num(r.retainedBytes(), 0) + " B each, TTL " + r.retainedTtl() + ")",
-                yes(r.lockKeysLeft() == 0)}));
-        return rows;
-    }
-
-    private static String shortName(LoadGenerator.Scenario s) {
-        return switch (s.turns()) {
-            case SHARED -> "shared turn, " + s.mix();
-            case OWN -> "every call its own turn";
-            case ROTATING -> s.name();
-        };
+        return Targets.rows(this);
     }
 
     private void commandsSection(StringBuilder md) {
@@ -162,32 +96,6 @@ final class Report {
         md.append("\n![hand-off latency](handoff.svg)\n\n");
     }
 
-    private void httpSection(StringBuilder md) {
-        md.append("## 3. HTTP: MCP-like JSON-RPC echo servlet with zero-latency tools (embedded Tomcat)\n\n");
-        md.append("| scenario | mix | filter | req/s | × no filter | p50 ms | p99 ms | errors | calls that waited | longest acquire ms |\n"
-                + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (HttpPhase.Row r : http) {
-            LoadGenerator.Result res = r.result();
-            md.append("| ").append(r.scenario().name()).append(" | ").append(r.scenario().mix()).append(" | ")
-                    .append(r.variant().label()).append(" | ").append(num(res.throughput(), 0)).append(" | ")
-                    .append(r.variant() == HttpPhase.NONE ? "1" : num(r.ratioVsNone(), 2)).append(" | ")
-                    .append(num(res.latency().p50(), 2)).append(" | ").append(num(res.latency().p99(), 2)).append(" | ")
-                    .append(res.errors()).append(" | ")
-                    .append(r.waits() == null ? (r.variant() == HttpPhase.NONE ? "-" : "n/a")
-                            : num(100 * r.waits().waitedShare(), 1) + " %").append(" | ")
-                    .append(r.waits() == null ? "" : num(r.waits().maxWaitMs(), 1)).append(" |\n");
-        }
-        md.append("\nEach cell: ").append(settings.httpSlices()).append(" slice(s) of ")
-                .append(settings.httpSliceMeasure().toMillis()).append(" ms measured after ")
-                .append(settings.httpSliceWarmup().toMillis()).append(" ms warm-up, the four filters alternating slice by "
-                + "slice; closed loop (each caller sends its next request when the previous answer arrived), keep-alive "
-                + "connections, load generator in the same JVM. Errors are JSON-RPC errors (busy) or non-200 answers. "
-                + "\"Calls that waited\" and \"longest acquire\" come from Turnstile's listener (not available for the "
-                + "Redisson filter). The 1-session rows are one caller in a tight request-response loop: latency-bound and "
-                + "the most sensitive to scheduling noise.\n\n");
-        md.append("CPU during this phase: ").append(httpCpu).append(".\n\n");
-    }
-
     private void scaleSection(StringBuilder md) {
         md.append("## 4. Scale: sessions holding places at once (half reads, half writes)\n\n");
         md.append("| guard | sessions held | used_memory / active session | keys / active session | lock keys left after release "
@@ -218,6 +126,29 @@ final class Report {
                 .append(settings.jmhIterationTime().toMillis()).append(" ms.\n\n");
     }
 
+    private void fairnessSection(StringBuilder md) {
+        md.append("## 7. Fairness: a turn whose reads keep overlapping, and a call of another turn\n\n");
+        md.append("| store | turn-grace | rounds | other turn served | other turn busy | other turn's longest wait ms "
+                + "| its shortest ms | holding turn's calls | holding turn's longest wait ms |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (FairnessPhase.Row r : fairness) {
+            md.append("| ").append(r.store()).append(" | ").append(r.grace()).append(" | ").append(r.rounds()).append(" | ")
+                    .append(r.served()).append(" | ").append(r.busy()).append(" | **").append(num(r.longestWaitMs(), 0))
+                    .append("** | ").append(num(r.shortestWaitMs(), 0)).append(" | ").append(r.holderCalls()).append(" | ")
+                    .append(num(r.holderLongestWaitMs(), 0)).append(" |\n");
+        }
+        if (!fairness.isEmpty()) {
+            md.append("\nPer round, on a fresh session: two readers of turn A loop (acquire, hold ")
+                    .append(settings.fairness().hold().toMillis()).append(" ms, release), started ")
+                    .append(settings.fairness().hold().toMillis() / 2).append(" ms apart, so that a read of A is always "
+                    + "in flight; ").append(settings.fairness().settle().toMillis()).append(" ms later a write of turn B "
+                    + "asks for the session (acquire timeout ").append(fairness.get(0).timeoutMs()).append(" ms) and, once "
+                    + "in, holds it ").append(settings.fairness().hold().toMillis()).append(" ms. A busy round counts "
+                    + "its wait up to the deadline. Same build, the engine driven directly; `turn-grace` off is v1's "
+                    + "behaviour.\n\n");
+        }
+    }
+
     private void notes(StringBuilder md) {
         md.append("## How it was measured\n\n");
         md.append("- **Guards.** *Turnstile*: the library's engine (`Turnstile.builder().redisUrl(..)`, defaults). *Seed*: "
@@ -236,10 +167,26 @@ final class Report {
                 + "starts acquiring, the holder releases after a random 2–").append(2 + settings.handoffMaxDelay().toMillis())
                 .append(" ms (uniform, so that a poller's phase is uniform too); latency = the waiter's acquire returned − "
                 + "just before the holder's release call (one JVM clock).\n");
-        md.append("- **HTTP.** One embedded Tomcat, four web applications that differ only in the filter. Reads are "
-                + "`get_item`, writes `update_item` (default classifier). Independent sessions: one caller per session, "
-                + "a new turn every 10 calls. Contention: callers of one session sharing one turn, or each call a turn of "
-                + "its own. The Redisson filter classifies with Turnstile's own sniffer and classifier.\n");
+        md.append("- **HTTP.** One embedded Tomcat (200 threads), five web applications that differ only in the filter. "
+                + "Reads are `get_item`, writes `update_item` (default classifier). Independent sessions: one caller per "
+                + "session, a new turn every 10 calls. Tools that take time: the echo servlet sleeps that long on the "
+                + "request thread. Contention: callers of one session sharing one turn, or each call a turn of its own. "
+                + "The Redisson and floor filters read and classify bodies with Turnstile's own sniffer and classifier; "
+                + "the floor filter then sends one PING before the call and one after it through a pooled Jedis client "
+                + "(64 connections, like Turnstile's) and locks nothing. CPU per call: this JVM's process CPU time "
+                + "(Tomcat, filters and the load generator) plus redis-server's, over each slice, divided by the calls "
+                + "answered in it. Redis commands per call: INFO commandstats over each slice, commands run inside "
+                + "scripts included; \"scripts\" are the EVALSHA/EVAL calls, each one client round trip.\n");
+        md.append("- **Thread pinning.** A second embedded Tomcat with ").append(settings.pinning().threads())
+                .append(" request threads; TurnstileFilter on Redis configured by init-params (`turnstile.redis-url`, "
+                + "`turnstile.wait-mode`) and mapped for REQUEST and ASYNC dispatches; both applications warmed up "
+                + "first (").append(settings.pinning().warmup().toMillis()).append(" ms each, not counted). The busy "
+                + "session's ").append(settings.pinning().busyCalls()).append(" callers start ")
+                .append(settings.pinning().settle().toMillis()).append(" ms before the other sessions, which are then "
+                + "measured for ").append(settings.pinning().measure().toMillis()).append(" ms, every call counted from "
+                + "its start; the busy session stops when that window ends. A call of another session still waiting "
+                + "then is answered soon after, so with blocking waits the latencies are cut off at about the window "
+                + "(lower bounds).\n");
         md.append("- **Scale.** Redis flushed first; N sessions take one place each (8 threads) and hold it while "
                 + "used_memory and DBSIZE are read; then all release and every key left is listed.\n");
         md.append("- **Floor.** PING and EVALSHA of `return 1` go through a pooled Jedis client with one connection, "
@@ -265,7 +212,7 @@ final class Report {
         return s.toString();
     }
 
-    private static String yes(boolean met) {
+    static String yes(boolean met) {
         return met ? "yes" : "**no**";
     }
 
