@@ -10,6 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A call that waits without a thread: wake-ups of its session (and its re-check, and its deadline)
@@ -20,11 +22,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class AsyncWait implements Runnable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncWait.class);
+
     private final LockEngine engine;
     private final Acquisition a;
     private final ScheduledExecutorService threads;
     private final CompletableFuture<Permit> result = new CompletableFuture<>();
-    private Watch watch;
+    private Watch watch;             // guarded by this; set once, before the first attempt
+    private boolean started;         // guarded by this: its watch is in place
     private volatile boolean settling; // this waiter completes the stage (not its caller)
     private boolean scheduled;       // guarded by this: an attempt is queued or running
     private boolean again;           // guarded by this: woken while one was queued or running
@@ -38,7 +43,12 @@ final class AsyncWait implements Runnable {
 
     CompletionStage<Permit> start() {
         engine.waiting(this, true);
-        watch = engine.store().watch(a.place, this);
+        // a wake-up may come before watch() returns: it is ignored, the first attempt below follows anyway
+        Watch w = engine.store().watch(a.place, this);
+        synchronized (this) {
+            watch = w;
+            started = true;
+        }
         result.whenComplete((permit, failure) -> {
             if (!settling) {
                 cancelled(); // the caller ended it (cancel, orTimeout, complete...): withdraw the call
@@ -55,10 +65,11 @@ final class AsyncWait implements Runnable {
     @Override
     public void run() {
         synchronized (this) {
+            if (!started) {
+                return; // start() makes the first attempt
+            }
             if (result.isDone()) {
-                if (watch != null) {
-                    watch.passOn(); // done: the wake-up is for somebody else
-                }
+                watch.passOn(); // done: the wake-up is for somebody else
                 return;
             }
             if (scheduled) {
@@ -69,9 +80,20 @@ final class AsyncWait implements Runnable {
             cancelTimer();
         }
         try {
-            threads.execute(this::attempt);
+            threads.execute(this::attemptSafely);
         } catch (RejectedExecutionException e) { // the engine is closing
             finish(new BackendUnavailableException("acquire", e, false));
+        }
+    }
+
+    /** An attempt whose unexpected failure ends the call (an executor would swallow it, and the call would hang). */
+    private void attemptSafely() {
+        try {
+            attempt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("a waiting call failed unexpectedly; it ends with this error", e);
+            withdrawn();
+            finish(e);
         }
     }
 
@@ -200,10 +222,14 @@ final class AsyncWait implements Runnable {
     }
 
     private void stopWatching() {
+        Watch w;
         synchronized (this) {
             cancelTimer();
+            w = watch;
         }
-        watch.close();
+        if (w != null) {
+            w.close();
+        }
     }
 
     /** The engine closes: the call fails as if the store were unreachable. */
