@@ -14,6 +14,7 @@ final class Acquisition {
     final long deadline;
     volatile long sentAt;
     volatile boolean marked;
+    volatile String arrival = ""; // among the waiting calls of its turn, from its last denial
 
     Acquisition(Place place, Duration mark, long start, Duration timeout) {
         this.place = place;

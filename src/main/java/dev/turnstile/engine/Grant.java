@@ -15,13 +15,20 @@ public sealed interface Grant {
      * When the session is free but owed to another turn, it is the time until that turn's newest
      * waiting mark ends instead. {@code queuePosition} counts the turns waiting ahead of the
      * caller's ({@code SESSION_BUSY}; -1 otherwise); {@code nextTurn} is the hash of the turn first
-     * in line and {@code holdingTurn} that of the turn holding the session ("" when none).
+     * in line and {@code holdingTurn} that of the turn holding the session ("" when none). {@code
+     * arrival} is what the caller sends with its next attempt to keep its place among the waiting
+     * calls of its turn ("" when it does not wait, or when the store keeps the order itself).
      */
     record Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn,
-                  String holdingTurn) implements Grant {
+                  String holdingTurn, String arrival) implements Grant {
 
         public Denied(BusyReason reason, Duration earliestLeaseEnd) {
-            this(reason, earliestLeaseEnd, -1, "", "");
+            this(reason, earliestLeaseEnd, -1, "", "", "");
+        }
+
+        public Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn,
+                      String holdingTurn) {
+            this(reason, earliestLeaseEnd, queuePosition, nextTurn, holdingTurn, "");
         }
     }
 

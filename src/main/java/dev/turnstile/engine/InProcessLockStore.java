@@ -36,8 +36,9 @@ public final class InProcessLockStore implements LockStore {
         this.nanoTime = nanoTime;
     }
 
+    /** Its waiting calls keep the order they came in by themselves: {@code arrival} is not needed. */
     @Override
-    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
         boolean[] pruned = {false};
         Grant grant = tryAcquire(place, lease, waitingMark, turnGrace, pruned);
         if (pruned[0]) {
@@ -78,6 +79,7 @@ public final class InProcessLockStore implements LockStore {
     }
 
     private Grant deny(Session s, Place place, BusyReason reason, Duration waitingMark, long now) {
+        String ahead = s.places.isEmpty() ? s.aheadInTurn(place) : null; // before its own mark is made
         if (!waitingMark.isZero()) {
             s.waitFor(place, now + waitingMark.toNanos(), now);
         }
@@ -89,6 +91,9 @@ public final class InProcessLockStore implements LockStore {
         Duration hint = s.places.isEmpty() ? Duration.ZERO : Duration.ofNanos(s.earliestDeadline() - now);
         if (hint.isZero() && !next.isEmpty() && !next.equals(place.turnHash())) {
             hint = Duration.ofNanos(Math.max(0, s.marksEnd(next) - now)); // owed to a turn whose waiter may have died
+        } else if (hint.isZero() && ahead != null) {
+            // free: the call that goes first should be in by then; a waiter that died holds the line until its mark ends
+            hint = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), s.waiting.get(ahead) - now));
         }
         String holder = s.places.isEmpty() ? "" : s.turn;
         dropIfIdle(place.sessionHash(), s);
@@ -145,7 +150,7 @@ public final class InProcessLockStore implements LockStore {
     }
 
     @Override
-    public void withdraw(Place place) {
+    public void withdraw(Place place, String arrival) {
         boolean removed;
         synchronized (this) {
             Session s = sessions.get(place.sessionHash());
@@ -211,7 +216,7 @@ public final class InProcessLockStore implements LockStore {
         String turn;
         long fence; // of the latest write place
         final Map<String, Long> places = new HashMap<>();        // "<r|w>:<token>" -> lease deadline
-        final Map<String, Long> waiting = new HashMap<>();       // "<turn>|<r|w>|<token>" -> mark deadline
+        final Map<String, Long> waiting = new LinkedHashMap<>(); // "<turn>|<r|w>|<token>" -> mark deadline, in the order they came
         final LinkedHashMap<String, Long> turns = new LinkedHashMap<>(); // waiting turns, first come first
 
         static String waiting(String turn, Mode mode, String token) {
@@ -244,12 +249,31 @@ public final class InProcessLockStore implements LockStore {
                 if (place.mode() == Mode.WRITE || places.keySet().stream().anyMatch(m -> m.startsWith("w:"))) {
                     return BusyReason.TURN_BUSY;
                 }
-                return hasWaiting(place.turnHash(), "w") ? BusyReason.TURN_BUSY : null;
+                return aheadInTurn(place) != null ? BusyReason.TURN_BUSY : null; // an earlier writer goes first
             }
             if (otherHead) {
                 return BusyReason.SESSION_BUSY; // free, and another turn is first in line
             }
-            return place.mode() == Mode.READ && hasWaiting(place.turnHash(), "w") ? BusyReason.TURN_BUSY : null;
+            return aheadInTurn(place) != null ? BusyReason.TURN_BUSY : null;
+        }
+
+        /**
+         * The waiting call of the place's turn that goes before it, or null: for a write, any call of
+         * its turn that waits since before it; for a read, such a write. A call that has not waited
+         * comes after every waiting one. {@code waiting} keeps the order the calls came in.
+         */
+        String aheadInTurn(Place place) {
+            String own = waiting(place.turnHash(), place.mode(), place.token());
+            String prefix = place.turnHash() + "|";
+            for (String member : waiting.keySet()) {
+                if (member.equals(own)) {
+                    return null;
+                }
+                if (member.startsWith(prefix) && (place.mode() == Mode.WRITE || member.startsWith(prefix + "w|"))) {
+                    return member;
+                }
+            }
+            return null;
         }
 
         void waitFor(Place place, long until, long now) {

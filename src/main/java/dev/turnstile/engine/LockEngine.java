@@ -197,7 +197,7 @@ public final class LockEngine implements Turnstile {
         long sentAt = ticker.getAsLong();
         Grant grant;
         try {
-            grant = store.tryAcquire(a.place, config.lease(), a.mark, config.turnGrace());
+            grant = store.tryAcquire(a.place, config.lease(), a.mark, config.turnGrace(), a.arrival);
         } catch (BackendUnavailableException e) {
             listener.backendError("acquire", e);
             if (e.mayHaveApplied() || a.marked) {
@@ -211,7 +211,10 @@ public final class LockEngine implements Turnstile {
             throw new BackendUnavailableException("acquire", new IllegalStateException("token was abandoned"), false);
         }
         a.sentAt = sentAt;
-        a.marked |= grant instanceof Grant.Denied && !a.mark.isZero();
+        if (grant instanceof Grant.Denied denied && !a.mark.isZero()) {
+            a.marked = true;
+            a.arrival = denied.arrival();
+        }
         return grant;
     }
 
@@ -261,7 +264,7 @@ public final class LockEngine implements Turnstile {
         }
         a.marked = false;
         try {
-            store.withdraw(a.place);
+            store.withdraw(a.place, a.arrival);
         } catch (RuntimeException e) {
             listener.backendError("withdraw", e);
             cleanup.add(new Abandon(a.place, "withdraw"));

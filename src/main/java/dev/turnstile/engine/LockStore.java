@@ -18,13 +18,15 @@ public interface LockStore extends AutoCloseable {
      * behind a waiting writer, and its turn queues for the session (first come, first served). Once
      * another turn has waited longer than {@code turnGrace} (negative: never), new calls of the turn
      * holding the session are denied too. A token that already holds its place is granted again; a
-     * token that was {@linkplain #abandon abandoned} gets {@link Grant.Abandoned}.
+     * token that was {@linkplain #abandon abandoned} gets {@link Grant.Abandoned}. Inside a turn,
+     * waiting calls go in the order they came: {@code arrival} is the caller's, as its last denial
+     * returned it ({@link Grant.Denied#arrival()}; "" when it has not waited).
      */
-    Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace);
+    Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival);
 
-    /** {@link #tryAcquire(Place, Duration, Duration, Duration)} without rule 4 (turn grace off). */
+    /** A first attempt without rule 4 (turn grace off). */
     default Grant tryAcquire(Place place, Duration lease, Duration waitingMark) {
-        return tryAcquire(place, lease, waitingMark, Duration.ofMillis(-1));
+        return tryAcquire(place, lease, waitingMark, Duration.ofMillis(-1), "");
     }
 
     /** Releases the place. True when it was held; false when it was not (nothing changed). */
@@ -36,8 +38,11 @@ public interface LockStore extends AutoCloseable {
      */
     Renewal renew(Collection<Place> places, Duration lease);
 
-    /** Removes a waiting call's mark after it gave up, and wakes the calls it held back. */
-    void withdraw(Place place);
+    /**
+     * Removes a waiting call's mark after it gave up, and wakes the calls it held back; {@code
+     * arrival} as in {@link #tryAcquire} ("" when unknown: every mark of the token goes).
+     */
+    void withdraw(Place place, String arrival);
 
     /**
      * Cleans up after a caller that gave up on an acquire or a withdraw whose answer never came:

@@ -100,9 +100,9 @@ public final class RedisLockStore implements LockStore {
     }
 
     @Override
-    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
         List<String> args = List.of(place.turnHash(), mode(place), place.token(), millis(lease),
-                millis(waitingMark), millis(fenceRetention), turnGrace.isNegative() ? "-1" : millis(turnGrace));
+                millis(waitingMark), millis(fenceRetention), turnGrace.isNegative() ? "-1" : millis(turnGrace), arrival);
         List<?> reply = (List<?>) run(ACQUIRE, keys.acquire(place), args, "acquire");
         if ((Long) reply.get(0) == 1L) {
             return new Grant.Granted((Long) reply.get(1));
@@ -113,7 +113,7 @@ public final class RedisLockStore implements LockStore {
         }
         BusyReason reason = code == 1L ? BusyReason.SESSION_BUSY : BusyReason.TURN_BUSY;
         return new Grant.Denied(reason, Duration.ofMillis(Math.max(0, (Long) reply.get(2))),
-                ((Long) reply.get(3)).intValue(), text(reply.get(4)), text(reply.get(5)));
+                ((Long) reply.get(3)).intValue(), text(reply.get(4)), text(reply.get(5)), text(reply.get(6)));
     }
 
     private static String mode(Place place) {
@@ -210,8 +210,8 @@ public final class RedisLockStore implements LockStore {
     }
 
     @Override
-    public void withdraw(Place place) {
-        run(WITHDRAW, keys.session(place.sessionHash()), List.of(place.turnHash(), mode(place), place.token()),
+    public void withdraw(Place place, String arrival) {
+        run(WITHDRAW, keys.session(place.sessionHash()), List.of(place.turnHash(), mode(place), place.token(), arrival),
                 "withdraw");
     }
 

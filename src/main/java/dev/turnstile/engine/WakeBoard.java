@@ -170,6 +170,8 @@ final class WakeBoard {
             } else if (grant instanceof Grant.Denied denied) {
                 if (!denied.nextTurn().isEmpty() && !denied.nextTurn().equals(turnHash)) {
                     wake(entry.next(this, denied.nextTurn(), null)); // that turn is first in line
+                } else if (denied.reason() == BusyReason.TURN_BUSY && denied.holdingTurn().isEmpty()) {
+                    wake(entry.next(this, turnHash, null)); // free, but a call of its turn that came earlier goes first
                 } else if (mode == Mode.READ && denied.reason() == BusyReason.TURN_BUSY) {
                     wake(entry.next(this, turnHash, Mode.WRITE)); // a writer of its turn goes first
                 }

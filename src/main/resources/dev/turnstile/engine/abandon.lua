@@ -23,9 +23,11 @@ end
 redis.call('SET', KEYS[7], '1', 'PX', ttl)
 local now = clock()
 local removed = redis.call('ZREM', K_PLACES, 'r:' .. token, 'w:' .. token)
-    + unwait(waiting_member(turn, 'r', token)) + unwait(waiting_member(turn, 'w', token))
+for _, member in ipairs(waiting_of(turn, token)) do
+  removed = removed + unwait(member)
+end
 local freed, expired = prune(now)
-expire_all(now)
+expire_all(now, false)
 if removed + freed + expired > 0 then
   redis.call('SPUBLISH', KEYS[6], '1')
 end

@@ -18,7 +18,7 @@ end
 local now = clock()
 local held = redis.call('ZREM', K_PLACES, ARGV[1])
 local freed, expired = prune(now)
-expire_all(now)
+expire_all(now, false)
 if held + freed + expired > 0 then
   redis.call('SPUBLISH', KEYS[6], '1')
 end

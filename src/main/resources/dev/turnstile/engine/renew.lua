@@ -28,7 +28,7 @@ for i = 2, #ARGV do
     result[#result + 1] = 0
   end
 end
-expire_all(now)
+expire_all(now, false)
 if freed + expired > 0 then
   redis.call('SPUBLISH', KEYS[6], '1')
 end

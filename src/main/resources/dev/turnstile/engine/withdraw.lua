@@ -6,10 +6,13 @@
 -- ARGV[1]  the caller's turn hash
 -- ARGV[2]  mode: "r" or "w"
 -- ARGV[3]  the caller's permit token
+-- ARGV[4]  the caller's arrival, as its last denial returned it ('' when unknown: every waiting call
+--          of the token goes)
 --
 -- Returns 1 when a mark was removed (and the session's waiters were woken), else 0.
 
-if ARGV[1] == nil or ARGV[1] == '' or (ARGV[2] ~= 'r' and ARGV[2] ~= 'w') or ARGV[3] == nil or ARGV[3] == '' then
+if ARGV[1] == nil or ARGV[1] == '' or (ARGV[2] ~= 'r' and ARGV[2] ~= 'w') or ARGV[3] == nil or ARGV[3] == ''
+    or ARGV[4] == nil or string.find(ARGV[4], '|', 1, true) then
   return redis.error_reply('ERR turnstile withdraw: bad arguments')
 end
 if not types_ok({}) then
@@ -17,9 +20,16 @@ if not types_ok({}) then
 end
 
 local now = clock()
-local removed = unwait(waiting_member(ARGV[1], ARGV[2], ARGV[3]))
+local removed = 0
+if ARGV[4] ~= '' then
+  removed = unwait(waiting_member(ARGV[1], ARGV[2], ARGV[4], ARGV[3]))
+else
+  for _, member in ipairs(waiting_of(ARGV[1], ARGV[3])) do
+    removed = removed + unwait(member)
+  end
+end
 local freed, expired = prune(now)
-expire_all(now)
+expire_all(now, false)
 if removed + freed + expired > 0 then
   redis.call('SPUBLISH', KEYS[6], '1')
 end

@@ -46,12 +46,12 @@ public class CountingGuardProducer {
         }
 
         @Override
-        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
             ACQUIRES.incrementAndGet();
             if (down) {
                 throw new BackendUnavailableException("acquire", new java.net.ConnectException("refused"), false);
             }
-            return super.tryAcquire(place, lease, waitingMark, turnGrace);
+            return super.tryAcquire(place, lease, waitingMark, turnGrace, arrival);
         }
     }
 }

@@ -70,11 +70,11 @@ class AsyncWaitTest {
         InProcessLockStore inner = new InProcessLockStore();
         LockStore store = new ForwardingLockStore(inner) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
                 if (place.turnHash().equals(Hashing.turnHash("W"))) {
                     throw bug;
                 }
-                return super.tryAcquire(place, lease, waitingMark, turnGrace);
+                return super.tryAcquire(place, lease, waitingMark, turnGrace, arrival);
             }
         };
         TurnstileConfig config = TurnstileConfig.defaults();

@@ -46,11 +46,11 @@ class CleanupTest {
         AtomicInteger releaseFailures = new AtomicInteger(1);
         LockStore store = new ForwardingLockStore(new InProcessLockStore()) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
                 if (place.sessionHash().equals(Hashing.sessionHash(down))) {
                     throw new BackendUnavailableException("acquire", new RuntimeException("read timed out"), true);
                 }
-                return super.tryAcquire(place, lease, waitingMark, turnGrace);
+                return super.tryAcquire(place, lease, waitingMark, turnGrace, arrival);
             }
 
             @Override

@@ -13,8 +13,8 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
-        return delegate.tryAcquire(place, lease, waitingMark, turnGrace);
+    public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
+        return delegate.tryAcquire(place, lease, waitingMark, turnGrace, arrival);
     }
 
     @Override
@@ -28,8 +28,8 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public void withdraw(Place place) {
-        delegate.withdraw(place);
+    public void withdraw(Place place, String arrival) {
+        delegate.withdraw(place, arrival);
     }
 
     @Override

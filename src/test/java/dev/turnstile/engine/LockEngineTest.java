@@ -166,7 +166,7 @@ class LockEngineTest {
         }
 
         @Override
-        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace) {
+        public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
             if (down) {
                 throw new BackendUnavailableException("acquire", new RuntimeException("connection refused"), false);
             }
@@ -197,7 +197,7 @@ class LockEngineTest {
         }
 
         @Override
-        public void withdraw(Place place) {
+        public void withdraw(Place place, String arrival) {
             withdrawals++;
         }
 

@@ -59,6 +59,13 @@ abstract class LockStoreContract {
         return engine;
     }
 
+    /** An engine on the given store (a wrapper of {@link #newStore()}), closed after the test. */
+    protected LockEngine engine(TurnstileConfig config, LockStore store, TurnstileListener listener) {
+        LockEngine engine = new LockEngine(config, store, listener, null, System::nanoTime);
+        closeables.add(engine);
+        return engine;
+    }
+
     protected LockEngine engine(TurnstileListener listener) {
         return engine(config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2)), listener, null);
     }

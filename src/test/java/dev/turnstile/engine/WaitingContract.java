@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,6 +142,47 @@ abstract class WaitingContract extends LockStoreContract {
             arrival.add(i);
         }
         assertEquals(arrival, served);
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
+    void aWriteThatHasNotWaitedGoesBehindTheWaitingCallsOfItsTurn() throws Exception {
+        String s = session();
+        Semaphore denied = new Semaphore(0);
+        AtomicBoolean gate = new AtomicBoolean();
+        CountDownLatch newcomerTried = new CountDownLatch(1);
+        // the waiter's attempts after the release are held until the newcomer has tried
+        LockStore gated = new ForwardingLockStore(newStore()) {
+            @Override
+            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
+                if (gate.get()) {
+                    try {
+                        newcomerTried.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                Grant grant = super.tryAcquire(place, lease, waitingMark, turnGrace, arrival);
+                if (grant instanceof Grant.Denied) {
+                    denied.release();
+                }
+                return grant;
+            }
+        };
+        LockEngine waiterEngine = engine(config(Duration.ofSeconds(30), LONG, LONG), gated, new TurnstileListener() {});
+        LockEngine other = engine();
+        Permit holder = other.acquire(s, "T", Mode.WRITE, Duration.ZERO);
+        CompletableFuture<Permit> waiter = waiterEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+        assertTrue(denied.tryAcquire(20, TimeUnit.SECONDS)); // it waits: its mark is in place
+        gate.set(true);
+        holder.close(); // the session is free; the waiter has not looked again yet
+
+        BusyException newcomer = assertThrows(BusyException.class, () -> other.acquire(s, "T", Mode.WRITE, Duration.ZERO));
+        assertEquals(BusyReason.TURN_BUSY, newcomer.reason(), "a new write of the turn goes behind its waiting write");
+        newcomerTried.countDown();
+        gate.set(false);
+        waiter.get(20, TimeUnit.SECONDS).close();
+        other.acquire(s, "T", Mode.WRITE, Duration.ZERO).close();
         assertEquals(List.of(), lockState());
     }
 

@@ -77,8 +77,8 @@ class WakeUpPolicyIT {
         }
 
         @Override
-        public Grant tryAcquire(Place place, Duration lease, Duration mark, Duration grace) {
-            Grant grant = super.tryAcquire(place, lease, mark, grace);
+        public Grant tryAcquire(Place place, Duration lease, Duration mark, Duration grace, String arrival) {
+            Grant grant = super.tryAcquire(place, lease, mark, grace, arrival);
             if (grant instanceof Grant.Denied && !mark.isZero()) {
                 denials.release();
             }
@@ -123,7 +123,7 @@ class WakeUpPolicyIT {
         String d = Hashing.turnHash("D");
         LockStore gated = new ForwardingLockStore(counting(denials)) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration mark, Duration grace) {
+            public Grant tryAcquire(Place place, Duration lease, Duration mark, Duration grace, String arrival) {
                 if (gate.get() && place.turnHash().equals(d)) {
                     try {
                         cGranted.await(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -131,7 +131,7 @@ class WakeUpPolicyIT {
                         Thread.currentThread().interrupt();
                     }
                 }
-                return super.tryAcquire(place, lease, mark, grace);
+                return super.tryAcquire(place, lease, mark, grace, arrival);
             }
         };
         LockEngine holder = engine(new TurnstileListener() {});
