@@ -187,6 +187,25 @@ abstract class WaitingContract extends LockStoreContract {
     }
 
     @Test
+    void aWaitingReaderGoesBeforeAWriterOfItsTurnThatCameAfterIt() throws Exception {
+        // writer preference holds back newer readers only: a reader that waits since before the
+        // writer is not overtaken by it (under a steady flow of writes it would otherwise starve)
+        String s = session();
+        LockEngine waiters = engine(LONG, new TurnstileListener() {});
+        Permit holder = engine().acquire(s, "T", Mode.WRITE, Duration.ZERO);
+        CompletableFuture<Permit> reader = waiters.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
+        CompletableFuture<Permit> writer = waiters.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+        assertFalse(reader.isDone() || writer.isDone(), "both wait for the holder");
+
+        holder.close();
+        Permit read = reader.get(20, TimeUnit.SECONDS);
+        assertFalse(writer.isDone(), "the writer came after the reader");
+        read.close();
+        writer.get(20, TimeUnit.SECONDS).close();
+        assertEquals(List.of(), lockState());
+    }
+
+    @Test
     void anAsynchronousAcquireCompletesAtOnceWhenThePlaceIsFree() {
         String s = session();
         CompletableFuture<Permit> call = engine().acquireAsync(s, "t", Mode.WRITE).toCompletableFuture();
