@@ -68,6 +68,15 @@ if arrival ~= '' then
     member = nil -- its mark ran out: it arrives anew
   end
 end
+if not member and arrival == '' then
+  -- a first attempt that ran already (a client sent the command again after its connection broke)
+  -- left the token a mark: the call keeps it, and with it its place
+  for _, m in ipairs(waiting_of(turn, token)) do
+    if string.sub(m, #turn + 2, #turn + 2) == mode then
+      member, arrival = m, string.sub(m, #turn + 4, #turn + 20)
+    end
+  end
+end
 if not member then
   arrival = nil
 end
