@@ -26,7 +26,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The order of the waiting calls of one turn on Redis: a first attempt that a client sent twice
- * keeps one place.
+ * keeps one place, and wake-ups follow the order in which the calls came, not the order in which a
+ * process began to watch them.
  */
 class WaitingOrderIT {
 
@@ -75,6 +76,58 @@ class WaitingOrderIT {
         store.release(read);
         // the session is free and nobody waits: a write of turn A gets in at once
         assertInstanceOf(Grant.Granted.class, store.tryAcquire(place(s, "A", Mode.WRITE), LEASE, Duration.ZERO, OFF, ""));
+    }
+
+    @Test
+    void aReaderThatCameBeforeAWaitingWriterJoinsTheReadsOfItsTurn() throws Exception {
+        String s = "session-" + UUID.randomUUID();
+        String t = Hashing.turnHash("T");
+        Semaphore qDenials = new Semaphore(0);
+        Semaphore pDenials = new Semaphore(0);
+        CountDownLatch writerWatches = new CountDownLatch(1);
+        AtomicBoolean gate = new AtomicBoolean();
+        CompletableFuture<Permit>[] r0 = new CompletableFuture[1];
+        LockStore q = counting(store(), qDenials);
+        LockStore p = new ForwardingLockStore(counting(store(), pDenials)) {
+            @Override
+            public Watch watch(Place place, Runnable onWake) {
+                if (place.mode() == Mode.READ) {
+                    await(writerWatches); // the reader came first, but begins to watch after the writer
+                    return super.watch(place, onWake);
+                }
+                Watch watch = super.watch(place, onWake);
+                writerWatches.countDown();
+                return watch;
+            }
+
+            @Override
+            public Grant tryAcquire(Place place, Duration lease, Duration mark, Duration grace, String arrival) {
+                if (gate.get() && place.mode() == Mode.WRITE && place.turnHash().equals(t)) {
+                    r0[0].join(); // the writer looks after the other process's reader got in
+                }
+                return super.tryAcquire(place, lease, mark, grace, arrival);
+            }
+        };
+        LockEngine holder = engine(store());
+        LockEngine qEngine = engine(q);
+        LockEngine pEngine = engine(p);
+        Permit h = holder.acquire(s, "T", Mode.WRITE, Duration.ZERO);
+        r0[0] = qEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
+        assertTrue(qDenials.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS));
+        Future<CompletableFuture<Permit>> r1 = threads.submit(
+                () -> pEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture());
+        assertTrue(pDenials.tryAcquire(1, WAIT_SECONDS, TimeUnit.SECONDS)); // R1 has its place in line
+        CompletableFuture<Permit> w = pEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+        assertTrue(pDenials.tryAcquire(3, WAIT_SECONDS, TimeUnit.SECONDS)); // W and R1 are asleep
+        gate.set(true);
+
+        h.close(); // R0 gets in; W (behind R0 and R1) cannot, R1 can join R0
+        Permit first = r0[0].get(WAIT_SECONDS, TimeUnit.SECONDS);
+        Permit second = r1.get(WAIT_SECONDS, TimeUnit.SECONDS).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        gate.set(false);
+        first.close();
+        second.close();
+        w.get(WAIT_SECONDS, TimeUnit.SECONDS).close();
     }
 
     private LockEngine engine(LockStore store) {
