@@ -79,7 +79,7 @@ public final class InProcessLockStore implements LockStore {
     }
 
     private Grant deny(Session s, Place place, BusyReason reason, Duration waitingMark, long now) {
-        String ahead = s.places.isEmpty() ? s.aheadInTurn(place) : null; // before its own mark is made
+        String ahead = s.heldBackInTurn(place, reason); // before its own mark is made
         if (!waitingMark.isZero()) {
             s.waitFor(place, now + waitingMark.toNanos(), now);
         }
@@ -88,16 +88,27 @@ public final class InProcessLockStore implements LockStore {
             position = s.positionOf(place.turnHash());
         }
         String next = s.turns.isEmpty() ? "" : s.turns.keySet().iterator().next();
-        Duration hint = s.places.isEmpty() ? Duration.ZERO : Duration.ofNanos(s.earliestDeadline() - now);
-        if (hint.isZero() && !next.isEmpty() && !next.equals(place.turnHash())) {
-            hint = Duration.ofNanos(Math.max(0, s.marksEnd(next) - now)); // owed to a turn whose waiter may have died
-        } else if (hint.isZero() && ahead != null) {
-            // free: the call that goes first should be in by then; a waiter that died holds the line until its mark ends
-            hint = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), s.waiting.get(ahead) - now));
-        }
         String holder = s.places.isEmpty() ? "" : s.turn;
+        boolean owed = reason == BusyReason.SESSION_BUSY && place.turnHash().equals(holder); // rule 4
+        Duration hint = hint(s, place, next, ahead, owed, now);
         dropIfIdle(place.sessionHash(), s);
         return new Grant.Denied(reason, hint, position, next, holder);
+    }
+
+    /**
+     * Until the earliest lease ends; but when a waiting call holds the caller back (the turn first in
+     * line, owed the session; a call of its own turn that goes first) and its mark ends sooner, until
+     * then: its waiter may have died.
+     */
+    private static Duration hint(Session s, Place place, String next, String ahead, boolean owed, long now) {
+        long hint = s.places.isEmpty() ? 0 : s.earliestDeadline() - now;
+        long markEnd = 0;
+        if ((hint == 0 || owed) && !next.isEmpty() && !next.equals(place.turnHash())) {
+            markEnd = Math.max(0, s.marksEnd(next) - now);
+        } else if (ahead != null) {
+            markEnd = Math.max(TimeUnit.MILLISECONDS.toNanos(1), s.waiting.get(ahead) - now);
+        }
+        return Duration.ofNanos(markEnd > 0 && (hint == 0 || markEnd < hint) ? markEnd : hint);
     }
 
     @Override
@@ -274,6 +285,16 @@ public final class InProcessLockStore implements LockStore {
                 }
             }
             return null;
+        }
+
+        /**
+         * The waiting call of its turn that the denied place waits behind, as acquire.lua tells it:
+         * while the session is free, or while its turn holds it with reads and the place is a read.
+         */
+        String heldBackInTurn(Place place, BusyReason reason) {
+            boolean readsOfItsTurn = place.mode() == Mode.READ && reason == BusyReason.TURN_BUSY
+                    && places.keySet().stream().noneMatch(m -> m.startsWith("w:"));
+            return places.isEmpty() || readsOfItsTurn ? aheadInTurn(place) : null;
         }
 
         void waitFor(Place place, long until, long now) {

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The local waiters of each session, and who of them is woken. Shared by every store: the
  * in-process store signals on release, the Redis store on a pub/sub message. A release wakes one
- * waiter of this process, the one that waits longest; when its attempt shows that more may get in
+ * waiter of this process, the one that waits longest (first in the store's order of arrival, as its
+ * denials tell it, else first to watch); when its attempt shows that more may get in
  * (it got a read place, or another turn is first in line), the next one is woken, and so on. So a
  * release costs about one attempt per process that can use it, not one per waiter. A lost or
  * restored subscription wakes them all. Entries exist only while somebody watches.
@@ -121,14 +122,17 @@ final class WakeBoard {
             } else if (after.round != round) {
                 return null; // a newer round took over
             }
+            Waiter first = null;
             for (Waiter w : waiters) {
                 if (w != after && !w.finished && w.round != round && (turn == null || turn.equals(w.turnHash))
-                        && (mode == null || mode == w.mode)) {
-                    w.round = round;
-                    return w;
+                        && (mode == null || mode == w.mode) && (first == null || w.cameBefore(first))) {
+                    first = w;
                 }
             }
-            return null;
+            if (first != null) {
+                first.round = round;
+            }
+            return first;
         }
 
         synchronized List<Waiter> all() {
@@ -146,6 +150,7 @@ final class WakeBoard {
         private Entry entry;
         private long round = -1; // the round it was last woken in; guarded by entry
         private volatile boolean finished; // it got its place or gave up: wake-ups go to the others
+        private volatile String arrival = ""; // its place among the waiting calls, from its last denial ("" unknown)
         private boolean closed;
 
         Waiter(String sessionHash, String turnHash, Mode mode, Runnable onWake) {
@@ -168,6 +173,9 @@ final class WakeBoard {
                     wake(entry.next(this, turnHash, Mode.READ)); // readers of its turn may join it
                 }
             } else if (grant instanceof Grant.Denied denied) {
+                if (!denied.arrival().isEmpty()) {
+                    arrival = denied.arrival();
+                }
                 if (!denied.nextTurn().isEmpty() && !denied.nextTurn().equals(turnHash)) {
                     wake(entry.next(this, denied.nextTurn(), null)); // that turn is first in line
                 } else if (denied.reason() == BusyReason.TURN_BUSY && denied.holdingTurn().isEmpty()) {
@@ -180,6 +188,17 @@ final class WakeBoard {
                     wake(entry.next(this, denied.holdingTurn(), Mode.READ)); // a reader may join the holder
                 }
             }
+        }
+
+        /**
+         * Whether it came before {@code other} in the store's order of arrival, which is not always
+         * the order in which they began to watch (a call whose mark ran out arrives anew); a waiter
+         * whose arrival is not known comes after those whose arrival is.
+         */
+        boolean cameBefore(Waiter other) {
+            String mine = arrival;
+            String theirs = other.arrival;
+            return !mine.isEmpty() && (theirs.isEmpty() || mine.compareTo(theirs) < 0);
         }
 
         @Override

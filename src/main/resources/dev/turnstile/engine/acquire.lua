@@ -20,11 +20,11 @@
 --                                               the session, 2 = the read/write rule of the caller's own
 --                                               turn, 3 = the token was abandoned (its caller gave up after
 --                                               this command was sent: nothing is taken); hintMs = time
---                                               until the earliest lease of the session ends, or, when the
---                                               session is free but owed to another turn, until that turn's
---                                               newest waiting mark ends, or, when it is free but a call of
---                                               the caller's own turn goes first, until that call's mark ends
---                                               (0 when none of these); position = turns
+--                                               until the earliest lease of the session ends, or, when a
+--                                               waiting call holds the caller back (the turn first in line,
+--                                               owed the session; a call of the caller's own turn that goes
+--                                               first) and its mark ends sooner, until then (for a turn, its
+--                                               newest mark) (0 when none of these); position = turns
 --                                               waiting ahead of the caller's (reason 1; else -1); next = the
 --                                               turn first in line ('' when none); holder = the turn holding
 --                                               the session ('' when none); arrival = the caller's, to send
@@ -68,6 +68,15 @@ if arrival ~= '' then
     member = nil -- its mark ran out: it arrives anew
   end
 end
+if not member and arrival == '' then
+  -- a first attempt that ran already (a client sent the command again after its connection broke)
+  -- left the token a mark: the call keeps it, and with it its place
+  for _, m in ipairs(waiting_of(turn, token)) do
+    if string.sub(m, #turn + 2, #turn + 2) == mode then
+      member, arrival = m, string.sub(m, #turn + 4, #turn + 20)
+    end
+  end
+end
 if not member then
   arrival = nil
 end
@@ -95,16 +104,20 @@ end
 
 local head, since = queue_head()
 local reason = 0
-local ahead = nil -- the waiting call of the caller's turn that goes first, while the session is free
+local ahead = nil -- the waiting call of the caller's turn that goes first
+local owed = false -- the session is held by the caller's turn, but owed to the turn first in line
 if redis.call('ZCARD', K_PLACES) > 0 then
   if redis.call('GET', K_TURN) ~= turn then
     reason = 1
   elseif grace >= 0 and head ~= '' and head ~= turn and now - since >= grace then
-    reason = 1 -- another turn has waited past the grace: the holding turn's new calls queue behind it
+    reason, owed = 1, true -- another turn has waited past the grace: the holding turn's new calls queue behind it
   elseif mode == 'w' or string.sub(redis.call('ZRANGE', K_PLACES, 0, 0)[1], 1, 1) == 'w' then
     reason = 2
-  elseif ahead_in_turn(turn, mode, token, arrival) then
-    reason = 2 -- a writer of this turn waits since before this read: it goes first
+  else
+    ahead = ahead_in_turn(turn, mode, token, arrival)
+    if ahead then
+      reason = 2 -- a writer of this turn waits since before this read: it goes first
+    end
   end
 elseif head ~= '' and head ~= turn then
   reason = 1 -- the session is free, and another turn is first in line
@@ -126,11 +139,15 @@ if reason > 0 then
   end
   local hint = earliest_lease_end(now)
   head = queue_head()
-  if hint <= 0 and head ~= '' and head ~= turn then
-    hint = marks_end(head, now) -- free, but owed to a turn whose waiter may have died: look again when its mark ends
+  -- held back by a waiting call (whose waiter may have died): look again when its mark ends, if sooner
+  local mark_end = 0
+  if (hint <= 0 or owed) and head ~= '' and head ~= turn then
+    mark_end = marks_end(head, now)
   elseif ahead then
-    -- free: the call that goes first should be in by then; a waiter that died holds the line until its mark ends
-    hint = math.max(1, tonumber(redis.call('ZSCORE', K_WAITING, ahead) or '0') - now)
+    mark_end = math.max(1, tonumber(redis.call('ZSCORE', K_WAITING, ahead) or '0') - now)
+  end
+  if mark_end > 0 and (hint <= 0 or mark_end < hint) then
+    hint = mark_end
   end
   local holder = ''
   if redis.call('ZCARD', K_PLACES) > 0 then

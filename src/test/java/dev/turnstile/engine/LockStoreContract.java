@@ -183,6 +183,33 @@ abstract class LockStoreContract {
     }
 
     @Test
+    void aCallHeldBackByAWaiterThatMayHaveDiedLooksAgainWhenItsMarkEnds() {
+        // the reads held hold nobody back for long: the waiting call's mark does, until it ends
+        Duration lease = Duration.ofSeconds(30);
+        Duration mark = Duration.ofSeconds(3);
+        Duration grace = Duration.ZERO;
+        LockStore store = newStore();
+        closeables.add(store);
+        String s = Hashing.sessionHash(session());
+        String a = Hashing.turnHash("A");
+        assertTrue(store.tryAcquire(new Place(s, a, Mode.READ, Hashing.randomToken()), lease, Duration.ZERO,
+                TurnstileConfig.TURN_GRACE_OFF, "") instanceof Grant.Granted);
+        store.tryAcquire(new Place(s, a, Mode.WRITE, Hashing.randomToken()), lease, mark, TurnstileConfig.TURN_GRACE_OFF, "");
+        Grant.Denied behindWriter = (Grant.Denied) store.tryAcquire(new Place(s, a, Mode.READ, Hashing.randomToken()),
+                lease, mark, TurnstileConfig.TURN_GRACE_OFF, "");
+        assertEquals(BusyReason.TURN_BUSY, behindWriter.reason());
+        assertTrue(behindWriter.earliestLeaseEnd().compareTo(mark) <= 0, behindWriter.toString());
+
+        String other = Hashing.sessionHash(session());
+        store.tryAcquire(new Place(other, a, Mode.READ, Hashing.randomToken()), lease, Duration.ZERO, grace, "");
+        store.tryAcquire(new Place(other, Hashing.turnHash("B"), Mode.READ, Hashing.randomToken()), lease, mark, grace, "");
+        Grant.Denied owed = (Grant.Denied) store.tryAcquire(new Place(other, a, Mode.READ, Hashing.randomToken()),
+                lease, mark, grace, ""); // rule 4: turn B waited past the grace
+        assertEquals(BusyReason.SESSION_BUSY, owed.reason());
+        assertTrue(owed.earliestLeaseEnd().compareTo(mark) <= 0, owed.toString());
+    }
+
+    @Test
     void aReleaseWakesAWaiterLongBeforeItsRecheckWouldFire() throws Exception {
         String s = session();
         RecordingListener waiterEvents = new RecordingListener();
