@@ -35,6 +35,8 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     /** Smallest lease: the watchdog renews every lease/3. */
     public static final Duration MIN_LEASE = Duration.ofMillis(300);
     public static final Duration MIN_RECHECK_INTERVAL = Duration.ofMillis(10);
+    /** The least a waiting mark outlives the re-check interval (see {@link #waitingMark()}). */
+    static final Duration MIN_MARK_MARGIN = Duration.ofMillis(250);
 
     private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7a\\x7c\\x7e]{1,64}");
 
@@ -86,13 +88,14 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     }
 
     /**
-     * How long a waiting call's mark (its place in line) lives without being refreshed: 1.5 re-check
-     * intervals. A waiter tries again at least every re-check interval and refreshes it then; a
-     * waiter that died stops holding the line (readers behind a writer, turns behind its turn) after
-     * this.
+     * How long a waiting call's mark (its place in line) lives without being refreshed: the re-check
+     * interval plus half of it, at least 250 ms more. A waiter tries again at least every re-check
+     * interval and refreshes it then (the margin covers a late attempt); a waiter that died stops
+     * holding the line (calls of its turn behind it, turns behind its turn) after this.
      */
     public Duration waitingMark() {
-        return recheckInterval.multipliedBy(3).dividedBy(2);
+        Duration margin = recheckInterval.dividedBy(2);
+        return recheckInterval.plus(margin.compareTo(MIN_MARK_MARGIN) < 0 ? MIN_MARK_MARGIN : margin);
     }
 
     private static void atLeast(String name, Duration value, Duration min) {

@@ -20,6 +20,9 @@ class TurnstileConfigTest {
         assertEquals(Duration.ofSeconds(5), c.acquireTimeout());
         assertEquals(Duration.ofSeconds(10), c.renewInterval());
         assertEquals(Duration.ofSeconds(3), c.waitingMark());
+        TurnstileConfig quick = new TurnstileConfig("t", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(100),
+                Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE);
+        assertEquals(Duration.ofMillis(350), quick.waitingMark(), "a late attempt has at least 250 ms");
     }
 
     @Test

@@ -49,6 +49,10 @@ final class AsyncWait implements Runnable {
             watch = w;
             started = true;
         }
+        if (result.isDone()) { // the engine closed meanwhile (closed() found no watch to close)
+            stopWatching();
+            return result;
+        }
         result.whenComplete((permit, failure) -> {
             if (!settling) {
                 cancelled(); // the caller ended it (cancel, orTimeout, complete...): withdraw the call
@@ -110,15 +114,19 @@ final class AsyncWait implements Runnable {
             finish(e);
             return;
         }
-        watch.attempted(grant);
         if (grant instanceof Grant.Granted granted) {
             Permit permit = engine.granted(a, granted);
-            if (!settle(permit)) {
-                permit.close(); // cancelled meanwhile: nobody will use it
+            try {
+                watch.attempted(grant);
+            } finally {
+                if (!settle(permit)) {
+                    permit.close(); // cancelled meanwhile: nobody will use it
+                }
+                done();
             }
-            done();
             return;
         }
+        watch.attempted(grant);
         Grant.Denied denied = (Grant.Denied) grant;
         long left = left();
         if (result.isDone()) {

@@ -27,6 +27,7 @@ public final class InProcessLockStore implements LockStore {
     private final WakeBoard board = new WakeBoard(WakeBoard.Hooks.NONE);
     private final LongSupplier nanoTime;
     private long lastFence; // guarded by this
+    private long arrivals;  // guarded by this: numbers the waiting calls in the order they came
 
     public InProcessLockStore() {
         this(System::nanoTime);
@@ -80,8 +81,10 @@ public final class InProcessLockStore implements LockStore {
 
     private Grant deny(Session s, Place place, BusyReason reason, Duration waitingMark, long now) {
         String ahead = s.heldBackInTurn(place, reason); // before its own mark is made
+        String arrival = "";
         if (!waitingMark.isZero()) {
-            s.waitFor(place, now + waitingMark.toNanos(), now);
+            arrival = String.format("%017d", s.waitFor(place, now + waitingMark.toNanos(), now, arrivals + 1));
+            arrivals = Math.max(arrivals, Long.parseLong(arrival));
         }
         int position = -1;
         if (reason == BusyReason.SESSION_BUSY) {
@@ -92,7 +95,7 @@ public final class InProcessLockStore implements LockStore {
         boolean owed = reason == BusyReason.SESSION_BUSY && place.turnHash().equals(holder); // rule 4
         Duration hint = hint(s, place, next, ahead, owed, now);
         dropIfIdle(place.sessionHash(), s);
-        return new Grant.Denied(reason, hint, position, next, holder);
+        return new Grant.Denied(reason, hint, position, next, holder, arrival);
     }
 
     /**
@@ -228,6 +231,7 @@ public final class InProcessLockStore implements LockStore {
         long fence; // of the latest write place
         final Map<String, Long> places = new HashMap<>();        // "<r|w>:<token>" -> lease deadline
         final Map<String, Long> waiting = new LinkedHashMap<>(); // "<turn>|<r|w>|<token>" -> mark deadline, in the order they came
+        final Map<String, Long> arrivalOf = new HashMap<>();     // the same members -> their arrival number
         final LinkedHashMap<String, Long> turns = new LinkedHashMap<>(); // waiting turns, first come first
 
         static String waiting(String turn, Mode mode, String token) {
@@ -297,14 +301,18 @@ public final class InProcessLockStore implements LockStore {
             return places.isEmpty() || readsOfItsTurn ? aheadInTurn(place) : null;
         }
 
-        void waitFor(Place place, long until, long now) {
-            waiting.put(waiting(place.turnHash(), place.mode(), place.token()), until);
+        /** Records (or refreshes) a waiting call; returns its arrival: its own, or {@code next} when it is new. */
+        long waitFor(Place place, long until, long now, long next) {
+            String member = waiting(place.turnHash(), place.mode(), place.token());
+            waiting.put(member, until);
             turns.putIfAbsent(place.turnHash(), now);
+            return arrivalOf.computeIfAbsent(member, m -> next);
         }
 
         /** Removes one waiting call; its turn leaves the queue with its last one. True when it waited. */
         boolean unwait(String member) {
             boolean removed = waiting.remove(member) != null;
+            arrivalOf.remove(member);
             String turnOf = member.substring(0, member.indexOf('|'));
             if (!hasWaiting(turnOf, null)) {
                 turns.remove(turnOf);
