@@ -25,11 +25,6 @@ public sealed interface Grant {
         public Denied(BusyReason reason, Duration earliestLeaseEnd) {
             this(reason, earliestLeaseEnd, -1, "", "", "");
         }
-
-        public Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn,
-                      String holdingTurn) {
-            this(reason, earliestLeaseEnd, queuePosition, nextTurn, holdingTurn, "");
-        }
     }
 
     /** The token was abandoned by its caller (see {@link LockStore#abandon}): nothing was taken. */

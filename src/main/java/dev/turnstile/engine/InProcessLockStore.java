@@ -314,14 +314,14 @@ public final class InProcessLockStore implements LockStore {
             boolean removed = waiting.remove(member) != null;
             arrivalOf.remove(member);
             String turnOf = member.substring(0, member.indexOf('|'));
-            if (!hasWaiting(turnOf, null)) {
+            if (!hasWaiting(turnOf)) {
                 turns.remove(turnOf);
             }
             return removed;
         }
 
-        boolean hasWaiting(String turnHash, String mode) {
-            String prefix = turnHash + "|" + (mode == null ? "" : mode + "|");
+        boolean hasWaiting(String turnHash) {
+            String prefix = turnHash + "|";
             return waiting.keySet().stream().anyMatch(m -> m.startsWith(prefix));
         }
 

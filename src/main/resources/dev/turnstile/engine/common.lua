@@ -41,9 +41,9 @@ local function waiting_member(turn, mode, arrival, token)
   return turn .. '|' .. mode .. '|' .. arrival .. '|' .. token
 end
 
--- Whether the turn has waiting calls (of the mode, when given).
-local function has_waiting(turn, mode)
-  local from = '[' .. turn .. '|' .. (mode and (mode .. '|') or '')
+-- Whether the turn has waiting calls.
+local function has_waiting(turn)
+  local from = '[' .. turn .. '|'
   return #redis.call('ZRANGEBYLEX', K_WAITLEX, from, from .. '\255', 'LIMIT', 0, 1) > 0
 end
 
