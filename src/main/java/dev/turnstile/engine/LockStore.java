@@ -14,8 +14,9 @@ public interface LockStore extends AutoCloseable {
 
     /**
      * Tries to take the session's turn and the place together. A denied call with a non-zero
-     * {@code waitingMark} is recorded as waiting for that long: newer readers of its turn queue
-     * behind a waiting writer, and its turn queues for the session (first come, first served). Once
+     * {@code waitingMark} is recorded as waiting for that long: calls of its turn that come later
+     * and conflict with it (a write with anything, a read with a write) queue behind it, and its turn
+     * queues for the session (first come, first served). Once
      * another turn has waited longer than {@code turnGrace} (negative: never), new calls of the turn
      * holding the session are denied too. A token that already holds its place is granted again; a
      * token that was {@linkplain #abandon abandoned} gets {@link Grant.Abandoned}. Inside a turn,

@@ -86,6 +86,13 @@ public final class RedisTestServers {
         return keys;
     }
 
+    /** Deletes every key under {@code prefix} on the standalone server. */
+    public static void deleteStandaloneKeys(String prefix) {
+        try (Jedis jedis = new Jedis(standalone(), clientConfig())) {
+            keys(List.of(standalone()), prefix).forEach(jedis::del);
+        }
+    }
+
     /** The remaining TTL of a key in ms (-1 none, -2 missing), on whichever node answers for it. */
     public static long pttl(Iterable<HostAndPort> nodes, String key) {
         long best = -2;

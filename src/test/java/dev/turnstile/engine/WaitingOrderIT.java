@@ -10,7 +10,6 @@ import dev.turnstile.TurnstileListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 
 /**
  * The order of the waiting calls of one turn on Redis: a first attempt that a client sent twice
@@ -47,9 +45,7 @@ class WaitingOrderIT {
         while (!cleanup.isEmpty()) {
             cleanup.pop().close();
         }
-        try (Jedis jedis = new Jedis(RedisTestServers.standalone(), RedisTestServers.clientConfig())) {
-            RedisTestServers.keys(List.of(RedisTestServers.standalone()), prefix).forEach(jedis::del);
-        }
+        RedisTestServers.deleteStandaloneKeys(prefix);
     }
 
     private RedisLockStore store() {

@@ -12,7 +12,6 @@ import dev.turnstile.TurnstileListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 
 /**
  * Who a release wakes, on Redis (one store, and so one wake-up board, per engine: engines act as
@@ -47,9 +45,7 @@ class WakeUpPolicyIT {
         while (!cleanup.isEmpty()) {
             cleanup.pop().close();
         }
-        try (Jedis jedis = new Jedis(RedisTestServers.standalone(), RedisTestServers.clientConfig())) {
-            RedisTestServers.keys(List.of(RedisTestServers.standalone()), prefix).forEach(jedis::del);
-        }
+        RedisTestServers.deleteStandaloneKeys(prefix);
     }
 
     private LockEngine engine(LockStore store, TurnstileListener listener) {
