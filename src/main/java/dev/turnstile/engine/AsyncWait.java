@@ -26,6 +26,7 @@ final class AsyncWait implements Runnable {
 
     private final LockEngine engine;
     private final Acquisition a;
+    private final Grant.Denied first;
     private final ScheduledExecutorService threads;
     private final CompletableFuture<Permit> result = new CompletableFuture<>();
     private Watch watch;             // guarded by this; set once, before the first attempt
@@ -35,9 +36,10 @@ final class AsyncWait implements Runnable {
     private boolean again;           // guarded by this: woken while one was queued or running
     private ScheduledFuture<?> timer; // guarded by this
 
-    AsyncWait(LockEngine engine, Acquisition a, ScheduledExecutorService threads) {
+    AsyncWait(LockEngine engine, Acquisition a, Grant.Denied first, ScheduledExecutorService threads) {
         this.engine = engine;
         this.a = a;
+        this.first = first;
         this.threads = threads;
     }
 
@@ -45,6 +47,7 @@ final class AsyncWait implements Runnable {
         engine.waiting(this, true);
         // a wake-up may come before watch() returns: it is ignored, the first attempt below follows anyway
         Watch w = engine.store().watch(a.place, this);
+        w.attempted(first); // its place in line, so that a wake-up during its next attempt still finds it
         synchronized (this) {
             watch = w;
             started = true;

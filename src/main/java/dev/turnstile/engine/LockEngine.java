@@ -114,7 +114,7 @@ public final class LockEngine implements Turnstile {
             return CompletableFuture.failedFuture(busy(a, first));
         }
         listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
-        return new AsyncWait(this, a, waiters()).start();
+        return new AsyncWait(this, a, first, waiters()).start();
     }
 
     private Acquisition begin(String sessionId, String turnId, Mode mode, Duration timeout) {
@@ -144,6 +144,7 @@ public final class LockEngine implements Turnstile {
         WakeSignal signal = new WakeSignal();
         Grant.Denied denied;
         try (Watch watch = store.watch(a.place, signal)) {
+            watch.attempted(first); // its place in line, so that a wake-up during its next attempt still finds it
             awaitSubscription(watch, a); // a release published before the subscription would be missed
             while (true) {
                 signal.clear();

@@ -15,9 +15,11 @@ public interface Watch extends AutoCloseable {
     CompletableFuture<Void> subscribed();
 
     /**
-     * How the waiter's attempt after a wake-up ended, so that the next waiter who may get in is
-     * woken: after a granted read, the next waiter; after a denial that names another turn as first
-     * in line, a waiter of that turn.
+     * How the waiter's last attempt ended, the one before it began to watch included. A denial tells
+     * the waiter's place among the waiting calls, so that a release wakes the one that came first
+     * even while its next attempt is on its way; after a wake-up, the outcome wakes the next waiter
+     * who may get in: after a granted read, the next waiter; after a denial that names another turn
+     * as first in line, a waiter of that turn.
      */
     void attempted(Grant grant);
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.BusyReason;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
@@ -54,7 +55,7 @@ class AsyncWaitTest {
                     Hashing.randomToken());
             Acquisition a = new Acquisition(place, config.waitingMark(), System.nanoTime(), Duration.ofSeconds(20));
 
-            CompletableFuture<Permit> call = new AsyncWait(engine, a, threads).start().toCompletableFuture();
+            CompletableFuture<Permit> call = new AsyncWait(engine, a, new Grant.Denied(BusyReason.SESSION_BUSY, Duration.ZERO), threads).start().toCompletableFuture();
             assertFalse(call.isDone(), "it waits for the holder");
             holder.close(); // wakes it: the attempt runs inline and gets the place
             assertTrue(call.isDone(), "woken by the release");
@@ -85,7 +86,7 @@ class AsyncWaitTest {
                     Hashing.randomToken());
             Acquisition a = new Acquisition(place, config.waitingMark(), System.nanoTime(), Duration.ofSeconds(20));
 
-            CompletableFuture<Permit> call = new AsyncWait(engine, a, threads).start().toCompletableFuture();
+            CompletableFuture<Permit> call = new AsyncWait(engine, a, new Grant.Denied(BusyReason.SESSION_BUSY, Duration.ZERO), threads).start().toCompletableFuture();
             ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
             assertSame(bug, e.getCause());
             assertEquals(0, engine.waitingCalls());

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,102 @@ class WaitingOrderIT {
         h.close(); // R0 gets in; W (behind R0 and R1) cannot, R1 can join R0
         Permit first = r0[0].get(WAIT_SECONDS, TimeUnit.SECONDS);
         Permit second = r1.get(WAIT_SECONDS, TimeUnit.SECONDS).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        gate.set(false);
+        first.close();
+        second.close();
+        w.get(WAIT_SECONDS, TimeUnit.SECONDS).close();
+    }
+
+    @Test
+    void aReleaseDuringTheAttemptOfTheCallThatCameFirstStillWakesIt() throws Exception {
+        // process p has two waiters of turn T: reader R1, then writer W. The release comes while R1's
+        // attempt is on its way (sent before the release, answered after it): the wake-up must go to
+        // R1, which came first, and make it look again. Given to W, it is lost: W cannot get in (R0 of
+        // process q holds a read place by then), and R1 sleeps until its re-check.
+        String s = "session-" + UUID.randomUUID();
+        String t = Hashing.turnHash("T");
+        Semaphore qDenials = new Semaphore(0);
+        Semaphore wDenials = new Semaphore(0);
+        Semaphore wKnown = new Semaphore(0);
+        Semaphore woken = new Semaphore(0);
+        CountDownLatch r1InFlight = new CountDownLatch(1);
+        AtomicInteger r1Attempts = new AtomicInteger();
+        AtomicBoolean gate = new AtomicBoolean();
+        CompletableFuture<Permit>[] r0 = new CompletableFuture[1];
+        LockStore q = counting(store(), qDenials);
+        LockStore p = new ForwardingLockStore(store()) {
+            @Override
+            public Watch watch(Place place, Runnable onWake) {
+                Watch watch = super.watch(place, () -> {
+                    onWake.run();
+                    woken.release();
+                });
+                return new Watch() {
+                    @Override
+                    public CompletableFuture<Void> subscribed() {
+                        return watch.subscribed();
+                    }
+
+                    @Override
+                    public void attempted(Grant grant) {
+                        watch.attempted(grant);
+                        if (place.mode() == Mode.WRITE && grant instanceof Grant.Denied) {
+                            wKnown.release();
+                        }
+                    }
+
+                    @Override
+                    public void passOn() {
+                        watch.passOn();
+                    }
+
+                    @Override
+                    public void close() {
+                        watch.close();
+                    }
+                };
+            }
+
+            @Override
+            public Grant tryAcquire(Place place, Duration lease, Duration mark, Duration grace, String arrival) {
+                if (place.mode() == Mode.WRITE) {
+                    if (gate.get()) {
+                        r0[0].join(); // W looks after the other process's reader got in
+                    }
+                    Grant grant = super.tryAcquire(place, lease, mark, grace, arrival);
+                    if (grant instanceof Grant.Denied) {
+                        wDenials.release();
+                    }
+                    return grant;
+                }
+                Grant grant = super.tryAcquire(place, lease, mark, grace, arrival);
+                if (r1Attempts.incrementAndGet() == 2) { // its first attempt after it began to watch
+                    r1InFlight.countDown();
+                    try {
+                        woken.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS); // answered after the release's wake-up
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return grant;
+            }
+        };
+        LockEngine holder = engine(store());
+        LockEngine qEngine = engine(q);
+        LockEngine pEngine = engine(p);
+        Permit h = holder.acquire(s, "T", Mode.WRITE, Duration.ZERO);
+        r0[0] = qEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
+        assertTrue(qDenials.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS));
+        CompletableFuture<Permit> r1 = pEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
+        assertTrue(r1InFlight.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        CompletableFuture<Permit> w = pEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+        assertTrue(wDenials.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS)); // W is asleep
+        assertTrue(wKnown.tryAcquire(1, WAIT_SECONDS, TimeUnit.SECONDS)); // and its place in line is known
+        gate.set(true);
+
+        h.close();
+        Permit first = r0[0].get(WAIT_SECONDS, TimeUnit.SECONDS);
+        Permit second = r1.get(WAIT_SECONDS, TimeUnit.SECONDS);
         gate.set(false);
         first.close();
         second.close();
