@@ -13,16 +13,22 @@ package dev.turnstile.config;
  * @param bindPrincipal  key sessions by the authenticated principal too
  * @param waitMode       how the filter waits for a place that is not free at once ({@code @Guarded}
  *                       methods always wait on their thread)
+ * @param keys           where a call's conversation key and turn id come from, and what happens
+ *                       without a key
+ * @param busyCode2026   the JSON-RPC error code of a busy answer to an MCP 2026-07-28 request (which
+ *                       must not be -32002 nor in the reserved -32099..-32020)
  */
 public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
                            boolean failOpenReads, boolean failOpenWrites, String turnHeader,
-                           boolean bindPrincipal, WaitMode waitMode) {
+                           boolean bindPrincipal, WaitMode waitMode, ConversationKeys keys, int busyCode2026) {
 
     public static final String SESSION_HEADER = "Mcp-Session-Id";
     public static final String DEFAULT_TURN_HEADER = "X-Mcp-Turn-Id";
     public static final long DEFAULT_MAX_BODY_SIZE = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_JSON_DEPTH = 1000;
     public static final int DEFAULT_BUSY_CODE = -32002;
+    /** Outside the JSON-RPC range -32768..-32000, as MCP 2026-07-28 asks of application codes. */
+    public static final int DEFAULT_BUSY_CODE_2026 = -31002;
 
     public GuardOptions {
         if (maxBodySize < 1 || maxBodySize > Integer.MAX_VALUE - 8) {
@@ -35,6 +41,21 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
             throw new IllegalArgumentException("turn-header must be an HTTP header name: '" + turnHeader + "'");
         }
         java.util.Objects.requireNonNull(waitMode, "wait-mode");
+        if (keys == null) {
+            keys = ConversationKeys.defaults(turnHeader);
+        }
+        if (busyCode2026 == DEFAULT_BUSY_CODE || busyCode2026 >= -32099 && busyCode2026 <= -32020) {
+            throw new IllegalArgumentException("busy-code-2026 must not be -32002 nor in -32099..-32020"
+                    + " (MCP 2026-07-28 forbids the one and reserves the others): '" + busyCode2026 + "'");
+        }
+    }
+
+    /** Options with the default key sources (the turn from {@code turnHeader}) and 2026 busy code. */
+    public GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
+                        boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal,
+                        WaitMode waitMode) {
+        this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
+                waitMode, null, DEFAULT_BUSY_CODE_2026);
     }
 
     /** Options that wait asynchronously ({@link WaitMode#ASYNC}, the default). */
@@ -46,13 +67,24 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
 
     public static GuardOptions defaults() {
         return new GuardOptions(true, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_DEPTH, DEFAULT_BUSY_CODE,
-                false, false, DEFAULT_TURN_HEADER, false, WaitMode.ASYNC);
+                false, false, DEFAULT_TURN_HEADER, false, WaitMode.ASYNC, null, DEFAULT_BUSY_CODE_2026);
     }
 
     /** These options with another wait mode. */
     public GuardOptions withWaitMode(WaitMode mode) {
         return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
-                turnHeader, bindPrincipal, mode);
+                turnHeader, bindPrincipal, mode, keys, busyCode2026);
+    }
+
+    /** These options with other key sources. */
+    public GuardOptions withKeys(ConversationKeys other) {
+        return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
+                turnHeader, bindPrincipal, waitMode, other, busyCode2026);
+    }
+
+    /** The busy code for a request of the given era. */
+    public int busyCode(boolean mcp2026) {
+        return mcp2026 ? busyCode2026 : busyCode;
     }
 
     /** Whether a call of this mode may go on unguarded while the store is unreachable. */

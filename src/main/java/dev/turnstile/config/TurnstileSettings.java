@@ -38,6 +38,10 @@ public final class TurnstileSettings {
     public static final String BIND_PRINCIPAL = "bind-principal";
     public static final String CLASSIFICATION_FILE = "classification-file";
     public static final String WAIT_MODE = "wait-mode";
+    public static final String KEY_SOURCES = "key-sources";
+    public static final String TURN_SOURCES = "turn-sources";
+    public static final String UNKEYED = "unkeyed";
+    public static final String BUSY_CODE_2026 = "busy-code-2026";
 
     private final SettingSource source;
     private final GuardOptions options;
@@ -64,7 +68,9 @@ public final class TurnstileSettings {
                 bool(source, FAIL_OPEN_WRITES, d.failOpenWrites()),
                 source.get(TURN_HEADER) == null ? d.turnHeader() : source.get(TURN_HEADER),
                 bool(source, BIND_PRINCIPAL, d.bindPrincipal()),
-                waitMode(source, d.waitMode()));
+                waitMode(source, d.waitMode()),
+                keys(source),
+                integer(source, BUSY_CODE_2026, d.busyCode2026()));
         String file = source.get(CLASSIFICATION_FILE);
         Classifier classifier = file == null ? Classifier.defaults() : readClassification(source, file, resources);
         TurnstileSettings settings = new TurnstileSettings(source, options, classifier);
@@ -125,6 +131,25 @@ public final class TurnstileSettings {
     private static WaitMode waitMode(SettingSource source, WaitMode fallback) {
         String value = source.get(WAIT_MODE);
         return value == null ? fallback : WaitMode.parse(source.describe(WAIT_MODE), value);
+    }
+
+    /** {@code key-sources}, {@code turn-sources} (else the {@code turn-header}) and {@code unkeyed}. */
+    private static ConversationKeys keys(SettingSource source) {
+        String turnHeader = source.get(TURN_HEADER) == null ? GuardOptions.DEFAULT_TURN_HEADER : source.get(TURN_HEADER);
+        ConversationKeys d;
+        try {
+            d = ConversationKeys.defaults(turnHeader);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source.describe(TURN_HEADER) + " must be an HTTP header name: '"
+                    + turnHeader + "'", e);
+        }
+        String keys = source.get(KEY_SOURCES);
+        String turns = source.get(TURN_SOURCES);
+        String unkeyed = source.get(UNKEYED);
+        return new ConversationKeys(
+                keys == null ? d.keySources() : KeySource.parseChain(source.describe(KEY_SOURCES), keys),
+                turns == null ? d.turnSources() : KeySource.parseChain(source.describe(TURN_SOURCES), turns),
+                unkeyed == null ? d.unkeyed() : Unkeyed.parse(source.describe(UNKEYED), unkeyed));
     }
 
     private static int integer(SettingSource source, String name, int fallback) {

@@ -11,6 +11,8 @@ public final class JsonRpcErrors {
     public static final int INVALID_PARAMS = -32602;
     /** The lock backend failed (fail-closed). */
     public static final int INTERNAL_ERROR = -32603;
+    /** MCP 2026-07-28: a routing header that does not match the body (answered with HTTP 400). */
+    public static final int HEADER_MISMATCH = -32020;
     /** The default busy code; configurable because MCP 2025-x uses it for "resource not found". */
     public static final int DEFAULT_BUSY = -32002;
 
@@ -28,6 +30,10 @@ public final class JsonRpcErrors {
     public static final String INVALID_TURN_ID = "invalid_turn_id";
     public static final String TOO_DEEP = "too_deep";
     public static final String INVALID_UTF8 = "invalid_utf8";
+    /** A guarded call that carries no conversation key, with {@code unkeyed=reject}. */
+    public static final String UNKEYED = "unkeyed";
+    /** The reason of {@link #HEADER_MISMATCH}. */
+    public static final String HEADER_MISMATCH_REASON = "header_mismatch";
     /**
      * The reason of a busy-code answer to a request the container timed out while its call waited
      * for its place (only when something caps the asynchronous timeout below the acquire timeout).

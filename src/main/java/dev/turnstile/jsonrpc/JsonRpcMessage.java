@@ -1,5 +1,7 @@
 package dev.turnstile.jsonrpc;
 
+import java.util.Map;
+
 /**
  * What the sniffer saw in one JSON-RPC message object, read from that object's own top-level
  * members only.
@@ -15,9 +17,27 @@ package dev.turnstile.jsonrpc;
  *                 {@code params.arguments} or {@code params._meta} present but not an object;
  *                 JSON {@code null} counts as the wrong type), quoting nothing from the body; null
  *                 when they can, and for every other method
+ * @param protocolVersion the decoded {@code params._meta["io.modelcontextprotocol/protocolVersion"]},
+ *                 which only MCP 2026-07-28 and later requests carry; null when absent
+ * @param uri      the decoded {@code params.uri} when it is a string (the routing name of
+ *                 {@code resources/read}); otherwise null
+ * @param taskId   the decoded {@code params.taskId} when it is a string (the routing name of
+ *                 {@code tasks/get}, {@code tasks/update}, {@code tasks/cancel}); otherwise null
+ * @param meta     the string values found in {@code params._meta} at the pointers the sniffer was
+ *                 asked for, by pointer text; unmodifiable
  */
 public record JsonRpcMessage(String method, String rawId, String toolName, boolean response,
-                             String invalidParams) {
+                             String invalidParams, String protocolVersion, String uri, String taskId,
+                             Map<String, String> meta) {
+
+    public JsonRpcMessage {
+        meta = Map.copyOf(meta);
+    }
+
+    /** A message without routing names and {@code _meta} values. */
+    public JsonRpcMessage(String method, String rawId, String toolName, boolean response, String invalidParams) {
+        this(method, rawId, toolName, response, invalidParams, null, null, null, Map.of());
+    }
 
     /** A request that expects no answer: it has a method and no {@code id} member. */
     public boolean isNotification() {

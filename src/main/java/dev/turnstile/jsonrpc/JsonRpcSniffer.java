@@ -1,5 +1,8 @@
 package dev.turnstile.jsonrpc;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,22 +18,41 @@ import java.util.Objects;
  * Rejected with {@link JsonRpcErrors#INVALID_REQUEST}: valid JSON that is not one message object
  * or a non-empty array of them, a message that is neither a request nor a response, a method
  * that is not a string, an id that is not a string, a number or null, and (reason
- * {@link JsonRpcErrors#AMBIGUOUS_REQUEST}) duplicate {@code method}, {@code id}, {@code params}
- * or {@code params.name} members, or a message with both a method and a result or error.
+ * {@link JsonRpcErrors#AMBIGUOUS_REQUEST}) duplicate {@code method}, {@code id}, {@code params},
+ * {@code params.name}, {@code params.uri}, {@code params.taskId} or {@code params._meta} members, a
+ * duplicate member on the way to a {@code _meta} value it reads, or a message with both a method and
+ * a result or error; and a protocol version in {@code params._meta} that is not a string.
  */
 public final class JsonRpcSniffer {
 
     /** The default nesting limit, the same as Jackson's. */
     public static final int DEFAULT_MAX_DEPTH = 1000;
 
+    /** Where MCP 2026-07-28 requests carry their protocol version: {@code params._meta} member. */
+    public static final JsonPointer PROTOCOL_VERSION = JsonPointer.member("io.modelcontextprotocol/protocolVersion");
+
     private final int maxDepth;
+    private final MetaPaths metaPaths;
 
     /** @param maxDepth the most containers that may be open at once, at least 1 */
     public JsonRpcSniffer(int maxDepth) {
+        this(maxDepth, List.of());
+    }
+
+    /**
+     * @param maxDepth     the most containers that may be open at once, at least 1
+     * @param metaPointers the members of {@code params._meta} whose string values each message
+     *                     reports ({@link JsonRpcMessage#meta()}); a duplicate member on the way to
+     *                     one of them is ambiguous
+     */
+    public JsonRpcSniffer(int maxDepth, Collection<JsonPointer> metaPointers) {
         if (maxDepth < 1) {
             throw new IllegalArgumentException("maxDepth must be at least 1, was " + maxDepth);
         }
         this.maxDepth = maxDepth;
+        List<JsonPointer> all = new ArrayList<>(metaPointers);
+        all.add(PROTOCOL_VERSION);
+        this.metaPaths = new MetaPaths(all);
     }
 
     public int maxDepth() {
@@ -46,6 +68,6 @@ public final class JsonRpcSniffer {
     public SniffResult sniff(byte[] body, int length) {
         Objects.requireNonNull(body, "body");
         Objects.checkFromIndexSize(0, length, body.length);
-        return new RequestReader(new JsonScanner(body, length, maxDepth)).read();
+        return new RequestReader(new JsonScanner(body, length, maxDepth), metaPaths).read();
     }
 }

@@ -108,6 +108,14 @@ final class JsonScanner {
         return name;
     }
 
+    /** Reads {@code "name" :}, decoded, and leaves the cursor on the member's value. */
+    String memberText() {
+        skipWhitespace();
+        String name = readString();
+        skipColon();
+        return name;
+    }
+
     /** After a member's value: true at ',' (another member follows), false at '}' (object closed). */
     boolean nextMember() {
         return next('}');

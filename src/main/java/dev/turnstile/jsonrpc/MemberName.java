@@ -12,9 +12,11 @@ enum MemberName {
     NAME("name"),
     ARGUMENTS("arguments"),
     META("_meta"),
+    URI("uri"),
+    TASK_ID("taskId"),
     OTHER("");
 
-    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META};
+    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META, URI, TASK_ID};
 
     private final String text;
     private final byte[] ascii;

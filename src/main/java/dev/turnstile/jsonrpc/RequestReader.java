@@ -2,7 +2,11 @@ package dev.turnstile.jsonrpc;
 
 import dev.turnstile.Classifier;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The JSON-RPC reading of one body, on top of {@link JsonScanner}. Problems with valid JSON
@@ -13,6 +17,7 @@ import java.util.List;
 final class RequestReader {
 
     private final JsonScanner scanner;
+    private final MetaPaths metaPaths;
     private final List<JsonRpcMessage> messages = new ArrayList<>();
     private JsonRpcException problem;
 
@@ -26,9 +31,13 @@ final class RequestReader {
     private boolean idRepeated;
     private boolean seenParams;
     private String paramsProblem;
+    private String uri;
+    private String taskId;
+    private Map<String, String> meta = new HashMap<>();
 
-    RequestReader(JsonScanner scanner) {
+    RequestReader(JsonScanner scanner, MetaPaths metaPaths) {
         this.scanner = scanner;
+        this.metaPaths = metaPaths;
     }
 
     SniffResult read() {
@@ -86,7 +95,8 @@ final class RequestReader {
             paramsProblem("params is missing");
         }
         String invalidParams = Classifier.TOOLS_CALL.equals(method) ? paramsProblem : null;
-        messages.add(new JsonRpcMessage(method, rawId, toolName, response, invalidParams));
+        String version = meta.remove(JsonRpcSniffer.PROTOCOL_VERSION.text());
+        messages.add(new JsonRpcMessage(method, rawId, toolName, response, invalidParams, version, uri, taskId, meta));
     }
 
     private void startMessage() {
@@ -99,6 +109,9 @@ final class RequestReader {
         idRepeated = false;
         seenParams = false;
         paramsProblem = null;
+        uri = null;
+        taskId = null;
+        meta = new HashMap<>();
     }
 
     private void readMember(MemberName name) {
@@ -140,9 +153,15 @@ final class RequestReader {
         }
     }
 
-    /** Reads {@code params.name}, and notes what keeps a {@code tools/call} from being classified. */
+    /**
+     * Reads {@code params.name}, {@code uri}, {@code taskId} and the wanted {@code _meta} values, and
+     * notes what keeps a {@code tools/call} from being classified.
+     */
     private void readParams() {
         boolean seenName = false;
+        boolean seenUri = false;
+        boolean seenTaskId = false;
+        boolean seenMeta = false;
         if (scanner.beginObject()) {
             do {
                 switch (scanner.memberName()) {
@@ -153,14 +172,69 @@ final class RequestReader {
                             paramsProblem("params.name is not a non-empty string");
                         }
                     }
+                    case URI -> {
+                        seenUri = duplicate(seenUri, "params.uri");
+                        uri = readStringOr(null);
+                    }
+                    case TASK_ID -> {
+                        seenTaskId = duplicate(seenTaskId, "params.taskId");
+                        taskId = readStringOr(null);
+                    }
                     case ARGUMENTS -> skipObject("params.arguments");
-                    case META -> skipObject("params._meta");
+                    case META -> {
+                        seenMeta = duplicate(seenMeta, "params._meta");
+                        readMeta();
+                    }
                     default -> scanner.skipValue();
                 }
             } while (scanner.nextMember());
         }
         if (!seenName) {
             paramsProblem("params.name is missing");
+        }
+    }
+
+    /** {@code params._meta}: an object, of which the members on the way to a wanted value are read. */
+    private void readMeta() {
+        if (scanner.peek() != '{') {
+            paramsProblem("params._meta is not an object");
+            scanner.skipValue();
+            return;
+        }
+        readMetaObject(metaPaths.root(), "params._meta");
+    }
+
+    /** At '{': the members of one object on the way to wanted values (depth bounded by the pointers). */
+    private void readMetaObject(MetaPaths.Node node, String where) {
+        Set<String> seen = new HashSet<>();
+        if (scanner.beginObject()) {
+            do {
+                String name = scanner.memberText();
+                MetaPaths.Node child = node.child(name);
+                if (child == null) {
+                    scanner.skipValue();
+                } else {
+                    if (!seen.add(name)) {
+                        invalid(JsonRpcErrors.AMBIGUOUS_REQUEST, "duplicate member in " + where);
+                    }
+                    readMetaValue(child, where);
+                }
+            } while (scanner.nextMember());
+        }
+    }
+
+    private void readMetaValue(MetaPaths.Node node, String where) {
+        int first = scanner.peek();
+        JsonPointer ends = node.ends();
+        if (first == '"' && ends != null) {
+            meta.put(ends.text(), scanner.readString());
+        } else if (first == '{' && node.hasChildren()) {
+            readMetaObject(node, where);
+        } else {
+            scanner.skipValue();
+            if (JsonRpcSniffer.PROTOCOL_VERSION.equals(ends)) {
+                invalid(null, "the protocol version in params._meta is not a string");
+            }
         }
     }
 

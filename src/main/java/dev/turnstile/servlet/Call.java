@@ -2,19 +2,31 @@ package dev.turnstile.servlet;
 
 import dev.turnstile.CallClass;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What the filter learned from a POST body: the strongest class of its requests, and the ids of
- * the requests (to answer each one of a batch).
+ * What the filter learned from a POST body: the strongest class of its requests, the ids of the
+ * requests (to answer each one of a batch), whether it is an MCP 2026-07-28 request, and the
+ * {@code params._meta} values its guarded requests carry (for the key and turn sources).
  */
-record Call(CallClass callClass, boolean batch, List<String> ids) {
+record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, Map<String, String> meta) {
+
+    /** A legacy-era call without {@code _meta} keys. */
+    Call(CallClass callClass, boolean batch, List<String> ids) {
+        this(callClass, batch, ids, false, Map.of());
+    }
 
     /** Nothing learned yet: an answer carries {@code "id":null}. */
-    static final Call NONE = new Call(CallClass.BYPASS, false, List.of());
+    static final Call NONE = new Call(CallClass.BYPASS, false, List.of(), false, Map.of());
 
     /** A body that could not be read as a call, answered with the id the parser found (raw JSON), if any. */
     static Call echo(String rawId) {
-        return rawId == null ? NONE : new Call(CallClass.BYPASS, false, List.of(rawId));
+        return echo(rawId, false);
+    }
+
+    /** The same, for a request of the given era. */
+    static Call echo(String rawId, boolean mcp2026) {
+        return new Call(CallClass.BYPASS, false, rawId == null ? List.of() : List.of(rawId), mcp2026, Map.of());
     }
 
     boolean guarded() {

@@ -8,12 +8,13 @@ import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.WaitMode;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.jsonrpc.JsonRpcException;
+import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.JsonRpcSniffer;
+import dev.turnstile.jsonrpc.SniffResult;
+import dev.turnstile.config.KeySource;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -40,12 +41,14 @@ final class FilterGuard {
     private final JsonRpcSniffer sniffer;
     private final AtomicBoolean waitsOnThread = new AtomicBoolean();
     private final AtomicBoolean asyncPassMissed = new AtomicBoolean();
+    private final AtomicBoolean unkeyedSeen = new AtomicBoolean();
 
     FilterGuard(Turnstile turnstile, Classifier classifier, GuardOptions options) {
         this.turnstile = turnstile;
         this.options = options;
         this.classifier = new RequestClassifier(classifier);
-        this.sniffer = new JsonRpcSniffer(options.maxJsonDepth());
+        this.sniffer = new JsonRpcSniffer(options.maxJsonDepth(),
+                options.keys().metaSources().stream().map(KeySource::pointer).toList());
     }
 
     GuardOptions options() {
@@ -53,16 +56,11 @@ final class FilterGuard {
     }
 
     /**
-     * Requests that pass untouched, without reading their body: anything but POST, a request that
-     * already holds its place, a POST without a session id ({@code initialize}, or a request the
-     * server rejects itself).
+     * Requests that pass untouched, without reading their body: anything but POST, and a request that
+     * already holds its place. Every other POST is read: its key may be in its body, and its era is.
      */
     boolean skips(HttpServletRequest request) {
-        if (!"POST".equals(request.getMethod()) || request.getAttribute(TurnstileAttributes.PERMIT) != null) {
-            return true;
-        }
-        List<String> ids = Collections.list(request.getHeaders(GuardOptions.SESSION_HEADER));
-        return ids.isEmpty() || ids.size() == 1 && ids.get(0).isEmpty();
+        return !"POST".equals(request.getMethod()) || request.getAttribute(TurnstileAttributes.PERMIT) != null;
     }
 
     /** The body, read once, bounded; JSON-RPC bodies are UTF-8 (RFC 8259), so another declared charset is refused. */
@@ -82,19 +80,39 @@ final class FilterGuard {
         }
     }
 
-    /** @throws JsonRpcException a body that is no JSON-RPC message; {@link RequestClassifier.Unclassifiable} */
-    Call classify(BodyReader.Body body) {
-        return classifier.classify(sniffer.sniff(body.bytes(), body.length()));
+    /**
+     * Reads the body as JSON-RPC; an MCP 2026-07-28 request's routing headers are checked against it
+     * before it is classified.
+     *
+     * @throws JsonRpcException a body that is no JSON-RPC message
+     * @throws HeaderMismatchException routing headers unlike the body (with the request's id)
+     * @throws RequestClassifier.Unclassifiable a {@code tools/call} whose params cannot be classified
+     */
+    Call classify(BodyReader.Body body, HttpServletRequest request, java.util.function.Consumer<Call> answeredAs) {
+        SniffResult sniffed = sniffer.sniff(body.bytes(), body.length());
+        JsonRpcMessage first = sniffed.messages().get(0);
+        if (!sniffed.batch() && first.isRequest() && first.protocolVersion() != null) {
+            answeredAs.accept(Call.echo(first.rawId(), true));
+            RoutingHeaders.verify(request, first);
+        }
+        return classifier.classify(sniffed);
     }
 
-    /** The key of a guarded call's session; two session ids are ambiguous. */
-    String sessionKey(HttpServletRequest request) {
-        List<String> ids = Collections.list(request.getHeaders(GuardOptions.SESSION_HEADER));
-        if (ids.size() > 1) {
-            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
-                    "more than one session id");
+    /**
+     * The key of a guarded call's conversation, or null when it goes on unguarded (logged once).
+     *
+     * @throws UnkeyedCallException with {@code unkeyed=reject}
+     */
+    String conversationKey(HttpServletRequest request, Call call) {
+        String key = GuardedRequests.conversationKey(request, call.meta(), options);
+        if (key == null && unkeyedSeen.compareAndSet(false, true)) {
+            LOG.warn("A guarded call carried no conversation key (looked for: {}) and went on unguarded"
+                    + " (unkeyed={}; logged once). Clients of servers without sessions (MCP 2026-07-28, stateless"
+                    + " servers) send no Mcp-Session-Id: name where yours put a conversation id in key-sources"
+                    + " (TURNSTILE_KEY_SOURCES, e.g. header:X-Conversation-Id), or set unkeyed=principal or reject",
+                    options.keys().keySources(), options.keys().unkeyed().name().toLowerCase(java.util.Locale.ROOT));
         }
-        return GuardedRequests.sessionKey(request, ids.get(0), options);
+        return key;
     }
 
     /**

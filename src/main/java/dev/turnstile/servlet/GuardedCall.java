@@ -54,9 +54,9 @@ final class GuardedCall {
 
     void classify() {
         try {
-            call = guard.classify(body);
+            call = guard.classify(body, request, c -> call = c);
         } catch (JsonRpcException e) {
-            call = Call.echo(e.rawId());
+            call = Call.echo(e.rawId(), call.mcp2026());
             throw e;
         } catch (RequestClassifier.Unclassifiable e) {
             call = e.call();
@@ -70,8 +70,12 @@ final class GuardedCall {
             state = State.PASSING;
             return;
         }
-        String sessionKey = guard.sessionKey(request);
-        turn = GuardedRequests.turnId(request, guard.options());
+        String sessionKey = guard.conversationKey(request, call);
+        if (sessionKey == null) {
+            state = State.PASSING; // unkeyed=pass: nothing to lock by
+            return;
+        }
+        turn = GuardedRequests.turnId(request, call.meta(), guard.options());
         CompletableFuture<Permit> stage = guard.acquire(sessionKey, turn, mode());
         if (stage.isDone() || !guard.canWaitAsync(request) || !waitFor(stage)) {
             decide(stage);
@@ -134,7 +138,7 @@ final class GuardedCall {
 
     /** Answers the call with the JSON-RPC error of the exception that ended it. */
     void answer(TurnstileException e) throws IOException {
-        Reply.to(e, call, guard.options().busyCode()).write(response);
+        Reply.to(e, call, guard.options().busyCode(call.mcp2026())).write(response);
     }
 
     void hold(Permit granted) {

@@ -2,15 +2,24 @@ package dev.turnstile.servlet;
 
 import dev.turnstile.InvalidTurnIdException;
 import dev.turnstile.TurnIds;
+import dev.turnstile.config.ConversationKeys;
 import dev.turnstile.config.GuardOptions;
+import dev.turnstile.config.KeySource;
+import dev.turnstile.config.Unkeyed;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
+import dev.turnstile.jsonrpc.JsonRpcException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
- * How a request names its place, the same for the filter and the {@code @Guarded} interceptor:
- * the session key (the session id, bound to the principal when so configured) and the turn id.
+ * How a request names its place, the same for the filter and the {@code @Guarded} interceptor: the
+ * conversation key (from the first present of the {@code key-sources}, bound to the principal when
+ * so configured) and the turn id (from the first present of the {@code turn-sources}). The JSON-RPC
+ * id is never part of either. {@code meta:} sources read the values the filter found in the body;
+ * the interceptor, which has no body, passes none.
  */
 public final class GuardedRequests {
 
@@ -25,15 +34,84 @@ public final class GuardedRequests {
         return (principal == null ? "" : principal.getName()) + '\u0000' + sessionId;
     }
 
-    /** The validated turn id, or null without the header; two headers or a bad value throw. */
+    /**
+     * The key of the call's conversation, or null when it goes on unguarded ({@code unkeyed=pass},
+     * or {@code principal} without a principal). A session id keys as it always did; another source's
+     * value is keyed under the source's name, so that equal values of different sources never meet.
+     *
+     * @param meta the {@code params._meta} values the body carried, by pointer text
+     * @throws UnkeyedCallException no source yields anything and {@code unkeyed=reject}
+     * @throws JsonRpcException     a source present twice ({@code ambiguous_request})
+     */
+    public static String conversationKey(HttpServletRequest request, Map<String, String> meta, GuardOptions options) {
+        ConversationKeys keys = options.keys();
+        for (KeySource source : keys.keySources()) {
+            String value = value(request, meta, source);
+            if (value != null && !value.isEmpty()) { // an empty key is no key
+                String key = source.kind() == KeySource.Kind.SESSION_ID ? value : source.spec() + '\u0000' + value;
+                return sessionKey(request, key, options);
+            }
+        }
+        Principal principal = request.getUserPrincipal();
+        return switch (keys.unkeyed()) {
+            case PASS -> null;
+            case PRINCIPAL -> principal == null ? null : "principal\u0000" + principal.getName();
+            case REJECT -> throw new UnkeyedCallException(keys.keySources());
+        };
+    }
+
+    /** Whether a call without a key goes on unguarded under these options (rather than being refused). */
+    public static boolean unkeyedPasses(GuardOptions options) {
+        return options.keys().unkeyed() != Unkeyed.REJECT;
+    }
+
+    /** The validated turn id from the first present turn source, or null (a turn of its own). */
+    public static String turnId(HttpServletRequest request, Map<String, String> meta, GuardOptions options) {
+        for (KeySource source : options.keys().turnSources()) {
+            String value;
+            try {
+                value = value(request, meta, source);
+            } catch (JsonRpcException e) {
+                throw new InvalidTurnIdException("more than one turn id in " + source.spec());
+            }
+            if (value != null) {
+                return TurnIds.validate(value); // an empty turn id is invalid, as any other bad one
+            }
+        }
+        return null;
+    }
+
+    /** The validated turn id from the turn sources that need no body, or null. */
     public static String turnId(HttpServletRequest request, GuardOptions options) {
-        List<String> values = Collections.list(request.getHeaders(options.turnHeader()));
-        if (values.isEmpty()) {
-            return null;
-        }
+        return turnId(request, Map.of(), options);
+    }
+
+    /**
+     * Whether the request says it is of the MCP 2026-07-28 era (or later) in its
+     * {@code MCP-Protocol-Version} header: for those who cannot read the body (the interceptor); the
+     * filter decides by the body.
+     */
+    public static boolean is2026(HttpServletRequest request) {
+        String version = request.getHeader("MCP-Protocol-Version");
+        return version != null && version.matches("\\d{4}-\\d{2}-\\d{2}") && version.compareTo("2026-07-28") >= 0;
+    }
+
+    /** A source's value as sent (possibly empty), or null when absent. */
+    static String value(HttpServletRequest request, Map<String, String> meta, KeySource source) {
+        return switch (source.kind()) {
+            case SESSION_ID -> header(request, GuardOptions.SESSION_HEADER);
+            case HEADER -> header(request, source.name());
+            case META -> meta.get(source.pointer().text());
+            case BAGGAGE -> Baggage.member(request, source.name());
+        };
+    }
+
+    private static String header(HttpServletRequest request, String name) {
+        List<String> values = Collections.list(request.getHeaders(name));
         if (values.size() > 1) {
-            throw new InvalidTurnIdException("more than one " + options.turnHeader() + " header");
+            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+                    "more than one " + name + " header");
         }
-        return TurnIds.validate(values.get(0));
+        return values.isEmpty() ? null : values.get(0);
     }
 }

@@ -3,6 +3,7 @@ package dev.turnstile.servlet;
 import dev.turnstile.BusyException;
 import dev.turnstile.TurnstileException;
 import dev.turnstile.jsonrpc.JsonRpcError;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A JSON-RPC error the filter answers with itself: HTTP 200, {@code application/json}, the
- * request's own id (one error per request of a batch). MCP clients only pass a 200 on to the
+ * A JSON-RPC error the filter answers with itself: HTTP 200 (400 for an MCP 2026-07-28 routing
+ * header mismatch), {@code application/json}, the request's own id (one error per request of a batch). MCP clients only pass a 200 on to the
  * caller as a JSON-RPC error; other statuses become transport errors or drop the session.
  */
 record Reply(JsonRpcError error, Duration retryAfter, Call call) {
@@ -36,7 +37,10 @@ record Reply(JsonRpcError error, Duration retryAfter, Call call) {
         }
         List<String> ids = call.ids();
         byte[] body = call.batch() ? error.toJson(ids) : error.toJson(ids.isEmpty() ? null : ids.get(0));
-        response.setStatus(HttpServletResponse.SC_OK);
+        // a 2026-07-28 client reads a routing-header mismatch from a 400 with a JSON-RPC body; other
+        // errors are 200s, the only status MCP clients pass on to the caller as a JSON-RPC error
+        response.setStatus(error.code() == JsonRpcErrors.HEADER_MISMATCH ? HttpServletResponse.SC_BAD_REQUEST
+                : HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);

@@ -5,16 +5,21 @@ import dev.turnstile.Classifier;
 import dev.turnstile.TurnstileException;
 import dev.turnstile.jsonrpc.JsonRpcError;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
+import dev.turnstile.jsonrpc.JsonRpcException;
 import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.SniffResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a sniffed body into a {@link Call}. Responses and notifications never lock (the holder
- * may be waiting for them); {@code initialize} and {@code ping} always bypass; a batch takes the
+ * may be waiting for them); {@code initialize}, {@code ping} and the MCP 2026-07-28 protocol methods
+ * {@code server/discover} and {@code subscriptions/listen} always bypass; a batch takes the
  * strongest class of its requests. A {@code tools/call} request whose params cannot be classified
- * makes the whole body {@link Unclassifiable}.
+ * makes the whole body {@link Unclassifiable}. A body is of the MCP 2026-07-28 era when its message
+ * carries {@code params._meta["io.modelcontextprotocol/protocolVersion"]}; that era has no batches.
  */
 final class RequestClassifier {
 
@@ -47,11 +52,17 @@ final class RequestClassifier {
         this.classifier = classifier;
     }
 
+    /** Methods that are never locked, whatever the configuration says. */
+    private static final Set<String> PROTOCOL_METHODS = Set.of("initialize", "ping", "server/discover",
+            "subscriptions/listen");
+
     Call classify(SniffResult sniffed) throws Unclassifiable {
         CallClass strongest = CallClass.BYPASS;
         List<String> ids = new ArrayList<>();
         String invalid = null;
+        Map<String, String> meta = null;
         List<JsonRpcMessage> messages = sniffed.messages();
+        boolean mcp2026 = is2026(sniffed);
         for (int i = 0; i < messages.size(); i++) {
             JsonRpcMessage m = messages.get(i);
             if (m.isResponse() || m.isNotification()) {
@@ -60,15 +71,36 @@ final class RequestClassifier {
             ids.add(m.rawId());
             if (m.invalidParams() != null) {
                 invalid = invalid != null ? invalid : describe(sniffed.batch(), i, m.invalidParams());
-            } else if (!"initialize".equals(m.method()) && !"ping".equals(m.method())) {
-                strongest = strongest.strongest(classifier.classify(m.method(), m.toolName()));
+            } else if (!PROTOCOL_METHODS.contains(m.method())) {
+                CallClass c = classifier.classify(m.method(), m.toolName());
+                strongest = strongest.strongest(c);
+                meta = c == CallClass.BYPASS ? meta : sameMeta(meta, m.meta());
             }
         }
-        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids));
+        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, meta == null ? Map.of() : meta);
         if (invalid != null) {
             throw new Unclassifiable(invalid, call);
         }
         return call;
+    }
+
+    /** Whether the body is of the MCP 2026-07-28 era; a batch that carries such a request is refused. */
+    private static boolean is2026(SniffResult sniffed) {
+        boolean any = sniffed.messages().stream().anyMatch(m -> m.protocolVersion() != null);
+        if (any && sniffed.batch()) {
+            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, null,
+                    "invalid request: MCP 2026-07-28 requests cannot be sent in a batch");
+        }
+        return any;
+    }
+
+    /** The guarded requests of a batch must carry the same key and turn values. */
+    private static Map<String, String> sameMeta(Map<String, String> before, Map<String, String> next) {
+        if (before != null && !before.equals(next)) {
+            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+                    "invalid request: the requests of the batch carry different params._meta keys");
+        }
+        return next;
     }
 
     /** The error message: what is wrong, and in a batch where, quoting nothing from the body. */

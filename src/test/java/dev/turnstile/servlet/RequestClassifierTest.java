@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
+import dev.turnstile.jsonrpc.JsonPointer;
+import dev.turnstile.jsonrpc.JsonRpcException;
 import dev.turnstile.jsonrpc.JsonRpcSniffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A tools/call request whose params cannot be classified makes the whole body unclassifiable. */
@@ -58,6 +61,32 @@ class RequestClassifierTest {
                 "{'id':1,'method':'tools/call','params':{'name':'get_x','arguments':{},'_meta':{}}}"));
         assertEquals(new Call(CallClass.WRITE, false, List.of("1")), classify(DEFAULTS,
                 "{'id':1,'method':'tools/call','params':{'name':'x'}}"));
+    }
+
+    @Test
+    void shouldTellTheEraFromTheBodyAndNeverLockTheNewProtocolMethods() throws Exception {
+        RequestClassifier everything = new RequestClassifier(Classifier.builder()
+                .method("server/discover", CallClass.WRITE).method("subscriptions/listen", CallClass.WRITE).build());
+        String v = "'_meta':{'io.modelcontextprotocol/protocolVersion':'2026-07-28'}";
+        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, Map.of()),
+                classify(everything, "{'id':1,'method':'server/discover','params':{" + v + "}}"));
+        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, Map.of()),
+                classify(everything, "{'id':1,'method':'subscriptions/listen','params':{" + v + "}}"));
+        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), true, Map.of()),
+                classify(DEFAULTS, "{'id':1,'method':'tools/call','params':{'name':'x'," + v + "}}"));
+    }
+
+    @Test
+    void shouldRefuseABatchOfTheNewEraOrWhoseRequestsCarryDifferentKeys() {
+        String v = "'_meta':{'io.modelcontextprotocol/protocolVersion':'2026-07-28'}";
+        assertThrows(JsonRpcException.class, () -> classify(DEFAULTS,
+                "[{'id':1,'method':'tools/call','params':{'name':'x'," + v + "}}]"));
+        JsonRpcSniffer keyed = new JsonRpcSniffer(10, List.of(JsonPointer.parse("/sessionID")));
+        byte[] body = ("[{'id':1,'method':'tools/call','params':{'name':'x','_meta':{'sessionID':'a'}}},"
+                + "{'id':2,'method':'tools/call','params':{'name':'x','_meta':{'sessionID':'b'}}}]")
+                .replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+        JsonRpcException e = assertThrows(JsonRpcException.class, () -> DEFAULTS.classify(keyed.sniff(body, body.length)));
+        assertEquals("ambiguous_request", e.reason());
     }
 
     private static Call classify(RequestClassifier classifier, String singleQuoted)

@@ -19,6 +19,7 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Set;
@@ -69,12 +70,13 @@ public class GuardedInterceptor {
             }
             return ctx.proceed(); // re-entry: the request's live place covers this call
         }
-        String sessionId = request.getHeader(GuardOptions.SESSION_HEADER);
-        if (sessionId == null || sessionId.isEmpty()) {
-            warnUnguarded(ctx.getMethod(), "in a request without a session id");
+        // no body here: meta: sources yield nothing; unkeyed=reject throws UnkeyedCallException
+        String key = GuardedRequests.conversationKey(request, Map.of(), g.options());
+        if (key == null) {
+            warnUnguarded(ctx.getMethod(), "in a request without a conversation key (key-sources)");
             return ctx.proceed();
         }
-        return proceedHolding(ctx, g, request, sessionId, mode);
+        return proceedHolding(ctx, g, request, key, mode);
     }
 
     private TurnstileGuard guard() {
@@ -95,14 +97,13 @@ public class GuardedInterceptor {
     }
 
     private Object proceedHolding(InvocationContext ctx, TurnstileGuard g, HttpServletRequest request,
-                                  String sessionId, Mode mode) throws Exception {
+                                  String key, Mode mode) throws Exception {
         GuardOptions options = g.options();
         Permit permit;
         try {
-            permit = g.turnstile().acquire(GuardedRequests.sessionKey(request, sessionId, options),
-                    GuardedRequests.turnId(request, options), mode);
+            permit = g.turnstile().acquire(key, GuardedRequests.turnId(request, options), mode);
         } catch (BusyException e) {
-            throw new GuardedBusyException(e, JsonRpcError.busy(e, options.busyCode()));
+            throw new GuardedBusyException(e, JsonRpcError.busy(e, options.busyCode(GuardedRequests.is2026(request))));
         } catch (BackendUnavailableException e) {
             if (!options.failOpen(mode)) {
                 throw e;
