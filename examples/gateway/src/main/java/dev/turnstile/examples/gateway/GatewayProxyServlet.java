@@ -26,7 +26,7 @@ import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's transparent proxy with two changes a stateless MCP gateway needs:
+ * Jetty's transparent proxy with the changes a stateless MCP gateway needs:
  * <ul>
  *   <li>the upstream comes from the environment: {@code UPSTREAM_URL} (or the system property
  *       {@code gateway.upstream-url}) wins over the {@code proxyTo} init-param, and {@code INSTANCE_ID}
@@ -42,11 +42,15 @@ import org.eclipse.jetty.util.Callback;
  *       servlet ends a request whose exchange failed after its response was committed with
  *       {@code sendError(-1)}, which makes Jetty recycle it without telling {@code AsyncListener}s
  *       (Turnstile's included): so the gateway completes such a request when its client is gone, and
- *       closes the permit itself in every case (a permit's release is idempotent).</li>
+ *       closes the permit itself in every case (a permit's release is idempotent);</li>
+ *   <li>the upstream learns what Turnstile decided for the call, in the request headers
+ *       {@code Turnstile-Mode} and {@code Turnstile-Fence}, which a client can never send through
+ *       ({@link GuardHeaders}).</li>
  * </ul>
- * Everything else is {@link ProxyServlet.Transparent}: all end-to-end headers are copied both ways
- * ({@code Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code Accept},
- * {@code X-Mcp-Turn-Id}, ...), hop-by-hop headers are dropped, and nothing is cached or kept per session.
+ * Everything else is {@link ProxyServlet.Transparent}: all other end-to-end headers are copied both ways
+ * ({@code Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Mcp-Method}, {@code Mcp-Name},
+ * {@code Last-Event-ID}, {@code Accept}, {@code X-Mcp-Turn-Id}, {@code traceparent}, {@code baggage}, ...),
+ * hop-by-hop headers are dropped, and nothing is cached or kept per session.
  */
 public class GatewayProxyServlet extends ProxyServlet.Transparent {
 
@@ -80,6 +84,13 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
         maxHold = maxHold(config);
         config.getServletContext().log("gateway " + (instance == null ? "" : instance + " ")
                 + "forwards " + config.getServletContext().getContextPath() + "/mcp to " + upstream);
+    }
+
+    /** Jetty's {@code Via} and {@code X-Forwarded-*} headers, then the guard's own ({@link GuardHeaders}). */
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.addProxyHeaders(clientRequest, proxyRequest);
+        GuardHeaders.replace(clientRequest, proxyRequest);
     }
 
     @Override

@@ -29,6 +29,14 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends a POST to {@code endpoint} and leaves the connection open. {@code headers} may replace Host. */
     static RawHttp post(URI endpoint, Map<String, String> headers, String body) throws IOException {
+        return send("POST", endpoint, headers, body);
+    }
+
+    /**
+     * Sends a request to {@code endpoint} and leaves the connection open. Each entry of {@code headers} is
+     * one header line as given, so names that differ only in case go as separate lines; it may replace Host.
+     */
+    static RawHttp send(String method, URI endpoint, Map<String, String> headers, String body) throws IOException {
         Socket socket = new Socket(endpoint.getHost(), endpoint.getPort());
         socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
         Map<String, String> all = new LinkedHashMap<>();
@@ -38,7 +46,7 @@ final class RawHttp implements AutoCloseable {
         all.putAll(headers);
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         all.put("Content-Length", Integer.toString(content.length));
-        StringBuilder request = new StringBuilder("POST " + endpoint.getRawPath() + " HTTP/1.1\r\n");
+        StringBuilder request = new StringBuilder(method + " " + endpoint.getRawPath() + " HTTP/1.1\r\n");
         all.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -49,9 +57,14 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends a POST with {@code Connection: close} and reads the whole answer. */
     static Reply exchange(URI endpoint, Map<String, String> headers, String body) throws IOException {
+        return exchange("POST", endpoint, headers, body);
+    }
+
+    /** Sends a request with {@code Connection: close} and reads the whole answer. */
+    static Reply exchange(String method, URI endpoint, Map<String, String> headers, String body) throws IOException {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("Connection", "close");
-        try (RawHttp http = post(endpoint, all, body)) {
+        try (RawHttp http = send(method, endpoint, all, body)) {
             String text = http.readToEnd();
             int headEnd = text.indexOf("\r\n\r\n");
             if (!text.startsWith("HTTP/1.1 ") || headEnd < 0) {

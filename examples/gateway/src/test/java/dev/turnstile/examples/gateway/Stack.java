@@ -21,8 +21,9 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The gateway as deployed, for the tests: the example MCP server as upstream (unguarded, it keeps the MCP
- * sessions) and gateway replicas, each started with its {@code run} script, sharing the test Redis
- * ({@code -Dturnstile.test.redis}) under a key prefix of this stack's own.
+ * sessions), or an upstream the test serves itself, and gateway replicas, each started with its
+ * {@code run} script, sharing the test Redis ({@code -Dturnstile.test.redis}) under a key prefix of this
+ * stack's own.
  */
 final class Stack {
 
@@ -34,11 +35,19 @@ final class Stack {
     static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
 
     final String prefix = "gwit" + Long.toHexString(System.nanoTime());
+    /** The example MCP server; null when the test serves the upstream itself. */
     final ServerProcess upstream;
+    private final URI upstreamEndpoint;
     private final List<ServerProcess> servers = Collections.synchronizedList(new ArrayList<>());
 
     private Stack(Map<String, String> upstreamEnv) throws IOException, InterruptedException {
         upstream = upstream("upstream", upstreamEnv);
+        upstreamEndpoint = upstream.endpoint;
+    }
+
+    private Stack(URI upstreamEndpoint) {
+        upstream = null;
+        this.upstreamEndpoint = upstreamEndpoint;
     }
 
     /** Starts an upstream: the example MCP server, unguarded (the gateways guard it). */
@@ -63,6 +72,11 @@ final class Stack {
         return new Stack(upstreamEnv);
     }
 
+    /** A stack whose gateways forward to an upstream the test serves itself (no upstream process). */
+    static Stack before(URI upstreamEndpoint) {
+        return new Stack(upstreamEndpoint);
+    }
+
     /**
      * Starts a gateway replica in front of the upstream (lease 2 s, acquire timeout 30 s), with extra
      * environment (which may name another {@code UPSTREAM_URL}).
@@ -70,7 +84,7 @@ final class Stack {
     ServerProcess gateway(String name, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>();
         env.put("BUILD", "never"); // the Maven build under test has just packaged it
-        env.put("UPSTREAM_URL", upstream.endpoint.toString());
+        env.put("UPSTREAM_URL", upstreamEndpoint.toString());
         env.put("INSTANCE_ID", name);
         env.put("TURNSTILE_REDIS_URL", REDIS);
         env.put("TURNSTILE_KEY_PREFIX", prefix);
@@ -123,12 +137,29 @@ final class Stack {
         return redis(j -> new TreeSet<>(j.keys(prefix + ":{" + sessionHash + "}:*")));
     }
 
+    /** The last fencing token Turnstile handed out in the session (by its hash), from its fence counter. */
+    long fence(String sessionHash) {
+        String counter = redis(j -> j.get(prefix + ":{" + sessionHash + "}:fence"));
+        assertTrue(counter != null, "no fence counter for session " + sessionHash);
+        return Long.parseLong(counter);
+    }
+
     /** Waits until a place of the session is held in Redis (a state the test waits for, not a time). */
     void awaitPlaceHeld(String sessionHash) throws InterruptedException {
         String places = prefix + ":{" + sessionHash + "}:places";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (redis(j -> j.zcard(places)) == 0) {
             assertTrue(System.nanoTime() < deadline, "the held call never showed up in Redis");
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until a call of the session waits for its place in Redis (a state, not a time). */
+    void awaitWaiting(String sessionHash) throws InterruptedException {
+        String waiting = prefix + ":{" + sessionHash + "}:waiting";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (redis(j -> j.zcard(waiting)) == 0) {
+            assertTrue(System.nanoTime() < deadline, "no call of the session ever waited in Redis");
             Thread.sleep(20);
         }
     }
