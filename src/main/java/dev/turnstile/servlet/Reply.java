@@ -3,7 +3,6 @@ package dev.turnstile.servlet;
 import dev.turnstile.BusyException;
 import dev.turnstile.TurnstileException;
 import dev.turnstile.jsonrpc.JsonRpcError;
-import dev.turnstile.jsonrpc.JsonRpcErrors;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +14,7 @@ import java.util.List;
  * header mismatch), {@code application/json}, the request's own id (one error per request of a batch). MCP clients only pass a 200 on to the
  * caller as a JSON-RPC error; other statuses become transport errors or drop the session.
  */
-record Reply(JsonRpcError error, Duration retryAfter, Call call) {
+record Reply(JsonRpcError error, Duration retryAfter, Call call, int status) {
 
     /**
      * The one place where an exception that ends a call becomes its answer: the exception's own
@@ -24,7 +23,10 @@ record Reply(JsonRpcError error, Duration retryAfter, Call call) {
      */
     static Reply to(TurnstileException e, Call call, int busyCode) {
         Duration retryAfter = e instanceof BusyException busy ? busy.retryAfter() : null;
-        return new Reply(e.jsonRpcError(busyCode), retryAfter, call);
+        // a 2026-07-28 client reads a routing-header mismatch from a 400 with a JSON-RPC body; other
+        // errors are 200s, the only status MCP clients pass on to the caller as a JSON-RPC error
+        int status = e instanceof HeaderMismatchException ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_OK;
+        return new Reply(e.jsonRpcError(busyCode), retryAfter, call, status);
     }
 
     void write(HttpServletResponse response) throws IOException {
@@ -37,10 +39,7 @@ record Reply(JsonRpcError error, Duration retryAfter, Call call) {
         }
         List<String> ids = call.ids();
         byte[] body = call.batch() ? error.toJson(ids) : error.toJson(ids.isEmpty() ? null : ids.get(0));
-        // a 2026-07-28 client reads a routing-header mismatch from a 400 with a JSON-RPC body; other
-        // errors are 200s, the only status MCP clients pass on to the caller as a JSON-RPC error
-        response.setStatus(error.code() == JsonRpcErrors.HEADER_MISMATCH ? HttpServletResponse.SC_BAD_REQUEST
-                : HttpServletResponse.SC_OK);
+        response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);
