@@ -15,8 +15,8 @@ package dev.turnstile.config;
  *                       methods always wait on their thread)
  * @param keys           where a call's conversation key and turn id come from, and what happens
  *                       without a key
- * @param busyCode2026   the JSON-RPC error code of a busy answer to an MCP 2026-07-28 request (which
- *                       must not be -32002 nor in the reserved -32099..-32020)
+ * @param busyCode2026   the JSON-RPC error code of a busy answer to an MCP 2026-07-28 request,
+ *                       outside the JSON-RPC range -32768..-32000
  */
 public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
                            boolean failOpenReads, boolean failOpenWrites, String turnHeader,
@@ -44,9 +44,10 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
         if (keys == null) {
             keys = ConversationKeys.defaults(turnHeader);
         }
-        if (busyCode2026 == DEFAULT_BUSY_CODE || busyCode2026 >= -32099 && busyCode2026 <= -32020) {
-            throw new IllegalArgumentException("busy-code-2026 must not be -32002 nor in -32099..-32020"
-                    + " (MCP 2026-07-28 forbids the one and reserves the others): '" + busyCode2026 + "'");
+        if (busyCode2026 >= -32768 && busyCode2026 <= -32000) {
+            throw new IllegalArgumentException("busy-code-2026 must be outside -32768..-32000 (MCP 2026-07-28"
+                    + " forbids -32002, reserves -32020..-32099 and asks application codes to keep out of the"
+                    + " JSON-RPC range): '" + busyCode2026 + "'");
         }
     }
 

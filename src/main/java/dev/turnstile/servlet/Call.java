@@ -7,17 +7,22 @@ import java.util.Map;
 /**
  * What the filter learned from a POST body: the strongest class of its requests, the ids of the
  * requests (to answer each one of a batch), whether it is an MCP 2026-07-28 request, and the
- * {@code params._meta} values its guarded requests carry (for the key and turn sources).
+ * distinct sets of {@code params._meta} values its guarded requests carry (for the key and turn
+ * sources; one set but in a batch whose requests differ).
  */
-record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, Map<String, String> meta) {
+record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas) {
+
+    Call {
+        metas = List.copyOf(metas);
+    }
 
     /** A legacy-era call without {@code _meta} keys. */
     Call(CallClass callClass, boolean batch, List<String> ids) {
-        this(callClass, batch, ids, false, Map.of());
+        this(callClass, batch, ids, false, List.of());
     }
 
     /** Nothing learned yet: an answer carries {@code "id":null}. */
-    static final Call NONE = new Call(CallClass.BYPASS, false, List.of(), false, Map.of());
+    static final Call NONE = new Call(CallClass.BYPASS, false, List.of(), false, List.of());
 
     /** A body that could not be read as a call, answered with the id the parser found (raw JSON), if any. */
     static Call echo(String rawId) {
@@ -26,7 +31,7 @@ record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp202
 
     /** The same, for a request of the given era. */
     static Call echo(String rawId, boolean mcp2026) {
-        return new Call(CallClass.BYPASS, false, rawId == null ? List.of() : List.of(rawId), mcp2026, Map.of());
+        return new Call(CallClass.BYPASS, false, rawId == null ? List.of() : List.of(rawId), mcp2026, List.of());
     }
 
     boolean guarded() {

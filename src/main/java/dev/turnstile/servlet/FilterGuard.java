@@ -13,7 +13,12 @@ import dev.turnstile.jsonrpc.JsonRpcSniffer;
 import dev.turnstile.jsonrpc.SniffResult;
 import dev.turnstile.config.KeySource;
 import jakarta.servlet.http.HttpServletRequest;
+import dev.turnstile.jsonrpc.JsonPointer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,8 +52,18 @@ final class FilterGuard {
         this.turnstile = turnstile;
         this.options = options;
         this.classifier = new RequestClassifier(classifier);
-        this.sniffer = new JsonRpcSniffer(options.maxJsonDepth(),
-                options.keys().metaSources().stream().map(KeySource::pointer).toList());
+        this.sniffer = new JsonRpcSniffer(options.maxJsonDepth(), metaPointers(options));
+    }
+
+    /** The {@code _meta} members the sources read: {@code meta:} pointers, and the baggage of SEP-414. */
+    private static List<JsonPointer> metaPointers(GuardOptions options) {
+        List<JsonPointer> pointers = new ArrayList<>(options.keys().metaSources().stream().map(KeySource::pointer).toList());
+        boolean baggage = Stream.concat(options.keys().keySources().stream(), options.keys().turnSources().stream())
+                .anyMatch(s -> s.kind() == KeySource.Kind.BAGGAGE);
+        if (baggage && !pointers.contains(Baggage.META_POINTER)) {
+            pointers.add(Baggage.META_POINTER);
+        }
+        return pointers;
     }
 
     GuardOptions options() {
@@ -95,7 +110,9 @@ final class FilterGuard {
             answeredAs.accept(Call.echo(first.rawId(), true));
             RoutingHeaders.verify(request, first);
         }
-        return classifier.classify(sniffed);
+        Call call = classifier.classify(sniffed);
+        GuardedRequests.rememberBody(request, sniffed.batch() ? Map.of() : first.meta(), call.mcp2026());
+        return call;
     }
 
     /**
@@ -104,7 +121,7 @@ final class FilterGuard {
      * @throws UnkeyedCallException with {@code unkeyed=reject}
      */
     String conversationKey(HttpServletRequest request, Call call) {
-        String key = GuardedRequests.conversationKey(request, call.meta(), options);
+        String key = GuardedRequests.conversationKey(request, call.metas(), options);
         if (key == null && unkeyedSeen.compareAndSet(false, true)) {
             LOG.warn("A guarded call carried no conversation key (looked for: {}) and went on unguarded"
                     + " (unkeyed={}; logged once). Clients of servers without sessions (MCP 2026-07-28, stateless"

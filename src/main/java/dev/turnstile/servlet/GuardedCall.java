@@ -75,7 +75,7 @@ final class GuardedCall {
             state = State.PASSING; // unkeyed=pass: nothing to lock by
             return;
         }
-        turn = GuardedRequests.turnId(request, call.meta(), guard.options());
+        turn = GuardedRequests.turnId(request, call.metas(), guard.options());
         CompletableFuture<Permit> stage = guard.acquire(sessionKey, turn, mode());
         if (stage.isDone() || !guard.canWaitAsync(request) || !waitFor(stage)) {
             decide(stage);

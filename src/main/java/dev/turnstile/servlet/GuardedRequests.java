@@ -13,6 +13,7 @@ import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How a request names its place, the same for the filter and the {@code @Guarded} interceptor: the
@@ -22,6 +23,9 @@ import java.util.Map;
  * the interceptor, which has no body, passes none.
  */
 public final class GuardedRequests {
+
+    private static final String BODY_META = GuardedRequests.class.getName() + ".meta";
+    private static final String BODY_2026 = GuardedRequests.class.getName() + ".mcp2026";
 
     private GuardedRequests() {}
 
@@ -55,9 +59,57 @@ public final class GuardedRequests {
         Principal principal = request.getUserPrincipal();
         return switch (keys.unkeyed()) {
             case PASS -> null;
-            case PRINCIPAL -> principal == null ? null : "principal\u0000" + principal.getName();
+            case PRINCIPAL -> principal == null ? null : "\u0000principal\u0000" + principal.getName(); // no bound key starts with NUL
             case REJECT -> throw new UnkeyedCallException(keys.keySources());
         };
+    }
+
+    /**
+     * The key of a call whose guarded requests carry these sets of {@code _meta} values (several only
+     * in a batch): they must all name one conversation.
+     *
+     * @throws JsonRpcException requests of one batch in different conversations ({@code ambiguous_request})
+     */
+    public static String conversationKey(HttpServletRequest request, List<Map<String, String>> metas,
+                                         GuardOptions options) {
+        if (metas.size() <= 1) {
+            return conversationKey(request, metas.isEmpty() ? Map.of() : metas.get(0), options);
+        }
+        List<String> keys = metas.stream().map(m -> conversationKey(request, m, options)).distinct().toList();
+        if (keys.size() > 1) {
+            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+                    "invalid request: the requests of the batch belong to different conversations");
+        }
+        return keys.get(0);
+    }
+
+    /** The turn id of a call whose guarded requests carry these sets of {@code _meta} values: one for all. */
+    public static String turnId(HttpServletRequest request, List<Map<String, String>> metas, GuardOptions options) {
+        if (metas.size() <= 1) {
+            return turnId(request, metas.isEmpty() ? Map.of() : metas.get(0), options);
+        }
+        List<String> turns = metas.stream().map(m -> Objects.requireNonNullElse(turnId(request, m, options), ""))
+                .distinct().toList();
+        if (turns.size() > 1) {
+            throw new InvalidTurnIdException("the requests of the batch carry different turn ids");
+        }
+        return turns.get(0).isEmpty() ? null : turns.get(0);
+    }
+
+    /**
+     * What the filter read from the body of this request (bypassed ones too), for the
+     * {@code @Guarded} interceptor, which cannot read it: the {@code _meta} values of a body of one
+     * message, and whether it is an MCP 2026-07-28 request.
+     */
+    static void rememberBody(HttpServletRequest request, Map<String, String> meta, boolean mcp2026) {
+        request.setAttribute(BODY_META, meta);
+        request.setAttribute(BODY_2026, mcp2026);
+    }
+
+    /** The {@code _meta} values the filter read from this request's body, or none. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> bodyMeta(HttpServletRequest request) {
+        return request.getAttribute(BODY_META) instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
     }
 
     /** Whether a call without a key goes on unguarded under these options (rather than being refused). */
@@ -87,11 +139,13 @@ public final class GuardedRequests {
     }
 
     /**
-     * Whether the request says it is of the MCP 2026-07-28 era (or later) in its
-     * {@code MCP-Protocol-Version} header: for those who cannot read the body (the interceptor); the
-     * filter decides by the body.
+     * Whether the request is of the MCP 2026-07-28 era: as the filter read it from the body, else (no
+     * filter in front) as its {@code MCP-Protocol-Version} header says (2026-07-28 or later).
      */
     public static boolean is2026(HttpServletRequest request) {
+        if (request.getAttribute(BODY_2026) instanceof Boolean read) {
+            return read; // the filter read the body: its verdict
+        }
         String version = request.getHeader("MCP-Protocol-Version");
         return version != null && version.matches("\\d{4}-\\d{2}-\\d{2}") && version.compareTo("2026-07-28") >= 0;
     }
@@ -102,7 +156,7 @@ public final class GuardedRequests {
             case SESSION_ID -> header(request, GuardOptions.SESSION_HEADER);
             case HEADER -> header(request, source.name());
             case META -> meta.get(source.pointer().text());
-            case BAGGAGE -> Baggage.member(request, source.name());
+            case BAGGAGE -> Baggage.member(request, meta.get(Baggage.META_POINTER.text()), source.name());
         };
     }
 

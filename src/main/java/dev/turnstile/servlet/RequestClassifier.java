@@ -9,6 +9,7 @@ import dev.turnstile.jsonrpc.JsonRpcException;
 import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.SniffResult;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ final class RequestClassifier {
         CallClass strongest = CallClass.BYPASS;
         List<String> ids = new ArrayList<>();
         String invalid = null;
-        Map<String, String> meta = null;
+        Set<Map<String, String>> metas = new LinkedHashSet<>();
         List<JsonRpcMessage> messages = sniffed.messages();
         boolean mcp2026 = is2026(sniffed);
         for (int i = 0; i < messages.size(); i++) {
@@ -74,10 +75,12 @@ final class RequestClassifier {
             } else if (!PROTOCOL_METHODS.contains(m.method())) {
                 CallClass c = classifier.classify(m.method(), m.toolName());
                 strongest = strongest.strongest(c);
-                meta = c == CallClass.BYPASS ? meta : sameMeta(meta, m.meta());
+                if (c != CallClass.BYPASS) {
+                    metas.add(m.meta());
+                }
             }
         }
-        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, meta == null ? Map.of() : meta);
+        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, List.copyOf(metas));
         if (invalid != null) {
             throw new Unclassifiable(invalid, call);
         }
@@ -92,15 +95,6 @@ final class RequestClassifier {
                     "invalid request: MCP 2026-07-28 requests cannot be sent in a batch");
         }
         return any;
-    }
-
-    /** The guarded requests of a batch must carry the same key and turn values. */
-    private static Map<String, String> sameMeta(Map<String, String> before, Map<String, String> next) {
-        if (before != null && !before.equals(next)) {
-            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
-                    "invalid request: the requests of the batch carry different params._meta keys");
-        }
-        return next;
     }
 
     /** The error message: what is wrong, and in a batch where, quoting nothing from the body. */

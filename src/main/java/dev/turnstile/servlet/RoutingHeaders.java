@@ -42,9 +42,9 @@ final class RoutingHeaders {
                     : " does not match the body"));
         }
         String version = header(request, VERSION);
-        if (version != null && !version.equals(m.protocolVersion())) {
-            throw new HeaderMismatchException("header mismatch: " + VERSION
-                    + " does not match the protocol version in params._meta");
+        if (!Objects.equals(version, m.protocolVersion())) {
+            throw new HeaderMismatchException("header mismatch: " + VERSION + (version == null ? " is missing"
+                    : " does not match the protocol version in params._meta"));
         }
     }
 

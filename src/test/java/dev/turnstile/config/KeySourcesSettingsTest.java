@@ -71,11 +71,13 @@ class KeySourcesSettingsTest {
         env.put("TURNSTILE_TURN_HEADER", "bad header");
         assertTrue(fails().contains("TURNSTILE_TURN_HEADER"));
         env.remove("TURNSTILE_TURN_HEADER");
-        for (String code : List.of("-32002", "-32020", "-32099", "-32050")) {
+        for (String code : List.of("-32002", "-32020", "-32099", "-32050", "-32603", "-32768", "-32000")) {
             env.put("TURNSTILE_BUSY_CODE_2026", code);
             assertTrue(fails().contains("busy-code-2026"), code);
         }
-        env.put("TURNSTILE_BUSY_CODE_2026", "-32019");
-        assertEquals(-32019, load().busyCode2026());
+        env.put("TURNSTILE_BUSY_CODE_2026", "-32769");
+        assertEquals(-32769, load().busyCode2026());
+        env.put("TURNSTILE_BUSY_CODE_2026", "-31999");
+        assertEquals(-31999, load().busyCode2026());
     }
 }

@@ -1,6 +1,10 @@
 package dev.turnstile.servlet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.turnstile.jsonrpc.JsonRpcException;
 
 import dev.turnstile.config.ConversationKeys;
 import dev.turnstile.config.GuardOptions;
@@ -40,5 +44,18 @@ class ConversationKeyCollisionTest {
         // the user named "principal" sends Mcp-Session-Id: alice (a 2026-07-28 server ignores that header)
         String other = GuardedRequests.conversationKey(request("principal", "Mcp-Session-Id", "alice"), Map.of(), options);
         assertNotEquals(alice, other, "two users share one lock key");
+    }
+
+    @Test
+    void theRequestsOfABatchMustNameOneConversationUnlessTheHeaderKeysThemAll() {
+        GuardOptions options = GuardOptions.defaults();
+        List<Map<String, String>> metas = List.of(Map.of("/sessionID", "a"), Map.of("/sessionID", "b"));
+        JsonRpcException e = assertThrows(JsonRpcException.class,
+                () -> GuardedRequests.conversationKey(request(null, null, null), metas, options));
+        assertEquals("ambiguous_request", e.reason());
+        // a session id keys them all: the _meta values are not used, so they may differ
+        assertEquals("s", GuardedRequests.conversationKey(request(null, "Mcp-Session-Id", "s"), metas, options));
+        assertEquals("a", GuardedRequests.conversationKey(request(null, null, null),
+                List.of(Map.of("/sessionID", "a"), Map.of("/sessionID", "a")), options).split("\u0000")[1]);
     }
 }

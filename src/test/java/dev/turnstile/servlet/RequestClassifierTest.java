@@ -57,9 +57,9 @@ class RequestClassifierTest {
 
     @Test
     void shouldClassifyValidParamsAsBefore() throws Exception {
-        assertEquals(new Call(CallClass.READ, false, List.of("1")), classify(DEFAULTS,
+        assertEquals(new Call(CallClass.READ, false, List.of("1"), false, List.of(Map.of())), classify(DEFAULTS,
                 "{'id':1,'method':'tools/call','params':{'name':'get_x','arguments':{},'_meta':{}}}"));
-        assertEquals(new Call(CallClass.WRITE, false, List.of("1")), classify(DEFAULTS,
+        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), false, List.of(Map.of())), classify(DEFAULTS,
                 "{'id':1,'method':'tools/call','params':{'name':'x'}}"));
     }
 
@@ -68,16 +68,16 @@ class RequestClassifierTest {
         RequestClassifier everything = new RequestClassifier(Classifier.builder()
                 .method("server/discover", CallClass.WRITE).method("subscriptions/listen", CallClass.WRITE).build());
         String v = "'_meta':{'io.modelcontextprotocol/protocolVersion':'2026-07-28'}";
-        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, Map.of()),
+        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, List.of()),
                 classify(everything, "{'id':1,'method':'server/discover','params':{" + v + "}}"));
-        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, Map.of()),
+        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, List.of()),
                 classify(everything, "{'id':1,'method':'subscriptions/listen','params':{" + v + "}}"));
-        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), true, Map.of()),
+        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), true, List.of(Map.of())),
                 classify(DEFAULTS, "{'id':1,'method':'tools/call','params':{'name':'x'," + v + "}}"));
     }
 
     @Test
-    void shouldRefuseABatchOfTheNewEraOrWhoseRequestsCarryDifferentKeys() {
+    void shouldRefuseABatchOfTheNewEraAndKeepTheKeysOfEachRequestOfALegacyBatch() throws Exception {
         String v = "'_meta':{'io.modelcontextprotocol/protocolVersion':'2026-07-28'}";
         assertThrows(JsonRpcException.class, () -> classify(DEFAULTS,
                 "[{'id':1,'method':'tools/call','params':{'name':'x'," + v + "}}]"));
@@ -85,8 +85,8 @@ class RequestClassifierTest {
         byte[] body = ("[{'id':1,'method':'tools/call','params':{'name':'x','_meta':{'sessionID':'a'}}},"
                 + "{'id':2,'method':'tools/call','params':{'name':'x','_meta':{'sessionID':'b'}}}]")
                 .replace('\'', '"').getBytes(StandardCharsets.UTF_8);
-        JsonRpcException e = assertThrows(JsonRpcException.class, () -> DEFAULTS.classify(keyed.sniff(body, body.length)));
-        assertEquals("ambiguous_request", e.reason());
+        assertEquals(List.of(Map.of("/sessionID", "a"), Map.of("/sessionID", "b")),
+                DEFAULTS.classify(keyed.sniff(body, body.length)).metas());
     }
 
     private static Call classify(RequestClassifier classifier, String singleQuoted)

@@ -21,7 +21,6 @@ import jakarta.interceptor.InvocationContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.lang.reflect.Method;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -70,13 +69,14 @@ public class GuardedInterceptor {
             }
             return ctx.proceed(); // re-entry: the request's live place covers this call
         }
-        // no body here: meta: sources yield nothing; unkeyed=reject throws UnkeyedCallException
-        String key = GuardedRequests.conversationKey(request, Map.of(), g.options());
+        // the body's _meta values as the filter read them (none without the filter); unkeyed=reject throws
+        Map<String, String> meta = GuardedRequests.bodyMeta(request);
+        String key = GuardedRequests.conversationKey(request, meta, g.options());
         if (key == null) {
             warnUnguarded(ctx.getMethod(), "in a request without a conversation key (key-sources)");
             return ctx.proceed();
         }
-        return proceedHolding(ctx, g, request, key, mode);
+        return proceedHolding(ctx, g, request, key, meta, mode);
     }
 
     private TurnstileGuard guard() {
@@ -97,11 +97,11 @@ public class GuardedInterceptor {
     }
 
     private Object proceedHolding(InvocationContext ctx, TurnstileGuard g, HttpServletRequest request,
-                                  String key, Mode mode) throws Exception {
+                                  String key, Map<String, String> meta, Mode mode) throws Exception {
         GuardOptions options = g.options();
         Permit permit;
         try {
-            permit = g.turnstile().acquire(key, GuardedRequests.turnId(request, options), mode);
+            permit = g.turnstile().acquire(key, GuardedRequests.turnId(request, meta, options), mode);
         } catch (BusyException e) {
             throw new GuardedBusyException(e, JsonRpcError.busy(e, options.busyCode(GuardedRequests.is2026(request))));
         } catch (BackendUnavailableException e) {
