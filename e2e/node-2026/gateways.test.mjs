@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { connect, envelope, ERAS, MODERN, postModern } from './lib/mcp.mjs';
-import { assertFencesGrow, assertTurnsAndWrites, overlaps } from './lib/schedule.mjs';
+import { assertFencesGrow, assertTurnsAndWrites, classOf, overlaps } from './lib/schedule.mjs';
 
 const GATEWAYS = { a: process.env.GATEWAY_A_URL, b: process.env.GATEWAY_B_URL, busy: process.env.GATEWAY_BUSY_URL };
 const UPSTREAM = process.env.NODE_SERVER_URL;
@@ -56,7 +56,7 @@ async function closeAll(list) {
 
 function assertModes(results, what) {
   for (const r of results) {
-    const expected = READS.includes(r.tool) || r.tool === 'list_calls' ? 'read' : 'write';
+    const expected = classOf(r);
     assert.equal(r.mode, expected, `${what}: ${r.tool} mode`);
     if (expected === 'write') {
       assert.ok(Number.isSafeInteger(r.fence) && r.fence > 0, `${what}: ${r.tool} carries a fence: ${r.fence}`);
@@ -83,8 +83,8 @@ for (const source of Object.keys(SOURCES)) {
       const results = await Promise.all(batches.map((calls) => Promise.all(calls)));
       results.forEach((calls, i) => {
         const what = `${convs[i].era} conversation keyed by ${source}`;
-        assertModes(calls, what);
         assertTurnsAndWrites(calls, what);
+        assertModes(calls, what);
         assertFencesGrow(calls, what);
       });
     } finally {
@@ -125,8 +125,8 @@ for (const source of Object.keys(SOURCES)) {
         ]);
         const read = await first.done;
         assert.ok(overlaps(read, second), `${what}: the second read of the turn did not overlap the first`);
-        assertModes([read, second, write, next], what);
         assertTurnsAndWrites([read, second, write, next], what);
+        assertModes([read, second, write, next], what);
       }));
     } finally {
       await closeAll(convs);
@@ -212,20 +212,21 @@ for (const era of ERAS) {
   });
 }
 
-test('2026: confirm_refund through the gateways: each round of the input_required exchange is its own guarded write', async () => {
-  let asked = 0;
+test('2026: confirm_refund through the gateways: each round of the input_required exchange is a guarded write of its own', async () => {
+  let between;
   const conv = await conversation('2026', 'meta:/sessionID', {
     elicit: async () => {
-      asked++;
+      // between the rounds the conversation is free: another turn's write runs to its end before the retry
+      between = await conv.call('create_refund', { turn: 'X', via: 'b' });
       return { action: 'accept', content: { confirm: true } };
     },
   });
   try {
     const result = await conv.call('confirm_refund', { turn: 'E', via: 'a' });
-    assert.equal(asked, 1);
     assert.deepEqual(result.elicitation, { action: 'accept', content: { confirm: true } });
-    assert.equal(result.mode, 'write');
-    assert.ok(Number.isSafeInteger(result.fence));
+    assert.deepEqual([between.mode, result.mode], ['write', 'write']);
+    assert.ok(result.startedAtMicros >= between.endedAtMicros, 'the retry ran after the write made between the rounds');
+    assert.ok(result.fence > between.fence, `the retry's fence ${result.fence} is above ${between.fence}`);
   } finally {
     await conv.close();
   }
