@@ -42,10 +42,10 @@ function text(value) {
   return trimmed ? trimmed : null;
 }
 
-/** The host of the ready line: 127.0.0.1 for a wildcard or loopback bind, else the bind address. */
-export function readyHost(bind) {
-  if (bind === 'localhost' || bind === '0.0.0.0' || bind === '::' || bind === '::1' || /^127\./.test(bind)) {
+/** The host of the ready line for the address the server is bound to: 127.0.0.1 for a wildcard one. */
+export function readyHost(address) {
+  if (address === '0.0.0.0' || address === '::') {
     return '127.0.0.1';
   }
-  return isIP(bind) === 6 ? `[${bind}]` : bind;
+  return isIP(address) === 6 ? `[${address}]` : address;
 }

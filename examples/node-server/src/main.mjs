@@ -9,6 +9,8 @@ import { requestListener } from './node-http.mjs';
 import { Tools } from './tools.mjs';
 
 export const PATH = '/mcp';
+/** How long an idle HTTP connection stays open (Node's default is 5 s). */
+export const KEEP_ALIVE_MS = 60_000;
 
 const log = (message) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 
@@ -36,14 +38,18 @@ function handle(request) {
   return rejected ?? mcp.fetch(request);
 }
 
-const server = http.createServer({ noDelay: true }, requestListener(handle, (e) => log(`request failed: ${e.stack ?? e}`)));
+// keepAliveTimeout: a gateway keeps its upstream connections open long (the example gateway: an hour); a
+// server that closes an idle one just as the gateway reuses it fails that request, so close them seldom
+const server = http.createServer({ noDelay: true, keepAliveTimeout: KEEP_ALIVE_MS },
+  requestListener(handle, (e) => log(`request failed: ${e.stack ?? e}`)));
 server.on('error', (e) => {
   log(`cannot listen on ${config.bind}:${config.port}: ${e.message}; set PORT to a free port`);
   process.exit(1);
 });
 server.listen(config.port, config.bind, () => {
   log(`MCP server instance ${config.instance} at ${PATH} (TypeScript SDK v2, 2026-07-28 and stateless 2025-era)`);
-  process.stdout.write(`listening on http://${readyHost(config.bind)}:${server.address().port}${PATH}\n`);
+  const { address, port } = server.address();
+  process.stdout.write(`listening on http://${readyHost(address)}:${port}${PATH}\n`);
 });
 
 function stop(code) {
