@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +49,15 @@ public final class Classifier {
 
     /** The class of a call; {@code toolName} matters only for {@code tools/call} without a method rule. */
     public CallClass classify(String method, String toolName) {
+        return classify(method, toolName, tool -> null);
+    }
+
+    /**
+     * The class of a call, with what was learned about tools: {@code learned} gives a tool's learned
+     * class (from its server's {@code readOnlyHint}) or null, and is asked only when no exact or glob
+     * rule names the tool, so learning never overrides an operator's rule.
+     */
+    public CallClass classify(String method, String toolName, Function<String, CallClass> learned) {
         CallClass byMethod = methods.get(method);
         if (byMethod != null) {
             return byMethod;
@@ -55,11 +65,19 @@ public final class Classifier {
         if (!TOOLS_CALL.equals(method)) {
             return CallClass.BYPASS;
         }
-        return classifyTool(toolName == null ? "" : toolName);
+        return classifyTool(toolName == null ? "" : toolName, learned);
     }
 
     /** The class of a tool by name alone (used by {@code @Guarded} on tool handlers). */
     public CallClass classifyTool(String toolName) {
+        return classifyTool(toolName, tool -> null);
+    }
+
+    /**
+     * The class of a tool, in order: an exact rule, the most specific glob rule, the learned class,
+     * the read prefixes, otherwise write.
+     */
+    public CallClass classifyTool(String toolName, Function<String, CallClass> learned) {
         CallClass exact = exactTools.get(toolName);
         if (exact != null) {
             return exact;
@@ -67,6 +85,10 @@ public final class Classifier {
         CallClass byGlob = classifyByGlob(toolName);
         if (byGlob != null) {
             return byGlob;
+        }
+        CallClass fromServer = learned.apply(toolName);
+        if (fromServer != null) {
+            return fromServer;
         }
         for (String prefix : readPrefixes) {
             if (toolName.startsWith(prefix) && toolName.length() > prefix.length()) {

@@ -47,6 +47,11 @@ public interface Turnstile extends AutoCloseable {
 
     TurnstileConfig config();
 
+    /** What this Turnstile's store learned about tools from their servers ({@link ToolClasses#NONE} when it learns nothing). */
+    default ToolClasses toolClasses() {
+        return ToolClasses.NONE;
+    }
+
     /**
      * Runs pending clean-ups and retried releases for a bounded time (5 s), then stops the watchdog,
      * joins every thread the engine started and closes the store. Places still held by calls in

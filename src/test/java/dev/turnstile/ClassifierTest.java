@@ -97,4 +97,22 @@ class ClassifierTest {
         rules.forEach(r -> b.tool(r.getKey(), r.getValue()));
         return b.build();
     }
+
+    @Test
+    void aLearnedAnnotationComesAfterTheRulesAndBeforeThePrefixes() {
+        Classifier c = Classifier.builder().tool("create_refund", CallClass.WRITE).tool("lookup_*", CallClass.READ)
+                .tool("bulk_*", CallClass.WRITE).build();
+        java.util.Map<String, CallClass> learned = java.util.Map.of("create_refund", CallClass.READ,
+                "lookup_charge", CallClass.WRITE, "bulk_delete", CallClass.READ, "fetch_invoice", CallClass.READ,
+                "get_secret", CallClass.WRITE);
+        java.util.function.Function<String, CallClass> lookup = learned::get;
+        assertEquals(CallClass.WRITE, c.classify("tools/call", "create_refund", lookup), "an exact rule wins");
+        assertEquals(CallClass.READ, c.classify("tools/call", "lookup_charge", lookup), "a glob rule wins");
+        assertEquals(CallClass.WRITE, c.classify("tools/call", "bulk_delete", lookup), "a write rule is never weakened");
+        assertEquals(CallClass.READ, c.classify("tools/call", "fetch_invoice", lookup), "learned beats the write default");
+        assertEquals(CallClass.WRITE, c.classify("tools/call", "get_secret", lookup), "learned beats the read prefix");
+        assertEquals(CallClass.READ, c.classify("tools/call", "get_other", lookup), "nothing learned: the prefix");
+        assertEquals(CallClass.WRITE, c.classify("tools/call", "fetch_invoice"), "nothing learned: write");
+        assertEquals(CallClass.BYPASS, c.classify("tools/list", null, lookup));
+    }
 }

@@ -17,10 +17,13 @@ package dev.turnstile.config;
  *                       without a key
  * @param busyCode2026   the JSON-RPC error code of a busy answer to an MCP 2026-07-28 request,
  *                       outside the JSON-RPC range -32768..-32000
+ * @param learnAnnotations whether the filter learns tool classes from the {@code readOnlyHint} of the
+ *                       {@code tools/list} results that pass through it, and uses what was learned
  */
 public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
                            boolean failOpenReads, boolean failOpenWrites, String turnHeader,
-                           boolean bindPrincipal, WaitMode waitMode, ConversationKeys keys, int busyCode2026) {
+                           boolean bindPrincipal, WaitMode waitMode, ConversationKeys keys, int busyCode2026,
+                           boolean learnAnnotations) {
 
     public static final String SESSION_HEADER = "Mcp-Session-Id";
     public static final String DEFAULT_TURN_HEADER = "X-Mcp-Turn-Id";
@@ -56,7 +59,15 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
                         boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal,
                         WaitMode waitMode) {
         this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
-                waitMode, null, DEFAULT_BUSY_CODE_2026);
+                waitMode, null, DEFAULT_BUSY_CODE_2026, true);
+    }
+
+    /** Options that learn tool classes from {@code readOnlyHint}. */
+    public GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
+                        boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal,
+                        WaitMode waitMode, ConversationKeys keys, int busyCode2026) {
+        this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
+                waitMode, keys, busyCode2026, true);
     }
 
     /** Options that wait asynchronously ({@link WaitMode#ASYNC}, the default). */
@@ -68,19 +79,25 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
 
     public static GuardOptions defaults() {
         return new GuardOptions(true, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_DEPTH, DEFAULT_BUSY_CODE,
-                false, false, DEFAULT_TURN_HEADER, false, WaitMode.ASYNC, null, DEFAULT_BUSY_CODE_2026);
+                false, false, DEFAULT_TURN_HEADER, false, WaitMode.ASYNC, null, DEFAULT_BUSY_CODE_2026, true);
     }
 
     /** These options with another wait mode. */
     public GuardOptions withWaitMode(WaitMode mode) {
         return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
-                turnHeader, bindPrincipal, mode, keys, busyCode2026);
+                turnHeader, bindPrincipal, mode, keys, busyCode2026, learnAnnotations);
     }
 
     /** These options with other key sources. */
     public GuardOptions withKeys(ConversationKeys other) {
         return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
-                turnHeader, bindPrincipal, waitMode, other, busyCode2026);
+                turnHeader, bindPrincipal, waitMode, other, busyCode2026, learnAnnotations);
+    }
+
+    /** These options with learning from {@code readOnlyHint} on or off. */
+    public GuardOptions withLearnAnnotations(boolean learn) {
+        return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
+                turnHeader, bindPrincipal, waitMode, keys, busyCode2026, learn);
     }
 
     /** The busy code for a request of the given era. */

@@ -42,6 +42,7 @@ public final class TurnstileSettings {
     public static final String TURN_SOURCES = "turn-sources";
     public static final String UNKEYED = "unkeyed";
     public static final String BUSY_CODE_2026 = "busy-code-2026";
+    public static final String LEARN_ANNOTATIONS = "learn-annotations";
 
     private final SettingSource source;
     private final GuardOptions options;
@@ -70,7 +71,8 @@ public final class TurnstileSettings {
                 bool(source, BIND_PRINCIPAL, d.bindPrincipal()),
                 waitMode(source, d.waitMode()),
                 keys(source),
-                integer(source, BUSY_CODE_2026, d.busyCode2026()));
+                integer(source, BUSY_CODE_2026, d.busyCode2026()),
+                bool(source, LEARN_ANNOTATIONS, d.learnAnnotations()));
         String file = source.get(CLASSIFICATION_FILE);
         Classifier classifier = file == null ? Classifier.defaults() : readClassification(source, file, resources);
         TurnstileSettings settings = new TurnstileSettings(source, options, classifier);

@@ -33,6 +33,16 @@ public final class Hashing {
         return hash("t\u0000", turnId);
     }
 
+    /** The hash of an endpoint (the request path of an MCP server) in the keys of its learned tool classes. */
+    public static String endpointHash(String endpoint) {
+        return hash("e\u0000", endpoint);
+    }
+
+    /** The hash of a {@code tools/list} cursor in the key of the walk it continues. */
+    static String cursorHash(String cursor) {
+        return hash("c\u0000", cursor);
+    }
+
     /** A random 128-bit owner token, also used as the turn of a call without a turn id. */
     public static String randomToken() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -1,5 +1,7 @@
 package dev.turnstile.engine;
 
+import dev.turnstile.ToolClasses;
+
 import dev.turnstile.BusyReason;
 import dev.turnstile.Mode;
 import java.time.Duration;
@@ -25,6 +27,7 @@ public final class InProcessLockStore implements LockStore {
     private final Map<String, Session> sessions = new HashMap<>(); // guarded by this
     private final Map<String, Long> tombstones = new HashMap<>();  // token -> expiry (nanos), guarded by this
     private final WakeBoard board = new WakeBoard(WakeBoard.Hooks.NONE);
+    private final ToolClasses toolClasses;
     private final LongSupplier nanoTime;
     private long lastFence; // guarded by this
     private long arrivals;  // guarded by this: numbers the waiting calls in the order they came
@@ -35,6 +38,12 @@ public final class InProcessLockStore implements LockStore {
 
     InProcessLockStore(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.toolClasses = new InProcessToolClasses(nanoTime);
+    }
+
+    @Override
+    public ToolClasses toolClasses() {
+        return toolClasses;
     }
 
     /** Its waiting calls keep the order they came in by themselves: {@code arrival} is not needed. */

@@ -7,6 +7,7 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnIds;
 import dev.turnstile.Turnstile;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
 import dev.turnstile.TurnstileException;
@@ -415,6 +416,11 @@ public final class LockEngine implements Turnstile {
             waiters = pool;
         }
         return waiters;
+    }
+
+    @Override
+    public ToolClasses toolClasses() {
+        return store.toolClasses();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.turnstile.engine;
 
+import dev.turnstile.ToolClasses;
+
 import java.time.Duration;
 import java.util.Collection;
 
@@ -61,6 +63,11 @@ public interface LockStore extends AutoCloseable {
     Watch watch(Place place, Runnable onWake);
 
     /** A short description for logs, without credentials. */
+    /** The tool classes this store learns and shares ({@link ToolClasses#NONE}: it learns nothing). */
+    default ToolClasses toolClasses() {
+        return ToolClasses.NONE;
+    }
+
     String describe();
 
     /** Closes connections and stops (and joins) every thread the store started. */

@@ -32,6 +32,11 @@ final class LuaScript {
         return new LuaScript(name, read("common.lua") + "\n" + read(name));
     }
 
+    /** A script that does not use the lock helpers of {@code common.lua}. */
+    static LuaScript alone(String name) {
+        return new LuaScript(name, read(name));
+    }
+
     private static String read(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
             if (in == null) {

@@ -49,6 +49,39 @@ final class RedisKeys {
         return lockKeys(base(place.sessionHash()), "wake", "gone:" + place.token());
     }
 
+    /** The names of an endpoint's learned tool classes all carry its hash tag, {@code {t.<endpoint hash>}}. */
+    private String toolsBase(String endpointHash) {
+        return prefix + ":{t." + endpointHash + "}:";
+    }
+
+    /** The hash of an endpoint's learned tool classes. */
+    String tools(String endpointHash) {
+        return toolsBase(endpointHash) + "tools";
+    }
+
+    /** KEYS of learn.lua: the walk keys are the tools key when there is no cursor. */
+    List<String> learn(String endpointHash, String cursorHash, String nextCursorHash) {
+        String base = toolsBase(endpointHash);
+        return List.of(base + "tools", cursorHash == null ? base + "tools" : base + "walk:" + cursorHash,
+                nextCursorHash == null ? base + "tools" : base + "walk:" + nextCursorHash, base + "epoch",
+                toolsChannel(endpointHash));
+    }
+
+    /** The channel on which a change of an endpoint's learned classes is published. */
+    String toolsChannel(String endpointHash) {
+        return toolsBase(endpointHash) + "tools-changed";
+    }
+
+    /** The endpoint hash of a tools channel name, or null when the name is not one. */
+    String endpointOfChannel(String channel) {
+        String start = prefix + ":{t.";
+        String end = "}:tools-changed";
+        if (!channel.startsWith(start) || !channel.endsWith(end) || channel.length() <= start.length() + end.length()) {
+            return null;
+        }
+        return channel.substring(start.length(), channel.length() - end.length());
+    }
+
     String wakeChannel(String sessionHash) {
         return base(sessionHash) + "wake";
     }

@@ -2,6 +2,7 @@ package dev.turnstile.engine;
 
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyReason;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class RedisLockStore implements LockStore {
     private final Duration fenceRetention;
     private final WakeBoard board;
     private final WakeSubscriber subscriber;
+    private final RedisToolClasses toolClasses;
     private final String description;
 
     private RedisLockStore(RedisTopology topology, JedisClientConfig clientConfig, String keyPrefix,
@@ -59,6 +61,7 @@ public final class RedisLockStore implements LockStore {
         this.fenceRetention = fenceRetention;
         this.description = description;
         this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> { });
+        this.toolClasses = new RedisToolClasses(topology::commands, keys, subscriber::subscribe, subscriber::unsubscribe);
         this.board = new WakeBoard(new WakeBoard.Hooks() {
             @Override
             public CompletableFuture<Void> firstWatcher(String sessionHash) {
@@ -233,7 +236,13 @@ public final class RedisLockStore implements LockStore {
     }
 
     @Override
+    public ToolClasses toolClasses() {
+        return toolClasses;
+    }
+
+    @Override
     public void close() {
+        toolClasses.close();
         subscriber.close();
         topology.close();
     }
@@ -255,6 +264,8 @@ public final class RedisLockStore implements LockStore {
         String session = keys.sessionOfChannel(channel);
         if (session != null) {
             board.signal(session);
+        } else {
+            toolsChanged(channel);
         }
     }
 
@@ -262,6 +273,15 @@ public final class RedisLockStore implements LockStore {
         String session = keys.sessionOfChannel(channel);
         if (session != null) {
             board.signalAll(session);
+        } else {
+            toolsChanged(channel);
+        }
+    }
+
+    private void toolsChanged(String channel) {
+        String endpoint = keys.endpointOfChannel(channel);
+        if (endpoint != null) {
+            toolClasses.changed(endpoint);
         }
     }
 

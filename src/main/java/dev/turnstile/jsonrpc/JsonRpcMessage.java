@@ -23,12 +23,14 @@ import java.util.Map;
  *                 {@code resources/read}); otherwise null
  * @param taskId   the decoded {@code params.taskId} when it is a string (the routing name of
  *                 {@code tasks/get}, {@code tasks/update}, {@code tasks/cancel}); otherwise null
+ * @param cursor   the decoded {@code params.cursor} when it is a string (the page a list request asks
+ *                 for); otherwise null
  * @param meta     the string values found in {@code params._meta} at the pointers the sniffer was
  *                 asked for, by pointer text; unmodifiable
  */
 public record JsonRpcMessage(String method, String rawId, String toolName, boolean response,
                              String invalidParams, String protocolVersion, String uri, String taskId,
-                             Map<String, String> meta) {
+                             String cursor, Map<String, String> meta) {
 
     public JsonRpcMessage {
         meta = Map.copyOf(meta);
@@ -36,7 +38,7 @@ public record JsonRpcMessage(String method, String rawId, String toolName, boole
 
     /** A message without routing names and {@code _meta} values. */
     public JsonRpcMessage(String method, String rawId, String toolName, boolean response, String invalidParams) {
-        this(method, rawId, toolName, response, invalidParams, null, null, null, Map.of());
+        this(method, rawId, toolName, response, invalidParams, null, null, null, null, Map.of());
     }
 
     /** A request that expects no answer: it has a method and no {@code id} member. */

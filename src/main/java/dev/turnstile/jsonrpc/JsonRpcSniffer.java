@@ -19,7 +19,7 @@ import java.util.Objects;
  * or a non-empty array of them, a message that is neither a request nor a response, a method
  * that is not a string, an id that is not a string, a number or null, and (reason
  * {@link JsonRpcErrors#AMBIGUOUS_REQUEST}) duplicate {@code method}, {@code id}, {@code params},
- * {@code params.name}, {@code params.uri}, {@code params.taskId} or {@code params._meta} members, a
+ * {@code params.name}, {@code params.uri}, {@code params.taskId}, {@code params.cursor} or {@code params._meta} members, a
  * duplicate member on the way to a {@code _meta} value it reads, or a message with both a method and
  * a result or error; and a protocol version in {@code params._meta} that is not a string.
  */

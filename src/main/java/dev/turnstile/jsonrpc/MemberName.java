@@ -14,9 +14,10 @@ enum MemberName {
     META("_meta"),
     URI("uri"),
     TASK_ID("taskId"),
+    CURSOR("cursor"),
     OTHER("");
 
-    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META, URI, TASK_ID};
+    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META, URI, TASK_ID, CURSOR};
 
     private final String text;
     private final byte[] ascii;

@@ -33,6 +33,7 @@ final class RequestReader {
     private String paramsProblem;
     private String uri;
     private String taskId;
+    private String cursor;
     private Map<String, String> meta = new HashMap<>();
 
     RequestReader(JsonScanner scanner, MetaPaths metaPaths) {
@@ -96,7 +97,7 @@ final class RequestReader {
         }
         String invalidParams = Classifier.TOOLS_CALL.equals(method) ? paramsProblem : null;
         String version = meta.remove(JsonRpcSniffer.PROTOCOL_VERSION.text());
-        messages.add(new JsonRpcMessage(method, rawId, toolName, response, invalidParams, version, uri, taskId, meta));
+        messages.add(new JsonRpcMessage(method, rawId, toolName, response, invalidParams, version, uri, taskId, cursor, meta));
     }
 
     private void startMessage() {
@@ -111,6 +112,7 @@ final class RequestReader {
         paramsProblem = null;
         uri = null;
         taskId = null;
+        cursor = null;
         meta = new HashMap<>();
     }
 
@@ -161,6 +163,7 @@ final class RequestReader {
         boolean seenName = false;
         boolean seenUri = false;
         boolean seenTaskId = false;
+        boolean seenCursor = false;
         boolean seenMeta = false;
         if (scanner.beginObject()) {
             do {
@@ -179,6 +182,10 @@ final class RequestReader {
                     case TASK_ID -> {
                         seenTaskId = duplicate(seenTaskId, "params.taskId");
                         taskId = readStringOr(null);
+                    }
+                    case CURSOR -> {
+                        seenCursor = duplicate(seenCursor, "params.cursor");
+                        cursor = readStringOr(null);
                     }
                     case ARGUMENTS -> skipObject("params.arguments");
                     case META -> {

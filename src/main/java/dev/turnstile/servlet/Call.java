@@ -8,12 +8,20 @@ import java.util.Map;
  * What the filter learned from a POST body: the strongest class of its requests, the ids of the
  * requests (to answer each one of a batch), whether it is an MCP 2026-07-28 request, and the
  * distinct sets of {@code params._meta} values its guarded requests carry (for the key and turn
- * sources; one set but in a batch whose requests differ).
+ * sources; one set but in a batch whose requests differ), and its {@code tools/list} requests
+ * (canonical id → the cursor each asks for, null for the first page), whose answers teach tool classes.
  */
-record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas) {
+record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas,
+            Map<String, String> listRequests) {
 
     Call {
         metas = List.copyOf(metas);
+        listRequests = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(listRequests));
+    }
+
+    /** A call without {@code tools/list} requests. */
+    Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas) {
+        this(callClass, batch, ids, mcp2026, metas, Map.of());
     }
 
     /** A legacy-era call without {@code _meta} keys. */

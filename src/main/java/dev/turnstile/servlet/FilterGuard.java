@@ -12,7 +12,9 @@ import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.JsonRpcSniffer;
 import dev.turnstile.jsonrpc.SniffResult;
 import dev.turnstile.config.KeySource;
+import dev.turnstile.ToolClasses;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import dev.turnstile.jsonrpc.JsonPointer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -110,9 +112,33 @@ final class FilterGuard {
             answeredAs.accept(Call.echo(first.rawId(), true));
             RoutingHeaders.verify(request, first);
         }
-        Call call = classifier.classify(sniffed);
+        String endpoint = endpoint(request);
+        ToolClasses classes = toolClasses();
+        Call call = classifier.classify(sniffed, tool -> classes.classOf(endpoint, tool));
         GuardedRequests.rememberBody(request, sniffed.batch() ? Map.of() : first.meta(), call.mcp2026());
         return call;
+    }
+
+    /** What the store learned about tools, or nothing when learning is off. */
+    ToolClasses toolClasses() {
+        return options.learnAnnotations() ? turnstile.toolClasses() : ToolClasses.NONE;
+    }
+
+    /** The endpoint a request is for: the path of the MCP server it reaches (learned classes are scoped by it). */
+    static String endpoint(HttpServletRequest request) {
+        return GuardedRequests.endpoint(request);
+    }
+
+    /**
+     * The response of a call, read along when it may teach tool classes (its {@code tools/list}
+     * answers, a {@code tools/list_changed} on an event stream); null when learning is off.
+     */
+    WatchedResponse watch(HttpServletRequest request, HttpServletResponse response, Call call) {
+        if (!options.learnAnnotations()) {
+            return null;
+        }
+        return new WatchedResponse(response, new ResponseWatch(turnstile.toolClasses(), endpoint(request),
+                call.listRequests(), response::getContentType, options.maxJsonDepth()));
     }
 
     /**

@@ -41,6 +41,7 @@ final class GuardedCall {
     private Permit permit;
     private State state = State.NEW;
     private Waiting waiting;
+    private WatchedResponse watched;      // the response read along for learning, or null
 
     GuardedCall(FilterGuard guard, HttpServletRequest request, HttpServletResponse response) {
         this.guard = guard;
@@ -115,13 +116,29 @@ final class GuardedCall {
         return true;
     }
 
-    /** The server runs on this pass with what the call has: its place, or no place (bypass, fail-open). */
+    /**
+     * The server runs on this pass with what the call has: its place, or no place (bypass, fail-open);
+     * what it answers is read along for learning (when the response may teach something).
+     */
     void run(FilterChain chain) throws IOException, ServletException {
-        switch (state) {
-            case PASSING -> chain.doFilter(replay(), response);
-            case FAILED_OPEN -> runUnguarded(chain);
-            case HOLDING -> runHolding(chain);
-            default -> LOG.trace("the call waits for its place: its ASYNC dispatch resumes it");
+        if (state == State.WAITING) {
+            LOG.trace("the call waits for its place: its ASYNC dispatch resumes it");
+            return;
+        }
+        watched = guard.watch(request, response, call);
+        if (watched != null) {
+            response = watched;
+        }
+        try {
+            switch (state) {
+                case PASSING -> chain.doFilter(replay(), response);
+                case FAILED_OPEN -> runUnguarded(chain);
+                default -> runHolding(chain);
+            }
+        } finally {
+            if (watched != null) {
+                Streams.endWhenDone(request, watched);
+            }
         }
     }
 
@@ -166,7 +183,10 @@ final class GuardedCall {
 
     private void runHolding(FilterChain chain) throws IOException, ServletException {
         PermitReleaser releaser = new PermitReleaser(permit);
-        ReplayingRequest replay = new ReplayingRequest(request, response, body, releaser::listenTo);
+        ReplayingRequest replay = new ReplayingRequest(request, response, body, async -> {
+            releaser.listenTo(async);
+            listen(async);
+        });
         expose();
         boolean released = false;
         try {
@@ -179,7 +199,14 @@ final class GuardedCall {
     }
 
     private ReplayingRequest replay() {
-        return new ReplayingRequest(request, response, body, async -> { });
+        return new ReplayingRequest(request, response, body, this::listen);
+    }
+
+    /** The server started an async cycle: its end ends the watch of its response. */
+    private void listen(jakarta.servlet.AsyncContext async) {
+        if (watched != null) {
+            Streams.listen(async, watched);
+        }
     }
 
     /** The attributes the server sees while the call holds its place. */

@@ -112,6 +112,12 @@ public final class GuardedRequests {
         return request.getAttribute(BODY_META) instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
     }
 
+    /** The endpoint a request is for: the path of the MCP server it reaches (learned tool classes are scoped by it). */
+    public static String endpoint(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return request.getContextPath() + request.getServletPath() + (info == null ? "" : info);
+    }
+
     /** Whether a call without a key goes on unguarded under these options (rather than being refused). */
     public static boolean unkeyedPasses(GuardOptions options) {
         return options.keys().unkeyed() != Unkeyed.REJECT;

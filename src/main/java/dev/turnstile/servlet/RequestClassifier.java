@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a sniffed body into a {@link Call}. Responses and notifications never lock (the holder
@@ -58,6 +59,11 @@ final class RequestClassifier {
             "subscriptions/listen");
 
     Call classify(SniffResult sniffed) throws Unclassifiable {
+        return classify(sniffed, tool -> null);
+    }
+
+    /** @param learned a tool's learned class, or null (see {@link Classifier#classify(String, String, Function)}) */
+    Call classify(SniffResult sniffed, Function<String, CallClass> learned) throws Unclassifiable {
         CallClass strongest = CallClass.BYPASS;
         List<String> ids = new ArrayList<>();
         String invalid = null;
@@ -73,14 +79,15 @@ final class RequestClassifier {
             if (m.invalidParams() != null) {
                 invalid = invalid != null ? invalid : describe(sniffed.batch(), i, m.invalidParams());
             } else if (!PROTOCOL_METHODS.contains(m.method())) {
-                CallClass c = classifier.classify(m.method(), m.toolName());
+                CallClass c = classifier.classify(m.method(), m.toolName(), learned);
                 strongest = strongest.strongest(c);
                 if (c != CallClass.BYPASS) {
                     metas.add(m.meta());
                 }
             }
         }
-        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, List.copyOf(metas));
+        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, List.copyOf(metas),
+                ResponseWatch.listRequests(messages));
         if (invalid != null) {
             throw new Unclassifiable(invalid, call);
         }

@@ -91,10 +91,25 @@ public class TurnstileFilter implements Filter {
             if (request.getDispatcherType() == DispatcherType.ASYNC) {
                 resume(request, response, chain);
             } else if (guard.skips(request)) {
-                chain.doFilter(request, response);
+                pass(request, response, chain);
             } else {
                 guard(new GuardedCall(guard, request, response), chain);
             }
+        }
+    }
+
+    /** A request that takes no place; a GET (an event stream) is read along for list changes when learning is on. */
+    private void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        WatchedResponse watched = "GET".equals(request.getMethod()) ? guard.watch(request, response, Call.NONE) : null;
+        if (watched == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        try {
+            chain.doFilter(new Streams.ListeningRequest(request, watched), watched);
+        } finally {
+            Streams.endWhenDone(request, watched);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.cdi.Guarded;
 import dev.turnstile.cdi.GuardedBusyException;
 import dev.turnstile.cdi.LockUpgradeException;
@@ -41,7 +42,7 @@ public class GuardedInterceptor {
 
     private final Provider<TurnstileGuard> guards;
     private final RequestLookup requests;
-    private final Map<Method, Mode> modes = new ConcurrentHashMap<>();
+    private final Map<Method, String> tools = new ConcurrentHashMap<>(); // "" for a fixed mode
     private final Set<Method> warnedUnguarded = ConcurrentHashMap.newKeySet();
     private volatile TurnstileGuard guard;
 
@@ -54,11 +55,14 @@ public class GuardedInterceptor {
     @AroundInvoke
     public Object guard(InvocationContext ctx) throws Exception {
         TurnstileGuard g = guard();
-        Mode mode = modes.computeIfAbsent(ctx.getMethod(), m -> GuardedMethods.mode(m, g.classifier()));
-        if (mode == null || !g.options().enabled()) {
-            return ctx.proceed(); // classified as bypass, or turnstile.enabled=false
+        if (!g.options().enabled()) {
+            return ctx.proceed(); // turnstile.enabled=false
         }
         HttpServletRequest request = requests.current();
+        Mode mode = mode(ctx.getMethod(), g, request);
+        if (mode == null) {
+            return ctx.proceed(); // classified as bypass
+        }
         if (request == null) {
             warnUnguarded(ctx.getMethod(), "outside any HTTP request");
             return ctx.proceed();
@@ -77,6 +81,21 @@ public class GuardedInterceptor {
             return ctx.proceed();
         }
         return proceedHolding(ctx, g, request, key, meta, mode);
+    }
+
+    /**
+     * The method's mode: fixed by its annotation, or its tool's class, asked at every call, so that a
+     * class learned later (from the server's {@code readOnlyHint}, for the request's endpoint) counts.
+     */
+    private Mode mode(Method method, TurnstileGuard g, HttpServletRequest request) {
+        String tool = tools.computeIfAbsent(method, GuardedMethods::toolName);
+        if (tool.isEmpty()) {
+            return GuardedMethods.mode(method, g.classifier());
+        }
+        ToolClasses learned = g.options().learnAnnotations() && request != null ? g.turnstile().toolClasses()
+                : ToolClasses.NONE;
+        String endpoint = request == null ? "" : GuardedRequests.endpoint(request);
+        return g.classifier().classifyTool(tool, t -> learned.classOf(endpoint, t)).mode();
     }
 
     private TurnstileGuard guard() {

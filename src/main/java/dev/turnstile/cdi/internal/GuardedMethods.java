@@ -32,6 +32,15 @@ final class GuardedMethods {
         };
     }
 
+    /** The tool a method is classified by ({@code Access.TOOL}), or "" when its mode is fixed. */
+    static String toolName(Method method) {
+        Guarded guarded = annotation(method);
+        if (guarded == null || guarded.value() != Guarded.Access.TOOL) {
+            return "";
+        }
+        return guarded.tool().isEmpty() ? method.getName() : guarded.tool();
+    }
+
     /** A problem with the annotation, or null: {@code tool} only goes with {@code Access.TOOL}. */
     static String misuse(Method method, Guarded guarded) {
         if (guarded.value() != Guarded.Access.TOOL && !guarded.tool().isEmpty()) {
