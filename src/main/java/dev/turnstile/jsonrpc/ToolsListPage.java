@@ -1,0 +1,23 @@
+package dev.turnstile.jsonrpc;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One successful JSON-RPC response whose {@code result.tools} is an array: one page of a
+ * {@code tools/list} answer.
+ *
+ * @param id            the response's id in the form of {@link JsonRpcIds#canonicalId(String)}, to be
+ *                      matched with the id of the {@code tools/list} request it answers
+ * @param readOnlyHints per tool that has an {@code annotations.readOnlyHint}, its name and that hint;
+ *                      tools without the hint are not in the map; unmodifiable
+ * @param nextCursor    {@code result.nextCursor} when it is a string (more pages follow), else null
+ */
+public record ToolsListPage(String id, Map<String, Boolean> readOnlyHints, String nextCursor) {
+
+    /** Copies the hints; the id must not be null. */
+    public ToolsListPage {
+        Objects.requireNonNull(id, "id");
+        readOnlyHints = Map.copyOf(readOnlyHints);
+    }
+}
