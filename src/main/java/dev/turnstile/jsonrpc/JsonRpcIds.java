@@ -33,6 +33,8 @@ public final class JsonRpcIds {
      * {@code "r:"} + its text, equal only to the same text. Equal forms always denote equal values.
      * The work is linear in the length of the text.
      *
+     * @param rawIdJson the id as it appeared in a body; whitespace around it is allowed
+     * @return the canonical form
      * @throws IllegalArgumentException when the text is not one JSON string, number or {@code null}
      */
     public static String canonicalId(String rawIdJson) {

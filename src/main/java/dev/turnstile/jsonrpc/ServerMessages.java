@@ -21,6 +21,9 @@ public final class ServerMessages {
      * valid JSON (strictly, nested at most {@link JsonRpcSniffer#DEFAULT_MAX_DEPTH} levels) gives
      * false. Data that holds neither the method name nor a {@code \\u} or {@code \/} escape, by which
      * it could be spelled otherwise, is answered without parsing.
+     *
+     * @param data the body of a JSON response, or the data of one SSE event
+     * @return whether the server says its tool list changed
      */
     public static boolean mentionsToolsListChanged(byte[] data) {
         Objects.requireNonNull(data, "data");

@@ -53,12 +53,18 @@ public final class SseEventScanner {
         this.data = new EventData(maxEventBytes, RETAINED_CAPACITY);
     }
 
-    /** The limit this scanner was built with. */
+    /** @return the limit this scanner was built with */
     public int maxEventBytes() {
         return maxEventBytes;
     }
 
-    /** Reads {@code b[off, off + len)}, the next bytes of the stream; ignored after {@link #end()}. */
+    /**
+     * Reads {@code b[off, off + len)}, the next bytes of the stream; ignored after {@link #end()}.
+     *
+     * @param b   the bytes written to the response
+     * @param off where they start in {@code b}
+     * @param len how many there are
+     */
     public void write(byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, b.length);
         int end = off + len;
@@ -71,7 +77,11 @@ public final class SseEventScanner {
         }
     }
 
-    /** Reads one byte of the stream (the low eight bits of {@code b}); ignored after {@link #end()}. */
+    /**
+     * Reads one byte of the stream; ignored after {@link #end()}.
+     *
+     * @param b the byte, in the low eight bits (as {@link java.io.OutputStream#write(int)} has it)
+     */
     public void write(int b) {
         single[0] = (byte) b;
         write(single, 0, 1);
@@ -147,10 +157,12 @@ public final class SseEventScanner {
         }
     }
 
+    /** A byte of a field name that is still a prefix of {@code data}; any other name is ignored at once. */
     private boolean fieldByte(byte c) {
         if (c != ':') {
-            fieldIsData = fieldIsData && fieldLength < DATA.length && c == DATA[fieldLength];
-            fieldLength = Math.min(fieldLength + 1, DATA.length + 1);
+            fieldIsData = fieldLength < DATA.length && c == DATA[fieldLength];
+            fieldLength++;
+            state = fieldIsData ? State.FIELD : State.IGNORE;
         } else if (isDataField()) {
             data.beginLine();
             state = State.DATA_SPACE;

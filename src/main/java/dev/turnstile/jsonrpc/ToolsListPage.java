@@ -15,7 +15,13 @@ import java.util.Objects;
  */
 public record ToolsListPage(String id, Map<String, Boolean> readOnlyHints, String nextCursor) {
 
-    /** Copies the hints; the id must not be null. */
+    /**
+     * Copies the hints.
+     *
+     * @param id            the canonical response id, not null
+     * @param readOnlyHints the hints by tool name, copied
+     * @param nextCursor    the cursor of the next page, or null on the last page
+     */
     public ToolsListPage {
         Objects.requireNonNull(id, "id");
         readOnlyHints = Map.copyOf(readOnlyHints);

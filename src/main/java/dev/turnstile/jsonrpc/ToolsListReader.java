@@ -39,6 +39,9 @@ public final class ToolsListReader {
     /**
      * Parses {@code body[offset, offset + length)}.
      *
+     * @param body     the bytes of a JSON response body, or the data of one SSE event
+     * @param offset   where the body starts in {@code body}
+     * @param length   how many bytes it has
      * @param maxDepth the most containers that may be open at once, at least 1
      * @return the pages, in body order; empty when no message is a successful {@code tools/list} page
      * @throws MalformedToolsListException when the body is malformed (see the class description)

@@ -146,7 +146,8 @@ class SseEventScannerTest {
 
     // ---------------------------------------------------------------- chunk boundaries
 
-    private static final String RICH = "\u00EF\u00BB\u00BF: hi\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,"
+    private static final String RICH = "\u00EF\u00BB\u00BF: hi\r\nevent: message\r\n"
+            + "data: {\"jsonrpc\":\"2.0\",\"id\":1,"
             + "\"result\":{\"tools\":[]}}\r\n\r\ndata:one\rdata:  two\r\rid: 3\ndata\n\ndata: \u00C3\u00A9\n"
             + "retry: 5\r\n\r\n:\n\ndata: last\r\n\r\ndata: unfinished\r\n";
 

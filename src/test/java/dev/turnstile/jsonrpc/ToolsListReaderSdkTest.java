@@ -118,7 +118,8 @@ class ToolsListReaderSdkTest {
         byte[] body = seed;
         for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
             int at = random.nextInt(body.length);
-            byte b = random.nextBoolean() ? INTERESTING[random.nextInt(INTERESTING.length)] : (byte) random.nextInt(256);
+            byte b = random.nextBoolean() ? INTERESTING[random.nextInt(INTERESTING.length)]
+                    : (byte) random.nextInt(256);
             switch (random.nextInt(3)) {
                 case 0 -> {
                     body = body.clone();

@@ -65,7 +65,8 @@ class ToolsListReaderTest {
 
     @Test
     void shouldReportTheNextCursorOnlyWhenItIsAString() {
-        assertEquals("c\"2", single(j("{'jsonrpc':'2.0','id':1,'result':{'nextCursor':'c\\'2','tools':[]}}")).nextCursor());
+        assertEquals("c\"2",
+                single(j("{'jsonrpc':'2.0','id':1,'result':{'nextCursor':'c\\'2','tools':[]}}")).nextCursor());
         assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':null}}")).nextCursor());
         assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':7}}")).nextCursor());
         assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':{'a':[1]}}}")).nextCursor());
@@ -82,7 +83,8 @@ class ToolsListReaderTest {
 
     @Test
     void shouldReadMemberNamesWrittenWithEscapes() {
-        ToolsListPage page = single(j("{'jsonrpc':'2.0','\\u0069d':1,'res\\u0075lt':{'tool\\u0073':[{'n\\u0061me':'t\\u0031',"
+        ToolsListPage page = single(j("{'jsonrpc':'2.0','\\u0069d':1,'res\\u0075lt':{'tool\\u0073':["
+                + "{'n\\u0061me':'t\\u0031',"
                 + "'annot\\u0061tions':{'read\\u004fnlyHint':true}}],'next\\u0043ursor':'c'}}"));
         assertEquals(new ToolsListPage("n:1", Map.of("t1", true), "c"), page);
     }
@@ -115,6 +117,15 @@ class ToolsListReaderTest {
         assertThrows(MalformedToolsListException.class, () -> ToolsListReader.read(body, 10, json.length + 1, DEPTH));
     }
 
+    @Test
+    void shouldRefuseAByteOrderMarkAtTheStartOfTheRangeOnly() {
+        byte[] json = utf8("\uFEFF" + page("3", ""));
+        byte[] body = new byte[json.length + 10];
+        System.arraycopy(json, 0, body, 10, json.length);
+        assertThrows(MalformedToolsListException.class, () -> ToolsListReader.read(body, 10, json.length, DEPTH));
+        assertEquals(1, ToolsListReader.read(body, 13, json.length - 3, DEPTH).size(), "a mark before the range");
+    }
+
     // ---------------------------------------------------------------- batches and skipped messages
 
     @Test
@@ -134,8 +145,10 @@ class ToolsListReaderTest {
     static Stream<Arguments> skipped() {
         return Stream.of(
                 Arguments.of("an error response", j("{'jsonrpc':'2.0','id':1,'error':{'code':1,'message':'m'}}")),
-                Arguments.of("a result and an error", j("{'jsonrpc':'2.0','id':1,'result':{'tools':[]},'error':{'code':1}}")),
-                Arguments.of("a request that carries a result", j("{'jsonrpc':'2.0','id':1,'method':'m','result':{'tools':[]}}")),
+                Arguments.of("a result and an error", j("{'jsonrpc':'2.0','id':1,"
+                        + "'result':{'tools':[]},'error':{'code':1}}")),
+                Arguments.of("a request that carries a result", j("{'jsonrpc':'2.0','id':1,"
+                        + "'method':'m','result':{'tools':[]}}")),
                 Arguments.of("a result without tools", j("{'jsonrpc':'2.0','id':1,'result':{'resources':[]}}")),
                 Arguments.of("a result that is not an object", j("{'jsonrpc':'2.0','id':1,'result':[{'tools':[]}]}")),
                 Arguments.of("a null result", j("{'jsonrpc':'2.0','id':1,'result':null}")),
@@ -168,11 +181,14 @@ class ToolsListReaderTest {
                 Arguments.of("a byte order mark", "\uFEFF" + page("1", "")),
                 Arguments.of("a lone surrogate escape", page("1", tool("SECRET\\ud800", null))),
                 Arguments.of("a raw control character", page("1", tool("SECRET\u0001", null))),
-                Arguments.of("a duplicate jsonrpc", j("{'jsonrpc':'2.0','jsonrpc':'2.0','id':1,'result':{'tools':[]}}")),
+                Arguments.of("a duplicate jsonrpc", j("{'jsonrpc':'2.0','jsonrpc':'2.0',"
+                        + "'id':1,'result':{'tools':[]}}")),
                 Arguments.of("a duplicate id", j("{'jsonrpc':'2.0','id':1,'id':2,'result':{'tools':[]}}")),
-                Arguments.of("a duplicate result", j("{'jsonrpc':'2.0','id':1,'result':{'tools':[]},'result':{'tools':[]}}")),
+                Arguments.of("a duplicate result", j("{'jsonrpc':'2.0','id':1,"
+                        + "'result':{'tools':[]},'result':{'tools':[]}}")),
                 Arguments.of("a duplicate tools", j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'tools':[]}}")),
-                Arguments.of("a duplicate nextCursor", j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':'a',"
+                Arguments.of("a duplicate nextCursor", j("{'jsonrpc':'2.0','id':1,"
+                        + "'result':{'tools':[],'nextCursor':'a',"
                         + "'nextCursor':null}}")),
                 Arguments.of("a duplicate tool name member", page("1", j("{'name':'SECRET','name':'SECRET2'}"))),
                 Arguments.of("a duplicate annotations", page("1", j("{'name':'SECRET','annotations':{},"
@@ -185,7 +201,8 @@ class ToolsListReaderTest {
                         + tool("SECRET", "{'readOnlyHint':false}"))),
                 Arguments.of("two tools named alike, one with an escape", page("1", tool("SECRET", null) + ","
                         + tool("SECRE\\u0054", null))),
-                Arguments.of("tools that is an object", j("{'jsonrpc':'2.0','id':1,'result':{'tools':{'name':'SECRET'}}}")),
+                Arguments.of("tools that is an object", j("{'jsonrpc':'2.0','id':1,"
+                        + "'result':{'tools':{'name':'SECRET'}}}")),
                 Arguments.of("tools that is null", j("{'jsonrpc':'2.0','id':1,'result':{'tools':null}}")),
                 Arguments.of("tools that is a string", j("{'jsonrpc':'2.0','id':1,'result':{'tools':'SECRET'}}")),
                 Arguments.of("a tool that is a string", page("1", j("'SECRET'"))),
