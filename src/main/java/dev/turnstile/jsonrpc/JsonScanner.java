@@ -15,6 +15,7 @@ import java.util.Arrays;
 final class JsonScanner {
 
     private final byte[] buf;
+    private final int start;
     private final int end;
     private final int maxDepth;
     private final JsonTokens tokens;
@@ -23,10 +24,17 @@ final class JsonScanner {
     private long[] objects = new long[1]; // bit d set: the container at depth d is an object
 
     JsonScanner(byte[] buf, int length, int maxDepth) {
+        this(buf, 0, length, maxDepth);
+    }
+
+    /** A cursor over {@code buf[offset, offset + length)}; offsets in messages count from the array's start. */
+    JsonScanner(byte[] buf, int offset, int length, int maxDepth) {
         this.buf = buf;
-        this.end = length;
+        this.start = offset;
+        this.end = offset + length;
+        this.pos = offset;
         this.maxDepth = maxDepth;
-        this.tokens = new JsonTokens(buf, length);
+        this.tokens = new JsonTokens(buf, end);
     }
 
     int position() {
@@ -49,7 +57,8 @@ final class JsonScanner {
 
     /** True when the body starts with the UTF-8 byte order mark EF BB BF. */
     boolean startsWithByteOrderMark() {
-        return end >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB && (buf[2] & 0xFF) == 0xBF;
+        return end - start >= 3 && (buf[start] & 0xFF) == 0xEF && (buf[start + 1] & 0xFF) == 0xBB
+                && (buf[start + 2] & 0xFF) == 0xBF;
     }
 
     void skipWhitespace() {

@@ -2,7 +2,7 @@ package dev.turnstile.jsonrpc;
 
 import java.nio.charset.StandardCharsets;
 
-/** The member names the sniffer looks for, matched on decoded names without allocating for plain ones. */
+/** The member names the readers look for, matched on decoded names without allocating for plain ones. */
 enum MemberName {
     METHOD("method"),
     ID("id"),
@@ -15,9 +15,14 @@ enum MemberName {
     URI("uri"),
     TASK_ID("taskId"),
     CURSOR("cursor"),
+    JSONRPC("jsonrpc"),
+    TOOLS("tools"),
+    NEXT_CURSOR("nextCursor"),
+    ANNOTATIONS("annotations"),
+    READ_ONLY_HINT("readOnlyHint"),
     OTHER("");
 
-    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META, URI, TASK_ID, CURSOR};
+    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META, URI, TASK_ID, JSONRPC, TOOLS, NEXT_CURSOR, ANNOTATIONS, READ_ONLY_HINT, CURSOR};
 
     private final String text;
     private final byte[] ascii;
