@@ -37,6 +37,9 @@ final class FakeRequest {
                         yield null;
                     }
                     case "getMethod" -> "POST";
+                    case "getContextPath" -> "";
+                    case "getServletPath" -> "/mcp";
+                    case "getPathInfo" -> null;
                     case "getUserPrincipal" -> null;
                     case "toString" -> "FakeRequest";
                     case "hashCode" -> System.identityHashCode(proxy);
