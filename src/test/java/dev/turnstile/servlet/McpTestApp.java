@@ -5,6 +5,7 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public class McpTestApp implements ServletContextListener {
 
-    private McpSyncServer server;
+    private volatile McpSyncServer server;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -60,10 +61,30 @@ public class McpTestApp implements ServletContextListener {
                             .build());
                     return McpSchema.CallToolResult.builder().addTextContent("answer:" + answer.action()).build();
                 });
+        spec.toolCall(fetchItem(json, schema, true).tool(), fetchItem(json, schema, true).callHandler());
+        String hintSchema = "{\"type\":\"object\",\"properties\":{\"read_only\":{\"type\":\"boolean\"}}}";
+        spec.toolCall(McpSchema.Tool.builder().name("set_fetch_hint").description("re-registers fetch_item")
+                .inputSchema(json, hintSchema).build(), (exchange, call) -> {
+                    boolean readOnly = Boolean.TRUE.equals(call.arguments().get("read_only"));
+                    server.removeTool("fetch_item");
+                    server.addTool(fetchItem(json, schema, readOnly));
+                    server.notifyToolsListChanged();
+                    return McpSchema.CallToolResult.builder().addTextContent("readOnlyHint=" + readOnly).build();
+                });
         server = spec.build();
         ServletRegistration.Dynamic mcp = event.getServletContext().addServlet("mcp", transport);
         mcp.setAsyncSupported(true);
         mcp.addMapping("/mcp", "/mcp/*");
+    }
+
+    /**
+     * {@code fetch_item}: no read prefix, no rule; its class is what Turnstile learned from its
+     * {@code readOnlyHint} (it records the mode the filter decided).
+     */
+    private static McpServerFeatures.SyncToolSpecification fetchItem(McpJsonMapper json, String schema, boolean readOnly) {
+        McpSchema.Tool tool = McpSchema.Tool.builder().name("fetch_item").description("fetch_item").inputSchema(json, schema)
+                .annotations(new McpSchema.ToolAnnotations(null, readOnly, null, null, null, null)).build();
+        return new McpServerFeatures.SyncToolSpecification(tool, (exchange, call) -> run(exchange, call, null, "fetch_item"));
     }
 
     private static McpSchema.CallToolResult run(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
@@ -73,7 +94,9 @@ public class McpTestApp implements ServletContextListener {
         Object hold = args.get("hold_ms");
         ToolProbe.dispatched.add(turn + ":" + exchange.transportContext().get("dispatcher"));
         try {
-            ToolProbe.run(exchange.sessionId(), turn == null ? null : turn.toString(), mode,
+            Object decided = exchange.transportContext().get("mode");
+            Mode recorded = mode != null ? mode : "read".equals(decided) ? Mode.READ : Mode.WRITE;
+            ToolProbe.run(exchange.sessionId(), turn == null ? null : turn.toString(), recorded,
                     (String) args.get("gate"), hold instanceof Number n ? n.longValue() : 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
