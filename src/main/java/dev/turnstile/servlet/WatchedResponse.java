@@ -149,6 +149,11 @@ final class WatchedResponse extends HttpServletResponseWrapper implements AsyncL
             copy(s.substring(off, off + len));
         }
 
+        @Override
+        public void println() {
+            write(System.lineSeparator()); // PrintWriter writes the separator past write(String)
+        }
+
         private void copy(String text) {
             byte[] bytes = text.getBytes(charset);
             watch.wrote(bytes, 0, bytes.length);

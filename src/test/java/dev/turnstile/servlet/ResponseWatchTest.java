@@ -91,4 +91,32 @@ class ResponseWatchTest {
         feed(Map.of("n:1", ""), "text/plain", result(1, TOOLS, null), 9);
         assertEquals(List.of(), recorder.told);
     }
+
+    @Test
+    void whatTheServerPrintsPassesUnchangedAndIsReadAlongLineByLine() throws Exception {
+        java.io.StringWriter sent = new java.io.StringWriter();
+        java.io.PrintWriter container = new java.io.PrintWriter(sent);
+        jakarta.servlet.http.HttpServletResponse raw = (jakarta.servlet.http.HttpServletResponse)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {jakarta.servlet.http.HttpServletResponse.class}, (proxy, method, args) ->
+                                switch (method.getName()) {
+                                    case "getWriter" -> container;
+                                    case "getContentType" -> "text/event-stream";
+                                    case "getCharacterEncoding" -> "UTF-8";
+                                    default -> throw new UnsupportedOperationException(method.getName());
+                                });
+        ResponseWatch watch = new ResponseWatch(recorder, "/mcp", Map.of(), raw::getContentType, 100);
+        WatchedResponse response = new WatchedResponse(raw, watch);
+        java.io.PrintWriter out = response.getWriter();
+        out.println("event: message");
+        out.print("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\",\"params\":{\"é\":1}}");
+        out.println();
+        out.println();
+        out.flush();
+        response.ended();
+        String expected = "event: message" + System.lineSeparator() + "data: {\"jsonrpc\":\"2.0\",\"method\":"
+                + "\"notifications/tools/list_changed\",\"params\":{\"é\":1}}" + System.lineSeparator() + System.lineSeparator();
+        assertEquals(expected, sent.toString(), "passed on unchanged");
+        assertEquals(List.of("forget /mcp"), recorder.told);
+    }
 }
