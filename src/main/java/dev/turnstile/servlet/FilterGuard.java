@@ -112,7 +112,7 @@ final class FilterGuard {
             answeredAs.accept(Call.echo(first.rawId(), true));
             RoutingHeaders.verify(request, first);
         }
-        String endpoint = endpoint(request);
+        String endpoint = GuardedRequests.endpoint(request);
         ToolClasses classes = toolClasses();
         Call call = classifier.classify(sniffed, tool -> classes.classOf(endpoint, tool));
         GuardedRequests.rememberBody(request, sniffed.batch() ? Map.of() : first.meta(), call.mcp2026());
@@ -124,11 +124,6 @@ final class FilterGuard {
         return options.learnAnnotations() ? turnstile.toolClasses() : ToolClasses.NONE;
     }
 
-    /** The endpoint a request is for: the path of the MCP server it reaches (learned classes are scoped by it). */
-    static String endpoint(HttpServletRequest request) {
-        return GuardedRequests.endpoint(request);
-    }
-
     /**
      * The response of a call, read along when it may teach tool classes (its {@code tools/list}
      * answers, a {@code tools/list_changed} on an event stream); null when learning is off.
@@ -137,7 +132,7 @@ final class FilterGuard {
         if (!options.learnAnnotations()) {
             return null;
         }
-        return new WatchedResponse(response, new ResponseWatch(turnstile.toolClasses(), endpoint(request),
+        return new WatchedResponse(response, new ResponseWatch(turnstile.toolClasses(), GuardedRequests.endpoint(request),
                 call.listRequests(), response::getContentType, options.maxJsonDepth()));
     }
 
