@@ -1,7 +1,8 @@
-// The example's tools, the same as examples/mcp-server's (names, hold_ms rule, readOnlyHint, result fields).
-// Each holds hold_ms and answers with who ran it, for which session and turn, in which mode, and when.
-// A gateway in front classifies them by name: get_balance, list_refunds, lookup_charge and list_calls are
-// reads, the others writes. This server guards nothing itself; the hints are for clients.
+// The example's tools, the same as examples/mcp-server's (names, hold_ms rule, readOnlyHint, result fields)
+// but for its fetch_invoice and set_invoice_hint. Each holds hold_ms and answers with who ran it, for which
+// session and turn, in which mode, and when. A gateway in front classifies them by name (get_balance,
+// list_refunds, lookup_charge and list_calls are reads, the others writes) and by the readOnlyHint it learns
+// from tools/list, which says the same here. This server guards nothing itself.
 import { inputRequired, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { CallLog } from './call-log.mjs';

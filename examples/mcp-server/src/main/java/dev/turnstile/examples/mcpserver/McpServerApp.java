@@ -45,6 +45,7 @@ public class McpServerApp implements ServletContextListener {
                 .requestTimeout(Duration.ofSeconds(60)) // how long confirm_refund waits for the client's answer
                 .tools(tools.specifications())
                 .build();
+        tools.attach(server); // set_invoice_hint registers fetch_invoice again with it
         ServletRegistration.Dynamic mcp = event.getServletContext().addServlet("mcp", transport);
         mcp.setAsyncSupported(true);
         mcp.addMapping("/mcp", "/mcp/*");

@@ -3,12 +3,11 @@ package dev.turnstile.examples.mcpserver;
 import dev.turnstile.engine.Hashing;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.enterprise.inject.spi.CDI;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,26 +15,27 @@ import java.util.Map;
 
 /**
  * The example's tools. Each sleeps {@code hold_ms} and answers with who ran it, in which session,
- * turn and mode, and when ({@link #result}). Turnstile classifies them by name:
+ * turn and mode, and when ({@link #result}). Turnstile classifies them:
  * <ul>
  *   <li>{@code get_balance}, {@code list_refunds}: reads (prefix heuristic {@code get_}, {@code list_});</li>
  *   <li>{@code lookup_charge}: a read through WEB-INF/turnstile.json ({@code "lookup_*": "read"});</li>
- *   <li>{@code create_refund}, {@code delete_customer}, {@code confirm_refund}, {@code audit_note}:
- *       writes (the default for every other name);</li>
+ *   <li>{@code create_refund}, {@code delete_customer}, {@code confirm_refund}, {@code audit_note},
+ *       {@code set_invoice_hint}: writes (the default for every other name);</li>
  *   <li>{@code list_calls}: a read (prefix {@code list_}); it returns the session's calls from the
- *       {@link CallLog}, where every other tool records what it reported.</li>
+ *       {@link CallLog}, where every other tool records what it reported;</li>
+ *   <li>{@code fetch_invoice}: by its {@code readOnlyHint} alone (no prefix, no rule), which Turnstile
+ *       learns from the {@code tools/list} answers it passes: a write until it has seen one, then a read;
+ *       {@code set_invoice_hint} (a write) registers it again with another hint ({@link InvoiceHint}).</li>
  * </ul>
  * With a progress token the simple tools hold in steps and stop when their stream is closed
  * ({@link Holding}).
- * Turnstile never reads {@code readOnlyHint}: the hints are for clients.
  */
 final class Tools {
-
-    static final long MAX_HOLD_MS = 60_000;
 
     private final McpJsonMapper json;
     private final String instance;
     private final CallLog log = new CallLog();
+    private final InvoiceHint invoiceHint = new InvoiceHint(this::fetchInvoice);
     private volatile AuditNotes auditNotes;
 
     Tools(McpJsonMapper json, String instance) {
@@ -46,24 +46,36 @@ final class Tools {
     List<SyncToolSpecification> specifications() {
         List<SyncToolSpecification> specs = new ArrayList<>();
         specs.add(tool("get_balance", "Reads an account balance (a read: name starts with get_).", true,
-                inputSchema(), simple("get_balance")));
+                Schemas.inputSchema(), simple("get_balance")));
         specs.add(tool("list_refunds", "Lists refunds (a read: name starts with list_).", true,
-                inputSchema(), simple("list_refunds")));
+                Schemas.inputSchema(), simple("list_refunds")));
         specs.add(tool("lookup_charge", "Looks up a charge (a read through WEB-INF/turnstile.json).", true,
-                inputSchema(), simple("lookup_charge")));
+                Schemas.inputSchema(), simple("lookup_charge")));
         specs.add(tool("create_refund", "Creates a refund (a write).", false,
-                inputSchema(), simple("create_refund")));
+                Schemas.inputSchema(), simple("create_refund")));
         specs.add(tool("delete_customer", "Deletes a customer (a write).", false,
-                inputSchema(), simple("delete_customer")));
+                Schemas.inputSchema(), simple("delete_customer")));
         specs.add(tool("confirm_refund", "Asks the user to confirm a refund (MCP elicitation) and returns the answer (a write).",
-                false, inputSchema(), this::confirmRefund));
-        Map<String, Object> auditInput = inputSchema();
-        properties(auditInput).put("text", Map.of("type", "string", "description", "the note"));
+                false, Schemas.inputSchema(), this::confirmRefund));
+        Map<String, Object> auditInput = Schemas.inputSchema();
+        Schemas.properties(auditInput).put("text", Map.of("type", "string", "description", "the note"));
         specs.add(tool("audit_note", "Writes an audit note through a CDI bean method annotated @Guarded(WRITE).",
                 false, auditInput, this::auditNote));
         specs.add(tool("list_calls", "Lists this session's recent tool calls as this server ran them (a read).",
-                true, inputSchema(), this::listCalls));
+                true, Schemas.inputSchema(), this::listCalls));
+        specs.add(fetchInvoice(InvoiceHint.INITIAL));
+        Map<String, Object> hintInput = Schemas.inputSchema();
+        Schemas.properties(hintInput).put(InvoiceHint.READ_ONLY_ARG, Map.of("type", "boolean",
+                "description", "the readOnlyHint to register fetch_invoice with"));
+        hintInput.put("required", List.of(InvoiceHint.READ_ONLY_ARG));
+        specs.add(tool(InvoiceHint.SET_TOOL, "Registers fetch_invoice again with readOnlyHint read_only; the server "
+                + "then sends notifications/tools/list_changed (a write).", false, hintInput, this::setInvoiceHint));
         return specs;
+    }
+
+    /** The server the tools run in, once it is built: {@code set_invoice_hint} registers a tool with it. */
+    void attach(McpSyncServer server) {
+        invoiceHint.attach(server);
     }
 
     @FunctionalInterface
@@ -76,14 +88,14 @@ final class Tools {
                                        Map<String, Object> input, Handler handler) {
         McpSchema.Tool tool = McpSchema.Tool.builder(name, input)
                 .description(description)
-                .outputSchema(outputSchema(name))
+                .outputSchema(Schemas.outputSchema(name))
                 .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(readOnly).build())
                 .build();
         return SyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
             Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
-            Long holdMs = holdMs(args.get("hold_ms"));
+            Long holdMs = Schemas.holdMs(args.get("hold_ms"));
             if (holdMs == null) {
-                return error("hold_ms must be an integer from 0 to " + MAX_HOLD_MS + ", got " + args.get("hold_ms"));
+                return error("hold_ms must be an integer from 0 to " + Schemas.MAX_HOLD_MS + ", got " + args.get("hold_ms"));
             }
             try {
                 return handler.call(exchange, call, holdMs);
@@ -103,6 +115,25 @@ final class Tools {
             Holding.Held held = Holding.hold(exchange, call, holdMs);
             return result(name, exchange, held.interval(), held.outcome(), Map.of());
         };
+    }
+
+    /** {@code fetch_invoice}, registered with {@code readOnlyHint} {@code readOnly}. */
+    private SyncToolSpecification fetchInvoice(boolean readOnly) {
+        return tool(InvoiceHint.TOOL, "Fetches an invoice. Its class comes from its readOnlyHint alone (no read prefix, "
+                + "no rule); set_invoice_hint changes the hint.", readOnly, Schemas.inputSchema(), simple(InvoiceHint.TOOL));
+    }
+
+    private McpSchema.CallToolResult setInvoiceHint(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
+                                                    long holdMs) throws InterruptedException {
+        Object readOnly = call.arguments() == null ? null : call.arguments().get(InvoiceHint.READ_ONLY_ARG);
+        if (!(readOnly instanceof Boolean hint)) {
+            return error(InvoiceHint.READ_ONLY_ARG + " must be true or false, got " + readOnly);
+        }
+        long start = Interval.nowMicros();
+        invoiceHint.set(hint);
+        Interval held = Interval.hold(holdMs);
+        return result(InvoiceHint.SET_TOOL, exchange, new Interval(start, held.endedAtMicros()),
+                Holding.Outcome.COMPLETED, Map.of("readOnlyHint", hint));
     }
 
     private McpSchema.CallToolResult listCalls(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
@@ -186,84 +217,5 @@ final class Tools {
 
     private static McpSchema.CallToolResult error(String message) {
         return McpSchema.CallToolResult.builder().isError(true).addTextContent(message).build();
-    }
-
-    /** {@code hold_ms} as milliseconds: absent means 0; null when it is not an integer in 0..60000. */
-    static Long holdMs(Object value) {
-        if (value == null) {
-            return 0L;
-        }
-        BigDecimal number;
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            number = BigDecimal.valueOf(((Number) value).longValue());
-        } else if (value instanceof BigInteger b) {
-            number = new BigDecimal(b);
-        } else if (value instanceof BigDecimal d) {
-            number = d;
-        } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            if (!Double.isFinite(d)) {
-                return null;
-            }
-            number = BigDecimal.valueOf(d);
-        } else {
-            return null;
-        }
-        if (number.signum() < 0 || number.compareTo(BigDecimal.valueOf(MAX_HOLD_MS)) > 0
-                || number.stripTrailingZeros().scale() > 0) {
-            return null;
-        }
-        return number.longValue();
-    }
-
-    private static Map<String, Object> inputSchema() {
-        Map<String, Object> hold = new LinkedHashMap<>();
-        hold.put("type", "integer");
-        hold.put("minimum", 0);
-        hold.put("maximum", MAX_HOLD_MS);
-        hold.put("default", 0);
-        hold.put("description", "milliseconds the tool sleeps while it runs");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("hold_ms", hold);
-        Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("type", "object");
-        schema.put("properties", properties);
-        return schema;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> properties(Map<String, Object> schema) {
-        return (Map<String, Object>) schema.get("properties");
-    }
-
-    private static Map<String, Object> outputSchema(String tool) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("tool", Map.of("type", "string"));
-        properties.put("instance", Map.of("type", "string"));
-        properties.put("sessionHash", Map.of("type", "string", "description", "hash of the MCP session id (never the id)"));
-        properties.put("turn", Map.of("type", List.of("string", "null"), "description", "the X-Mcp-Turn-Id header"));
-        properties.put("mode", Map.of("type", List.of("string", "null"), "description", "read or write; null when unguarded"));
-        properties.put("fence", Map.of("type", List.of("integer", "null"), "description", "fencing token of a write"));
-        properties.put("startedAtMicros", Map.of("type", "integer"));
-        properties.put("endedAtMicros", Map.of("type", "integer"));
-        properties.put("outcome", Map.of("type", "string", "enum", List.of("completed", "client_gone"),
-                "description", "client_gone: a progress notification could not be written, the tool stopped early"));
-        List<String> required = new ArrayList<>(properties.keySet());
-        if (tool.equals("confirm_refund")) {
-            properties.put("elicitation", Map.of("type", "object", "properties", Map.of(
-                    "action", Map.of("type", "string", "enum", List.of("accept", "decline", "cancel")),
-                    "content", Map.of("type", List.of("object", "null")))));
-            required.add("elicitation");
-        }
-        if (tool.equals("list_calls")) {
-            properties.put("calls", Map.of("type", "array", "items", Map.of("type", "object"),
-                    "description", "this session's recent calls, oldest first, with the fields above (nulls left out)"));
-            required.add("calls");
-        }
-        Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("type", "object");
-        schema.put("properties", properties);
-        schema.put("required", required);
-        return schema;
     }
 }

@@ -7,7 +7,9 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -23,13 +25,31 @@ final class Clients {
     private Clients() {}
 
     static McpSyncClient connect(URI endpoint) {
-        return connect(endpoint, request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
-                Map.of("confirm", true, "reason", "customer asked")));
+        return connect(endpoint, Clients::accept, null);
     }
 
     /** A client; with {@code elicitation} null it does not declare the elicitation capability. */
     static McpSyncClient connect(URI endpoint,
                                  Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
+        return connect(endpoint, elicitation, null);
+    }
+
+    /**
+     * A client that answers elicitations with an accept and hands {@code toolsChanged} the tool list it
+     * fetches itself (the SDK does) after each {@code notifications/tools/list_changed} on its event stream.
+     */
+    static McpSyncClient connectWatchingTools(URI endpoint, Consumer<List<McpSchema.Tool>> toolsChanged) {
+        return connect(endpoint, Clients::accept, toolsChanged);
+    }
+
+    private static McpSchema.ElicitResult accept(McpSchema.ElicitFormRequest request) {
+        return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
+                Map.of("confirm", true, "reason", "customer asked"));
+    }
+
+    private static McpSyncClient connect(URI endpoint,
+                                         Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
+                                         Consumer<List<McpSchema.Tool>> toolsChanged) {
         var transport = HttpClientStreamableHttpTransport.builder(endpoint.getScheme() + "://" + endpoint.getAuthority())
                 .endpoint(endpoint.getPath())
                 .addHttpRequestCustomizer((builder, method, uri, body, context) -> {
@@ -46,6 +66,9 @@ final class Clients {
                         : McpTransportContext.create(Map.of("turn", TURN.get())));
         if (elicitation != null) {
             spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+        }
+        if (toolsChanged != null) {
+            spec.toolsChangeConsumer(toolsChanged);
         }
         McpSyncClient client = spec.build();
         client.initialize();

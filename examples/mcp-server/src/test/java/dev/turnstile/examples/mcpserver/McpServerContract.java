@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class McpServerContract {
 
     static final List<String> TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "confirm_refund", "audit_note", "list_calls");
+            "delete_customer", "confirm_refund", "audit_note", "list_calls", "fetch_invoice", "set_invoice_hint");
     /** Every tool but confirm_refund, which needs a client answer. */
     static final List<String> PLAIN_TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
             "delete_customer", "audit_note", "list_calls");
@@ -102,7 +102,15 @@ abstract class McpServerContract {
     }
 
     McpSyncClient client(ServerProcess server) {
-        McpSyncClient c = Clients.connect(server.endpoint);
+        return keep(Clients.connect(server.endpoint));
+    }
+
+    /** A client that tells {@code hints} of each tool list it fetches after notifications/tools/list_changed. */
+    McpSyncClient client(ServerProcess server, InvoiceHints hints) {
+        return keep(Clients.connectWatchingTools(server.endpoint, hints));
+    }
+
+    private McpSyncClient keep(McpSyncClient c) {
         synchronized (clients) {
             clients.add(c);
         }
@@ -214,10 +222,11 @@ abstract class McpServerContract {
         Map<String, McpSchema.Tool> tools = c.listTools().tools().stream()
                 .collect(Collectors.toMap(McpSchema.Tool::name, t -> t));
         assertEquals(Set.copyOf(TOOLS), tools.keySet());
-        for (String read : List.of("get_balance", "list_refunds")) {
+        for (String read : List.of("get_balance", "list_refunds", "fetch_invoice")) {
             assertEquals(Boolean.TRUE, tools.get(read).annotations().readOnlyHint(), read);
         }
-        for (String write : List.of("create_refund", "delete_customer", "confirm_refund", "audit_note")) {
+        for (String write : List.of("create_refund", "delete_customer", "confirm_refund", "audit_note",
+                "set_invoice_hint")) {
             assertNotEquals(Boolean.TRUE, tools.get(write).annotations().readOnlyHint(), write);
         }
         for (McpSchema.Tool tool : tools.values()) {
@@ -230,11 +239,17 @@ abstract class McpServerContract {
     @Test
     void everyToolAnswersWithTheContractFields() throws Exception {
         McpSyncClient c = client(guarded);
+        c.listTools(); // fetch_invoice is a read once the guard has seen its readOnlyHint
+        InvoiceHints.awaitMode(c, "read");
         String hash = null;
         long lastFence = 0;
         for (String tool : TOOLS) {
             for (String turn : new String[] {"T-fields", null}) {
-                McpSchema.CallToolResult result = Clients.call(c, tool, turn, 10);
+                Map<String, Object> args = new HashMap<>(Map.of("hold_ms", 10));
+                if (tool.equals(InvoiceHints.SET_TOOL)) {
+                    args.put("read_only", true); // the hint it has: registered again, still a read once listed
+                }
+                McpSchema.CallToolResult result = Clients.call(c, tool, turn, args);
                 Map<String, Object> s = structured(result);
                 assertEquals(RawMcp.parse(text(result)), s, "text content and structuredContent differ");
                 for (String field : List.of("tool", "instance", "sessionHash", "turn", "mode", "fence",
@@ -250,7 +265,7 @@ abstract class McpServerContract {
                 }
                 assertEquals(hash, sessionHash, "one client, one session");
                 assertEquals(turn, s.get("turn"));
-                boolean read = ToolRun.READS.contains(tool);
+                boolean read = ToolRun.READS.contains(tool) || tool.equals(InvoiceHints.TOOL);
                 assertEquals(read ? "read" : "write", s.get("mode"), tool);
                 if (read) {
                     assertNull(s.get("fence"), tool);
@@ -265,6 +280,63 @@ abstract class McpServerContract {
                 assertTrue(Math.abs(Interval.nowMicros() - end) < 60_000_000L, "wall clock µs: " + end);
             }
         }
+    }
+
+    @Test
+    @Order(2)
+    void fetchInvoiceIsAWriteUntilTheGuardHasSeenItsReadOnlyHintAndFollowsTheHintWhenItChanges() throws Exception {
+        InvoiceHints hints = new InvoiceHints();
+        McpSyncClient c = client(guarded, hints);
+        // no tools/list has passed the guard yet, and the name has no read prefix and no rule: a write
+        List<ToolRun> writes = together(() -> Clients.call(c, "fetch_invoice", "I-before", 300),
+                () -> Clients.call(c, "fetch_invoice", "I-before", 300));
+        assertFalse(writes.get(0).overlaps(writes.get(1)), "a write overlapped its turn: " + writes);
+        assertEquals(List.of("write", "write"), writes.stream().map(ToolRun::mode).toList(), writes.toString());
+
+        c.listTools(); // the server's answer says readOnlyHint: true
+        InvoiceHints.awaitMode(c, "read");
+        List<ToolRun> reads = together(() -> Clients.call(c, "fetch_invoice", "I-after", 500),
+                () -> Clients.call(c, "fetch_invoice", "I-after", 500));
+        assertTrue(reads.get(0).overlaps(reads.get(1)), "reads of one turn ran one after another: " + reads);
+
+        // the server registers the tool again with readOnlyHint: false, and says so (list_changed)
+        hints.set(c, false);
+        InvoiceHints.awaitMode(c, "write");
+        hints.set(c, true);
+        InvoiceHints.awaitMode(c, "read");
+    }
+
+    @Test
+    void setInvoiceHintNeedsABooleanReadOnly() {
+        McpSyncClient c = client(guarded);
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of(), Map.of("read_only", "false"),
+                Map.of("read_only", 0))) {
+            McpSchema.CallToolResult result = Clients.call(c, InvoiceHints.SET_TOOL, null, bad);
+            assertEquals(Boolean.TRUE, result.isError(), bad + ": " + result);
+        }
+        assertEquals(Boolean.TRUE, c.listTools().tools().stream().filter(t -> t.name().equals(InvoiceHints.TOOL))
+                .findFirst().orElseThrow().annotations().readOnlyHint(), "a refused call changed nothing");
+    }
+
+    @Test
+    void withoutItsOwnFilterTheServerReportsTheModeAndFenceAGatewaySent() throws Exception {
+        Map<String, String> gateway = Map.of("Turnstile-Mode", "read", "Turnstile-Fence", "42");
+        Map<String, Object> s = structuredOf(RawMcp.open(unguarded.endpoint).callTool("G", 2, "create_refund", "{}", gateway));
+        assertEquals("read", s.get("mode"), s.toString());
+        assertEquals(42L, ((Number) s.get("fence")).longValue(), s.toString());
+        Map<String, String> malformed = Map.of("Turnstile-Mode", "exclusive", "Turnstile-Fence", "-1");
+        s = structuredOf(RawMcp.open(unguarded.endpoint).callTool("G", 2, "create_refund", "{}", malformed));
+        assertTrue(s.get("mode") == null && s.get("fence") == null, s.toString());
+        // a server whose own filter holds the place reports its own decision
+        s = structuredOf(RawMcp.open(guarded.endpoint).callTool("G", 2, "create_refund", "{}", gateway));
+        assertEquals("write", s.get("mode"), s.toString());
+        assertNotEquals(42L, ((Number) s.get("fence")).longValue(), s.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> structuredOf(String message) throws java.io.IOException {
+        Map<String, Object> result = (Map<String, Object>) RawMcp.parse(message).get("result");
+        return (Map<String, Object>) result.get("structuredContent");
     }
 
     @Test

@@ -40,7 +40,15 @@ final class RawMcp {
     }
 
     HttpResponse<String> send(String turn, String body) throws IOException, InterruptedException {
-        return http.send(post(endpoint, sessionId, turn, body), HttpResponse.BodyHandlers.ofString());
+        return send(turn, body, Map.of());
+    }
+
+    /** A POST in this session with {@code extra} headers. */
+    HttpResponse<String> send(String turn, String body, Map<String, String> extra)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(post(endpoint, sessionId, turn, body), (n, v) -> true);
+        extra.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A tools/call request; {@code metaJson} (the params' {@code _meta}) may be null. */
@@ -68,7 +76,13 @@ final class RawMcp {
 
     /** The JSON-RPC message a tools/call was answered with (from the SSE stream or plain JSON), as text. */
     String callTool(String turn, int id, String tool, String argsJson) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(turn, toolCall(id, tool, argsJson, null));
+        return callTool(turn, id, tool, argsJson, Map.of());
+    }
+
+    /** The same, with {@code extra} request headers. */
+    String callTool(String turn, int id, String tool, String argsJson, Map<String, String> extra)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = send(turn, toolCall(id, tool, argsJson, null), extra);
         if (response.statusCode() != 200) {
             throw new IllegalStateException(response.statusCode() + " " + response.body());
         }

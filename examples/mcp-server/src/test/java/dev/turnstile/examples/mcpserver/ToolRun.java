@@ -13,7 +13,7 @@ import java.util.Set;
  * within a session, two turns never overlap (a call without a turn is a turn of its own), and a
  * write overlaps nothing. Each interval was taken inside the tool, so inside the guarded section.
  */
-record ToolRun(String tool, String sessionHash, String turn, long start, long end) {
+record ToolRun(String tool, String sessionHash, String turn, String mode, long start, long end) {
 
     static final Set<String> READS = Set.of("get_balance", "list_refunds", "lookup_charge", "list_calls");
 
@@ -24,7 +24,7 @@ record ToolRun(String tool, String sessionHash, String turn, long start, long en
         }
         Map<String, Object> s = (Map<String, Object>) result.structuredContent();
         return new ToolRun((String) s.get("tool"), (String) s.get("sessionHash"), (String) s.get("turn"),
-                ((Number) s.get("startedAtMicros")).longValue(), ((Number) s.get("endedAtMicros")).longValue());
+                (String) s.get("mode"), ((Number) s.get("startedAtMicros")).longValue(), ((Number) s.get("endedAtMicros")).longValue());
     }
 
     boolean read() {
