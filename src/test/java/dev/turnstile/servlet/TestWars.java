@@ -74,6 +74,19 @@ final class TestWars {
         return war(name, "", initParams, servlet);
     }
 
+    /** A {@link BatchToolsListServlet} at /mcp/* behind the filter. */
+    static WebArchive batchToolsList(String name, Map<String, String> initParams) {
+        String servlet = """
+                  <servlet>
+                    <servlet-name>tools</servlet-name>
+                    <servlet-class>%s</servlet-class>
+                    <async-supported>true</async-supported>
+                  </servlet>
+                  <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp/*</url-pattern></servlet-mapping>
+                """.formatted(BatchToolsListServlet.class.getName());
+        return war(name, "", initParams, servlet);
+    }
+
     /** Init-params for a test: the test Redis (when configured) and a key prefix of its own. */
     static Map<String, String> params(String keyPrefix, String... more) {
         Map<String, String> params = new LinkedHashMap<>();
