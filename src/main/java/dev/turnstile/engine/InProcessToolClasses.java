@@ -50,6 +50,9 @@ final class InProcessToolClasses implements ToolClasses {
             merged.putAll(walk.tools);
         }
         readOnlyHints.forEach((tool, readOnly) -> merged.put(tool, readOnly ? CallClass.READ : CallClass.WRITE));
+        if (merged.size() > RedisToolClasses.MAX_TOOLS) {
+            return; // a list this long is not learned
+        }
         if (nextCursor != null) {
             walks.put(endpoint + '\u0000' + nextCursor, new Walk(merged, epoch, now + WALK_TTL.toNanos()));
         } else {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -31,7 +32,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Each instance keeps what it read in memory, so that {@link #classOf} never waits for Redis: an
  * endpoint it serves for the first time is read in the background (until then nothing is learned
  * there), and read again when its channel says it changed, when the subscription was lost or made
- * again, and every {@link #REFRESH} in case a message was lost. So a class learned through one
+ * again, and when its version changed, checked every {@link #REFRESH} in case a message was lost. So a class learned through one
  * instance reaches the others about one round trip after the list was seen, and at the latest
  * after {@link #REFRESH}. Every Redis failure is logged (once per kind of operation until one
  * succeeds again) and otherwise ignored: the rules and the read prefixes still apply.
@@ -47,13 +48,17 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
     static final Duration REFRESH = Duration.ofSeconds(10);
     /** How long an unfinished cursor walk waits for its next page. */
     static final Duration WALK_TTL = Duration.ofMinutes(5);
+    /** The most tools one list may teach: a longer list is not learned. */
+    static final int MAX_TOOLS = 10_000;
     /** The most endpoints one instance keeps in memory. */
     static final int MAX_ENDPOINTS = 1000;
 
     /** One endpoint's learned classes, as last read. */
     private static final class Endpoint {
         final String hash;
+        final AtomicBoolean readQueued = new AtomicBoolean(); // one read waits at most: later changes share it
         volatile Map<String, CallClass> classes = Map.of();
+        volatile String version; // of the classes read last ("<epoch>:<n>"), null when none were stored
 
         Endpoint(String hash) {
             this.hash = hash;
@@ -95,7 +100,8 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
     @Override
     public void learn(String endpoint, String cursor, Map<String, Boolean> readOnlyHints, String nextCursor) {
         List<String> args = new ArrayList<>(5 + 2 * readOnlyHints.size());
-        args.addAll(List.of("page", millis(TTL), millis(WALK_TTL), cursor == null ? "0" : "1", nextCursor == null ? "0" : "1"));
+        args.addAll(List.of("page", millis(TTL), millis(WALK_TTL), cursor == null ? "0" : "1", nextCursor == null ? "0" : "1",
+                Integer.toString(MAX_TOOLS)));
         readOnlyHints.forEach((tool, readOnly) -> {
             args.add(tool);
             args.add(readOnly ? "r" : "w");
@@ -105,7 +111,7 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
                 nextCursor == null ? null : Hashing.cursorHash(nextCursor));
         background("learn", () -> {
             if ((Long) LEARN.run(redis.get(), names, args) == 2L) {
-                read(serve(endpoint)); // at once here; the others hear it on the channel
+                read(serve(endpoint)); // at once here (on this thread); the others hear it on the channel
             }
         });
     }
@@ -117,7 +123,7 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
         if (served != null) {
             served.classes = Map.of(); // at once here, before Redis answers
         }
-        List<String> args = List.of("forget", millis(TTL), millis(WALK_TTL), "0", "0");
+        List<String> args = List.of("forget", millis(TTL), millis(WALK_TTL), "0", "0", Integer.toString(MAX_TOOLS));
         background("forget", () -> LEARN.run(redis.get(), keys.learn(hash, null, null), args));
     }
 
@@ -125,6 +131,13 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
     void changed(String endpointHash) {
         Endpoint e = byHash.get(endpointHash);
         if (e != null) {
+            readSoon(e);
+        }
+    }
+
+    /** Reads the endpoint in the background, unless a read is queued already (it will see this change too). */
+    private void readSoon(Endpoint e) {
+        if (e.readQueued.compareAndSet(false, true)) {
             background("read", () -> read(e));
         }
     }
@@ -139,15 +152,18 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
         if (e == created) {
             byHash.put(e.hash, e);
             subscribe.apply(keys.toolsChannel(e.hash));
-            background("read", () -> read(e));
+            readSoon(e);
         }
         return e;
     }
 
+    /** The safety net for a lost message: an endpoint whose version changed is read again (one HGET each). */
     private void readAll() {
         for (Endpoint e : byEndpoint.values()) {
             try {
-                read(e);
+                if (!Objects.equals(redis.get().hget(keys.tools(e.hash), ""), e.version)) {
+                    read(e);
+                }
             } catch (JedisException ex) {
                 failed("read", ex);
                 return;
@@ -156,6 +172,7 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
     }
 
     private void read(Endpoint e) {
+        e.readQueued.set(false); // a change from now on needs another read
         Map<String, String> stored = redis.get().hgetAll(keys.tools(e.hash));
         Map<String, CallClass> classes = new HashMap<>();
         stored.forEach((tool, c) -> {
@@ -164,6 +181,7 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
             }
         });
         e.classes = Map.copyOf(classes);
+        e.version = stored.get("");
         succeeded("read");
     }
 

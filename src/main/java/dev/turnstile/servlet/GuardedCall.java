@@ -216,6 +216,9 @@ final class GuardedCall {
         if (turn != null) {
             request.setAttribute(TurnstileAttributes.TURN, turn);
         }
+        if (call.tool() != null) {
+            request.setAttribute(TurnstileAttributes.TOOL, call.tool());
+        }
         permit.fence().ifPresent(fence -> request.setAttribute(TurnstileAttributes.FENCE, fence));
         request.setAttribute(TurnstileAttributes.LEASE_LOST, (BooleanSupplier) permit::leaseLost);
     }

@@ -112,10 +112,13 @@ public final class GuardedRequests {
         return request.getAttribute(BODY_META) instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
     }
 
-    /** The endpoint a request is for: the path of the MCP server it reaches (learned tool classes are scoped by it). */
+    /**
+     * The endpoint a request is for, by which learned tool classes are scoped: the MCP server it
+     * reaches, named by the application and the servlet mapping ({@code contextPath + servletPath}),
+     * never by the rest of the path, which a client chooses freely under a {@code /mcp/*} mapping.
+     */
     public static String endpoint(HttpServletRequest request) {
-        String info = request.getPathInfo();
-        return request.getContextPath() + request.getServletPath() + (info == null ? "" : info);
+        return request.getContextPath() + request.getServletPath();
     }
 
     /** Whether a call without a key goes on unguarded under these options (rather than being refused). */

@@ -86,8 +86,10 @@ final class RequestClassifier {
                 }
             }
         }
+        String tool = !sniffed.batch() && Classifier.TOOLS_CALL.equals(messages.get(0).method())
+                ? messages.get(0).toolName() : null;
         Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, List.copyOf(metas),
-                ResponseWatch.listRequests(messages));
+                ResponseWatch.listRequests(messages), tool);
         if (invalid != null) {
             throw new Unclassifiable(invalid, call);
         }

@@ -2,6 +2,7 @@ package dev.turnstile.servlet;
 
 import dev.turnstile.ToolClasses;
 import dev.turnstile.jsonrpc.JsonRpcIds;
+import dev.turnstile.jsonrpc.JsonRpcMessage;
 import dev.turnstile.jsonrpc.MalformedToolsListException;
 import dev.turnstile.jsonrpc.ServerMessages;
 import dev.turnstile.jsonrpc.SseEventScanner;
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads along what the server writes into one response, without holding it back or changing it,
  * and tells the endpoint's {@link ToolClasses} what it learns: the {@code readOnlyHint}s of the
- * server's answers to the {@code tools/list} requests of this exchange (matched by id; in a JSON
- * body or in an SSE event), and every {@code notifications/tools/list_changed} the server sends on an
+ * server's answer to the {@code tools/list} request of this exchange (matched by id; in a JSON body
+ * or in an SSE event; a body with several such requests teaches nothing), and every {@code notifications/tools/list_changed} the server sends on an
  * event stream. It keeps at most {@link #MAX_MESSAGE} bytes of one message; a longer result is
  * ignored (logged once). Nothing it does can fail the response.
  */
@@ -147,14 +148,20 @@ final class ResponseWatch {
         LOG.debug("reading along a response stopped: {}", e.toString());
     }
 
-    /** The canonical ids of the {@code tools/list} requests of a body, with the cursors they ask for. */
-    static Map<String, String> listRequests(List<dev.turnstile.jsonrpc.JsonRpcMessage> messages) {
-        Map<String, String> requests = new HashMap<>();
-        for (dev.turnstile.jsonrpc.JsonRpcMessage m : messages) {
-            if (m.isRequest() && "tools/list".equals(m.method())) {
-                requests.put(JsonRpcIds.canonicalId(m.rawId()), m.cursor());
-            }
+    /**
+     * The canonical id of the body's {@code tools/list} request, with the cursor it asks for; none when
+     * the body has no such request, or more than one: answers are told apart by id alone, and two ids
+     * a server may read as one value (a batch of {@code 1} and {@code 1.0}, or ids past 2^53 in
+     * JavaScript) would let one page pass for another.
+     */
+    static Map<String, String> listRequests(List<JsonRpcMessage> messages) {
+        List<JsonRpcMessage> lists = messages.stream()
+                .filter(m -> m.isRequest() && "tools/list".equals(m.method())).toList();
+        if (lists.size() != 1) {
+            return Map.of();
         }
-        return requests;
+        Map<String, String> request = new HashMap<>();
+        request.put(JsonRpcIds.canonicalId(lists.get(0).rawId()), lists.get(0).cursor());
+        return request;
     }
 }

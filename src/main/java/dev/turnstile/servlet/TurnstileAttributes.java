@@ -14,6 +14,11 @@ public final class TurnstileAttributes {
     public static final String MODE = P + "mode";
     /** The turn id header's value, or absent for a call that is a turn of its own. */
     public static final String TURN = P + "turn";
+    /**
+     * The tool of a guarded call that is one {@code tools/call}: the place the filter holds was
+     * classified for it ({@code @Guarded} methods of that tool re-enter it as it was classified).
+     */
+    public static final String TOOL = P + "tool";
     /** The fencing token ({@link Long}) of a write call; absent for reads. */
     public static final String FENCE = P + "fence";
     /**

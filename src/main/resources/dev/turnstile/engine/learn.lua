@@ -1,7 +1,9 @@
 -- learn.lua: the tool classes an endpoint's server declared (readOnlyHint), learned from tools/list
 -- results, and dropped when the server says its tools changed. Run without common.lua.
 --
--- KEYS[1]  <prefix>:{t.<endpoint>}:tools          hash: tool name -> "r" | "w"; field "" marks the key
+-- KEYS[1]  <prefix>:{t.<endpoint>}:tools          hash: tool name -> "r" | "w"; field "" holds the version
+--                                                 "<epoch>:<n>:<sha1 of the classes>", n counting the
+--                                                 lists learned in the epoch
 -- KEYS[2]  <prefix>:{t.<endpoint>}:walk:<cursor>  hash: the pages of an unfinished walk that returned
 --                                                 <cursor>; field "" holds the epoch the walk began in
 --                                                 (KEYS[1] when the page was asked for without a cursor)
@@ -14,14 +16,17 @@
 -- ARGV[3]  TTL of an unfinished walk (ms, > 0)
 -- ARGV[4]  "1" when the page was asked for with a cursor, else "0"
 -- ARGV[5]  "1" when the page has a nextCursor, else "0"
--- ARGV[6..] tool name, "r" | "w", ... (the page's tools that carry a readOnlyHint)
+-- ARGV[6]  the most tools one list may teach
+-- ARGV[7..] tool name, "r" | "w", ... (the page's tools that carry a readOnlyHint)
 --
--- Returns 0 when the page continued no known walk of the current epoch (nothing learned), 1 when the
--- walk goes on, 2 when the walk ended and replaced the learned classes (published), 3 after forget.
+-- Returns 0 when the page continued no known walk of the current epoch, or the list grew past the
+-- limit (nothing learned; the walk ends), 1 when the walk goes on, 2 when the walk ended and replaced
+-- the learned classes (published), 3 after forget, 4 when the walk ended with the classes already
+-- learned (their TTL is set again; nothing published, so that a list seen again costs no instance a read).
 
-local op, ttl, walk_ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local op, ttl, walk_ttl, max_tools = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[6])
 if not (op == 'page' or op == 'forget') or not (ttl and ttl > 0 and walk_ttl and walk_ttl > 0)
-    or (#ARGV - 5) % 2 ~= 0 then
+    or not (max_tools and max_tools > 0) or (#ARGV - 6) % 2 ~= 0 then
   return redis.error_reply('ERR turnstile learn: bad arguments')
 end
 for i = 1, 4 do
@@ -41,7 +46,7 @@ if op == 'forget' then
 end
 
 local has_cursor, has_next = ARGV[4] == '1', ARGV[5] == '1'
-local merged = {}
+local merged, count = {}, 0
 if has_cursor then
   if redis.call('HGET', KEYS[2], '') ~= epoch then
     return 0 -- a walk not seen to begin here, one that ran out, or one from before the list changed
@@ -51,20 +56,48 @@ if has_cursor then
   for i = 1, #before, 2 do
     if before[i] ~= '' then
       merged[before[i]] = before[i + 1]
+      count = count + 1
     end
   end
 end
-for i = 6, #ARGV, 2 do
+for i = 7, #ARGV, 2 do
   local class = ARGV[i + 1]
   if ARGV[i] == '' or (class ~= 'r' and class ~= 'w') then
     return redis.error_reply('ERR turnstile learn: bad arguments')
   end
+  if not merged[ARGV[i]] then
+    count = count + 1
+  end
   merged[ARGV[i]] = class
+end
+if count > max_tools then
+  return 0 -- a list this long is not learned (its walk, deleted above, ends here)
 end
 
 local target = has_next and KEYS[3] or KEYS[1]
+local marker = epoch
+if not has_next then
+  -- the version "<epoch>:<n>:<digest of the classes>"; the same classes learned again only set the TTL
+  local names = {}
+  for name in pairs(merged) do
+    names[#names + 1] = name
+  end
+  table.sort(names)
+  local parts = {}
+  for _, name in ipairs(names) do
+    parts[#parts + 1] = #name .. ':' .. name .. merged[name]
+  end
+  local digest = redis.sha1hex(table.concat(parts, ','))
+  local last = redis.call('HGET', KEYS[1], '') or ''
+  local n, known = string.match(last, '^(%d+):(%x+)$', #epoch + 2)
+  if string.sub(last, 1, #epoch + 1) == epoch .. ':' and known == digest then
+    redis.call('PEXPIRE', KEYS[1], ttl)
+    return 4
+  end
+  marker = epoch .. ':' .. (tonumber(n or '0') + 1) .. ':' .. digest
+end
 redis.call('DEL', target)
-local batch = {'', has_next and epoch or ''}
+local batch = {'', marker}
 for name, class in pairs(merged) do
   batch[#batch + 1] = name
   batch[#batch + 1] = class

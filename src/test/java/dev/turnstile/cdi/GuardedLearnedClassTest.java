@@ -51,6 +51,7 @@ class GuardedLearnedClassTest {
         // the filter classified the call with what it had learned (a read) and holds a read place
         try (Permit permit = guard.turnstile().acquire("s", "t", Mode.READ)) {
             request.setAttribute(TurnstileAttributes.PERMIT, permit);
+            request.setAttribute(TurnstileAttributes.TOOL, "fetch_invoice"); // as the filter exposes it
             classes.forget("/mcp"); // meanwhile the server said its tools changed, on another stream
             try (CurrentRequest.Binding bound = CurrentRequest.bind(request)) {
                 assertEquals("invoice", invoices.fetch()); // the call the filter let in runs as it was let in

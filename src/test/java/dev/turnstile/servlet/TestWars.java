@@ -61,7 +61,7 @@ final class TestWars {
         return war(name, "", initParams, servlet);
     }
 
-    /** A {@link ToolsListServlet} at /mcp/* behind the filter. */
+    /** A {@link ToolsListServlet} at /mcp/a/mcp, /mcp/b/mcp and /mcp/c/mcp (three endpoints) behind the filter. */
     static WebArchive toolsList(String name, Map<String, String> initParams) {
         String servlet = """
                   <servlet>
@@ -69,7 +69,8 @@ final class TestWars {
                     <servlet-class>%s</servlet-class>
                     <async-supported>true</async-supported>
                   </servlet>
-                  <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp/*</url-pattern></servlet-mapping>
+                  <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp/a/mcp</url-pattern>
+                    <url-pattern>/mcp/b/mcp</url-pattern><url-pattern>/mcp/c/mcp</url-pattern></servlet-mapping>
                 """.formatted(ToolsListServlet.class.getName());
         return war(name, "", initParams, servlet);
     }

@@ -68,7 +68,7 @@ public class GuardedInterceptor {
             return ctx.proceed();
         }
         if (request.getAttribute(TurnstileAttributes.PERMIT) instanceof Permit permit && permit.held()) {
-            if (!permit.mode().covers(mode)) {
+            if (!permit.mode().covers(mode) && !classifiedForIt(ctx.getMethod(), request)) {
                 throw new LockUpgradeException(GuardedMethods.name(ctx.getMethod()));
             }
             return ctx.proceed(); // re-entry: the request's live place covers this call
@@ -96,6 +96,15 @@ public class GuardedInterceptor {
                 : ToolClasses.NONE;
         String endpoint = request == null ? "" : GuardedRequests.endpoint(request);
         return g.classifier().classifyTool(tool, t -> learned.classOf(endpoint, t)).mode();
+    }
+
+    /**
+     * Whether the place the request holds was classified for this method's tool: then it runs as the
+     * filter let it in, although what was learned about the tool may have changed since.
+     */
+    private boolean classifiedForIt(Method method, HttpServletRequest request) {
+        String tool = tools.computeIfAbsent(method, GuardedMethods::toolName);
+        return !tool.isEmpty() && tool.equals(request.getAttribute(TurnstileAttributes.TOOL));
     }
 
     private TurnstileGuard guard() {
