@@ -43,6 +43,11 @@ public class ForwardingLockStore implements LockStore {
     }
 
     @Override
+    public dev.turnstile.ToolClasses toolClasses() {
+        return delegate.toolClasses();
+    }
+
+    @Override
     public String describe() {
         return delegate.describe();
     }
