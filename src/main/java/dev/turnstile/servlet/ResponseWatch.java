@@ -32,6 +32,12 @@ final class ResponseWatch {
 
     /** The largest message (a JSON body or one SSE event) read for learning. */
     static final int MAX_MESSAGE = 4 * 1024 * 1024;
+    /**
+     * The largest event read on a stream that answers no {@code tools/list}: there only a
+     * {@code list_changed} notification (about a hundred bytes) can teach something, so the events
+     * of other messages (tool results) are dropped after this many bytes, unread.
+     */
+    static final int MAX_NOTIFICATION = 2048;
 
     private static final AtomicBoolean WARNED_LARGE = new AtomicBoolean();
     private static final AtomicBoolean WARNED_MALFORMED = new AtomicBoolean();
@@ -103,7 +109,7 @@ final class ResponseWatch {
         String type = contentType.get();
         String mediaType = type == null ? "" : type.toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
         if (mediaType.equals("text/event-stream")) {
-            events = new SseEventScanner(MAX_MESSAGE, this::message);
+            events = new SseEventScanner(listRequests.isEmpty() ? MAX_NOTIFICATION : MAX_MESSAGE, this::message);
         } else if (mediaType.equals("application/json") && !listRequests.isEmpty()) {
             json = new ByteArrayOutputStream();
         } else {

@@ -73,6 +73,15 @@ class ResponseWatchTest {
     }
 
     @Test
+    void aStreamOfLargeToolResultsStillShowsItsListChanged() {
+        String big = "data: {\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\""
+                + "x".repeat(20000) + "\"}]}}\n\n";
+        String changed = "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n";
+        feed(Map.of(), "text/event-stream", big + changed + big, 1000);
+        assertEquals(List.of("forget /mcp"), recorder.told);
+    }
+
+    @Test
     void nothingIsLearnedFromAnswersToOtherIdsOrFromBodiesWithoutAListRequest() {
         feed(Map.of("n:8", ""), "application/json", result(7, TOOLS, null), 5);
         feed(Map.of(), "application/json", result(7, TOOLS, null), 5); // e.g. a client posted it: no list request
