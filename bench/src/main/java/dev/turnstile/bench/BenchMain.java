@@ -72,6 +72,14 @@ public final class BenchMain {
                 report.httpCpu = CpuMeter.describe(before, cpu.read());
                 progress("  " + report.httpCpu);
             }
+            progress("learning from readOnlyHint: learning on against learning off (phase 8)");
+            try (LearningPhase learning = new LearningPhase(redisUrl, admin, settings)) {
+                CpuMeter cpu = new CpuMeter(admin);
+                CpuMeter.Reading before = cpu.read();
+                report.learning = learning.run(BenchMain::progress);
+                report.learningCpu = CpuMeter.describe(before, cpu.read());
+                progress("  " + report.learningCpu);
+            }
             progress("thread pinning: " + settings.pinning().threads() + " container threads, one busy session (phase 6)");
             try (PinningPhase pinning = new PinningPhase(redisUrl, settings.pinning())) {
                 report.pinning.addAll(pinning.run(BenchMain::progress));

@@ -56,6 +56,12 @@ final class CommandCountPhase {
 
     private record Snapshot(Map<String, Long> stats, Map<String, Long> lua) {}
 
+    /** The i-th of a series of calls made one after the other. */
+    @FunctionalInterface
+    interface SequentialCall {
+        void run(int i) throws Exception;
+    }
+
     private final RedisAdmin admin;
     private final MonitorTap tap;
     private final Settings settings;
@@ -86,12 +92,20 @@ final class CommandCountPhase {
     }
 
     private Row uncontended(Guard guard, String session, Mode mode) throws Exception {
-        int n = settings.commandCalls();
+        return sequential(guard.name(), "uncontended " + mode.wireName(), settings.commandCalls(),
+                i -> guard.acquire(session, "turn-" + mode + "-" + i, mode).close());
+    }
+
+    /**
+     * The commands per call of {@code calls} calls made one after the other by {@code call} (through
+     * a guard, or over HTTP through a filter), none of which waits. The tap must have started.
+     */
+    Row sequential(String guardName, String scenario, int calls, SequentialCall call) throws Exception {
         Snapshot before = snapshot();
-        for (int i = 0; i < n; i++) {
-            guard.acquire(session, "turn-" + mode + "-" + i, mode).close();
+        for (int i = 0; i < calls; i++) {
+            call.run(i);
         }
-        return row(guard, "uncontended " + mode.wireName(), n, delta(before, snapshot()), Double.NaN);
+        return row(guardName, scenario, calls, delta(before, snapshot()), Double.NaN);
     }
 
     private Row contended(Guard guard, String session, ExecutorService holder, ExecutorService waiter) throws Exception {
@@ -103,7 +117,8 @@ final class CommandCountPhase {
             duringWait += contendedRound(guard, session, holder, waiter, r);
             total = total.plus(delta(before, snapshot()));
         }
-        return row(guard, "contended: holder + waiter of another turn", rounds * 2, total, (double) duringWait / rounds);
+        return row(guard.name(), "contended: holder + waiter of another turn", rounds * 2, total,
+                (double) duringWait / rounds);
     }
 
     /** One hand-off with a waiter parked for the wait window; returns the commands sent in that window. */
@@ -137,7 +152,7 @@ final class CommandCountPhase {
         return new Snapshot(admin.commandCalls(), lua);
     }
 
-    private Row row(Guard guard, String scenario, int calls, Counts counts, double duringWait) {
+    private Row row(String guardName, String scenario, int calls, Counts counts, double duringWait) {
         Map<String, Long> sent = counts.sent();
         long evalsha = sent.getOrDefault("evalsha", 0L);
         long eval = sent.getOrDefault("eval", 0L);
@@ -151,7 +166,7 @@ final class CommandCountPhase {
             names.append(names.length() == 0 ? "" : ", ").append(e.getKey().replace('|', ' ').toUpperCase(Locale.ROOT))
                     .append(' ').append(Report.num((double) e.getValue() / calls, 2));
         }
-        return new Row(guard.name(), scenario, calls, (double) evalsha / calls, (double) eval / calls,
+        return new Row(guardName, scenario, calls, (double) evalsha / calls, (double) eval / calls,
                 (double) other / calls, names.toString(), (double) counts.inside() / calls, duringWait,
                 settings.waitWindow().toMillis());
     }

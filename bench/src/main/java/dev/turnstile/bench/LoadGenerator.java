@@ -1,6 +1,5 @@
 package dev.turnstile.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Closed-loop HTTP load: {@code sessions × callersPerSession} callers, each on its own keep-alive
  * connection, sending MCP {@code tools/call} requests back to back. A read is {@code get_item}
- * (read by the default classifier), a write {@code update_item}; a tool takes {@code toolMillis}
- * in the echo servlet. Bounded by time and by a request count (or runs in the background until
- * stopped); the warm-up part is not counted.
+ * (read by the default classifier) unless the scenario names another read tool, a write
+ * {@code update_item}; a tool takes {@code toolMillis} in the echo servlet, which answers as the
+ * scenario's {@link Answer} asks. Bounded by time and by a request count (or runs in the background
+ * until stopped); the warm-up part is not counted.
  */
 final class LoadGenerator {
 
@@ -32,8 +32,20 @@ final class LoadGenerator {
         OWN
     }
 
+    /** The tool of the reads unless a scenario names another: a read by its prefix. */
+    static final String READ_TOOL = "get_item";
+    /** The tool of the writes. */
+    static final String WRITE_TOOL = "update_item";
+
     record Scenario(String group, String name, int sessions, int callersPerSession, double readShare, Turns turns,
-                    int toolMillis) {
+                    int toolMillis, String readTool, Answer answer) {
+
+        /** Reads of {@link #READ_TOOL}, JSON answers. */
+        Scenario(String group, String name, int sessions, int callersPerSession, double readShare, Turns turns,
+                 int toolMillis) {
+            this(group, name, sessions, callersPerSession, readShare, turns, toolMillis, READ_TOOL, Answer.JSON);
+        }
+
         String mix() {
             if (Math.abs(readShare - 0.5) < 1e-9) {
                 return "mixed 50/50";
@@ -218,19 +230,8 @@ final class LoadGenerator {
                 case SHARED -> "t-" + session;
                 case OWN -> "t-" + session + "-" + index + "-" + n;
             };
-            String body = "{\"jsonrpc\":\"2.0\",\"id\":" + n + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-                    + (read ? "get_item" : "update_item") + "\",\"arguments\":{\"key\":\"k" + (n % 16) + "\"}}}";
-            byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
-                    + "\r\nMcp-Session-Id: " + session + "\r\nX-Mcp-Turn-Id: " + turn
-                    + (scenario.toolMillis() > 0 ? "\r\n" + EchoServlet.TOOL_TIME_HEADER + ": " + scenario.toolMillis() : "")
-                    + "\r\nContent-Length: " + bodyBytes.length + "\r\n\r\n";
-            byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-            byte[] all = new byte[headBytes.length + bodyBytes.length];
-            System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-            System.arraycopy(bodyBytes, 0, all, headBytes.length, bodyBytes.length);
-            return all;
+            return BenchRequests.toolsCall(host + ":" + port, path, session, turn, n,
+                    read ? scenario.readTool() : WRITE_TOOL, scenario.toolMillis(), scenario.answer());
         }
     }
 }

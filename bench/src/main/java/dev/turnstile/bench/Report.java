@@ -18,6 +18,7 @@ final class Report {
     String handoffCpu = "";
     String httpCpu = "";
     String floorCpu = "";
+    String learningCpu = "";
     List<CommandCountPhase.Row> commands = new ArrayList<>();
     Map<String, long[]> handoffs = new LinkedHashMap<>();
     List<HttpPhase.Row> http = new ArrayList<>();
@@ -25,6 +26,8 @@ final class Report {
     List<FloorPhase.Row> floor = new ArrayList<>();
     List<PinningPhase.Row> pinning = new ArrayList<>();
     List<FairnessPhase.Row> fairness = new ArrayList<>();
+    /** Phase 8, or null when it did not run. */
+    LearningPhase.Results learning;
 
     String markdown() {
         StringBuilder md = new StringBuilder(16 * 1024);
@@ -50,6 +53,7 @@ final class Report {
         floorSection(md);
         HttpReport.pinningSection(this, md);
         fairnessSection(md);
+        LearningReport.section(this, md);
         notes(md);
         return md.toString();
     }
@@ -167,7 +171,9 @@ final class Report {
                 + "starts acquiring, the holder releases after a random 2–").append(2 + settings.handoffMaxDelay().toMillis())
                 .append(" ms (uniform, so that a poller's phase is uniform too); latency = the waiter's acquire returned − "
                 + "just before the holder's release call (one JVM clock).\n");
-        md.append("- **HTTP.** One embedded Tomcat (200 threads), five web applications that differ only in the filter. "
+        md.append("- **HTTP.** One embedded Tomcat (200 threads), five web applications that differ only in the filter; "
+                + "the Turnstile filters run with default options (learning from `readOnlyHint` on; no `tools/list` is "
+                + "sent there, so nothing is learned and the JSON answers are only passed through). "
                 + "Reads are `get_item`, writes `update_item` (default classifier). Independent sessions: one caller per "
                 + "session, a new turn every 10 calls. Tools that take time: the echo servlet sleeps that long on the "
                 + "request thread. Contention: callers of one session sharing one turn, or each call a turn of its own. "
@@ -187,6 +193,9 @@ final class Report {
                 + "its start; the busy session stops when that window ends. A call of another session still waiting "
                 + "then is answered soon after, so with blocking waits the latencies are cut off at about the window "
                 + "(lower bounds).\n");
+        md.append("- **Learning.** A third embedded Tomcat (200 threads) with two applications whose `TurnstileFilter`s "
+                + "share one engine on Redis and differ in `learn-annotations` (and in a rule that makes `"
+                + LearningPhase.LEARNED_READ + "` a read without learning); see section 8.\n");
         md.append("- **Scale.** Redis flushed first; N sessions take one place each (8 threads) and hold it while "
                 + "used_memory and DBSIZE are read; then all release and every key left is listed.\n");
         md.append("- **Floor.** PING and EVALSHA of `return 1` go through a pooled Jedis client with one connection, "

@@ -15,7 +15,7 @@ record Settings(boolean smoke,
                 List<Integer> httpSessions, List<Integer> httpToolMillis, int contentionCallers, long httpMaxRequests,
                 int scaleSessions, int scaleThreads,
                 int jmhForks, int jmhWarmupIterations, int jmhIterations, Duration jmhIterationTime,
-                Pinning pinning, Fairness fairness) {
+                Pinning pinning, Fairness fairness, Learning learning) {
 
     /**
      * Phase 6: a container with {@code threads} request threads; one session with {@code busyCalls}
@@ -30,6 +30,15 @@ record Settings(boolean smoke,
      */
     record Fairness(Duration timeout, Duration hold, Duration settle, int v1Rounds, int rounds) {}
 
+    /**
+     * Phase 8: learning on against learning off in {@code pairs} pairs of slices (each a warm-up and a
+     * measured part) per cell, at each number of {@code sessions}, with JSON answers and with SSE
+     * answers of each text size in {@code sseResultBytes} (0: {@code "ok"}). Commands are counted over
+     * {@link Settings#commandCalls()} calls.
+     */
+    record Learning(int pairs, Duration sliceWarmup, Duration sliceMeasure, List<Integer> sessions,
+                    List<Integer> sseResultBytes) {}
+
     static Settings fullRun() {
         return new Settings(false,
                 1000, 5, Duration.ofMillis(150), Duration.ofMillis(300),
@@ -39,7 +48,8 @@ record Settings(boolean smoke,
                 10_000, 8,
                 1, 1, 3, Duration.ofSeconds(2),
                 new Pinning(16, 200, 8, 2, Duration.ofMillis(750), Duration.ofMillis(500), Duration.ofSeconds(3)),
-                new Fairness(Duration.ofSeconds(2), Duration.ofMillis(40), Duration.ofMillis(200), 2, 5));
+                new Fairness(Duration.ofSeconds(2), Duration.ofMillis(40), Duration.ofMillis(200), 2, 5),
+                new Learning(24, Duration.ofMillis(50), Duration.ofMillis(150), List.of(1, 64), List.of(0, 4096)));
     }
 
     static Settings smokeRun() {
@@ -51,6 +61,7 @@ record Settings(boolean smoke,
                 300, 4,
                 0, 0, 1, Duration.ofMillis(200),
                 new Pinning(16, 200, 8, 2, Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(400)),
-                new Fairness(Duration.ofMillis(800), Duration.ofMillis(40), Duration.ofMillis(100), 1, 1));
+                new Fairness(Duration.ofMillis(800), Duration.ofMillis(40), Duration.ofMillis(100), 1, 1),
+                new Learning(2, Duration.ofMillis(50), Duration.ofMillis(100), List.of(1, 8), List.of(0, 4096)));
     }
 }

@@ -13,6 +13,7 @@ final class Targets {
     static List<String[]> rows(Report report) {
         List<String[]> rows = new ArrayList<>();
         commands(report, rows);
+        LearningReport.targets(report, rows);
         handoff(report, rows);
         zeroLatency(report, rows);
         toolTime(report, rows);
