@@ -43,6 +43,13 @@ abstract class McpServerContract {
 
     static final List<String> TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
             "delete_customer", "confirm_refund", "audit_note", "list_calls", "fetch_invoice", "set_invoice_hint");
+    /** The tools of the MCP conformance suite (e2e/conformance) that only read: annotated readOnlyHint true. */
+    static final List<String> CONFORMANCE_READS = List.of("test_simple_text", "test_image_content",
+            "test_audio_content", "test_embedded_resource", "test_multiple_content_types", "test_tool_with_logging",
+            "test_error_handling", "test_tool_with_progress", "json_schema_2020_12_tool");
+    /** The suite's tools that sample or elicit: writes, annotated readOnlyHint false. */
+    static final List<String> CONFORMANCE_WRITES = List.of("test_sampling", "test_elicitation",
+            "test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums");
     /** Every tool but confirm_refund, which needs a client answer. */
     static final List<String> PLAIN_TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
             "delete_customer", "audit_note", "list_calls");
@@ -221,18 +228,25 @@ abstract class McpServerContract {
         McpSyncClient c = client(guarded);
         Map<String, McpSchema.Tool> tools = c.listTools().tools().stream()
                 .collect(Collectors.toMap(McpSchema.Tool::name, t -> t));
-        assertEquals(Set.copyOf(TOOLS), tools.keySet());
-        for (String read : List.of("get_balance", "list_refunds", "fetch_invoice")) {
+        Set<String> all = new java.util.HashSet<>(TOOLS);
+        all.addAll(CONFORMANCE_READS);
+        all.addAll(CONFORMANCE_WRITES);
+        assertEquals(all, tools.keySet());
+        List<String> reads = new ArrayList<>(List.of("get_balance", "list_refunds", "fetch_invoice"));
+        reads.addAll(CONFORMANCE_READS);
+        for (String read : reads) {
             assertEquals(Boolean.TRUE, tools.get(read).annotations().readOnlyHint(), read);
         }
-        for (String write : List.of("create_refund", "delete_customer", "confirm_refund", "audit_note",
-                "set_invoice_hint")) {
-            assertNotEquals(Boolean.TRUE, tools.get(write).annotations().readOnlyHint(), write);
+        List<String> writes = new ArrayList<>(List.of("create_refund", "delete_customer", "confirm_refund",
+                "audit_note", "set_invoice_hint"));
+        writes.addAll(CONFORMANCE_WRITES);
+        for (String write : writes) {
+            assertEquals(Boolean.FALSE, tools.get(write).annotations().readOnlyHint(), write);
         }
-        for (McpSchema.Tool tool : tools.values()) {
+        for (String name : TOOLS) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> props = (Map<String, Object>) tool.inputSchema().get("properties");
-            assertTrue(props.containsKey("hold_ms"), tool.name());
+            Map<String, Object> props = (Map<String, Object>) tools.get(name).inputSchema().get("properties");
+            assertTrue(props.containsKey("hold_ms"), name);
         }
     }
 
