@@ -53,6 +53,32 @@ public interface Turnstile extends AutoCloseable {
     }
 
     /**
+     * Checks that the store can be reached: one cheap round trip (a Redis {@code PING} through the
+     * connection pool, to every node of a Cluster). The in-process store is always up. For a
+     * readiness check; it takes no place and changes nothing.
+     *
+     * @throws BackendUnavailableException the store could not be reached
+     */
+    default void ping() {}
+
+    /** Places held right now by calls of this Turnstile (granted, not yet released). */
+    default int heldPlaces() {
+        return 0;
+    }
+
+    /** Calls waiting for a place right now, on a thread of their own or asynchronously. */
+    default int waitingCalls() {
+        return 0;
+    }
+
+    /**
+     * Tells the listener that a call of {@code mode} went on without a place because the store was
+     * unreachable (fail-open). The servlet filter and {@code @Guarded} call it; code that fails open
+     * around {@link #acquire} itself may too.
+     */
+    default void reportFailOpen(Mode mode) {}
+
+    /**
      * Runs pending clean-ups and retried releases for a bounded time (5 s), then stops the watchdog,
      * joins every thread the engine started and closes the store. Places still held by calls in
      * flight are not released; they expire within their lease. Acquires after it fail.

@@ -15,6 +15,12 @@ public interface TurnstileListener {
     /** A call had to wait at least once before its outcome. */
     default void waited(String sessionHash, Mode mode, BusyReason reason) {}
 
+    /**
+     * An acquire ended without a place because the store failed, after {@code waited} (also reported
+     * as {@link #backendError} with operation {@code "acquire"}).
+     */
+    default void acquireFailed(String sessionHash, Mode mode, Duration waited) {}
+
     /** A call gave up at its deadline. */
     default void busy(String sessionHash, Mode mode, BusyReason reason, Duration waited) {}
 
@@ -40,4 +46,17 @@ public interface TurnstileListener {
      * "cleanup").
      */
     default void backendError(String operation, Throwable error) {}
+
+    /**
+     * A call of {@code mode} went on without a place because the store was unreachable and
+     * fail-open is on for that mode (reported by the servlet filter and {@code @Guarded}, through
+     * {@link Turnstile#reportFailOpen}).
+     */
+    default void failedOpen(Mode mode) {}
+
+    /**
+     * The Turnstile this listener was given to was built. A listener that reports its gauges
+     * ({@link Turnstile#heldPlaces()}, {@link Turnstile#waitingCalls()}) keeps it.
+     */
+    default void started(Turnstile turnstile) {}
 }

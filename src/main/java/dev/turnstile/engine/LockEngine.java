@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class LockEngine implements Turnstile {
     private final DaemonThreads watchdogThreads = new DaemonThreads("turnstile-watchdog");
     private final DaemonThreads waiterThreads = new DaemonThreads("turnstile-waiter");
     private final Set<AsyncWait> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger waitingOnThread = new AtomicInteger();
 
     /** Threads that run the attempts of asynchronous waiters (an attempt is one Redis round trip). */
     static final int WAITER_THREADS = 2;
@@ -74,7 +76,9 @@ public final class LockEngine implements Turnstile {
      */
     public static LockEngine start(TurnstileConfig config, LockStore store, TurnstileListener listener,
                                    ScheduledExecutorService executor) {
-        return new LockEngine(config, store, listener, executor, System::nanoTime);
+        LockEngine engine = new LockEngine(config, store, listener, executor, System::nanoTime);
+        engine.listener.started(engine);
+        return engine;
     }
 
     @Override
@@ -142,6 +146,15 @@ public final class LockEngine implements Turnstile {
             throw busy(a, first);
         }
         listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
+        waitingOnThread.incrementAndGet();
+        try {
+            return awaitWoken(a, first);
+        } finally {
+            waitingOnThread.decrementAndGet();
+        }
+    }
+
+    private Permit awaitWoken(Acquisition a, Grant.Denied first) {
         WakeSignal signal = new WakeSignal();
         Grant.Denied denied;
         try (Watch watch = store.watch(a.place, signal)) {
@@ -202,6 +215,7 @@ public final class LockEngine implements Turnstile {
             grant = store.tryAcquire(a.place, config.lease(), a.mark, config.turnGrace(), a.arrival);
         } catch (BackendUnavailableException e) {
             listener.backendError("acquire", e);
+            acquireFailed(a);
             if (e.mayHaveApplied() || a.marked) {
                 // the answer did not come: the place may be granted now or later; a mark may be left
                 cleanup.add(new Abandon(a.place, "acquire"));
@@ -210,6 +224,7 @@ public final class LockEngine implements Turnstile {
             throw e;
         }
         if (grant instanceof Grant.Abandoned) {
+            acquireFailed(a);
             throw new BackendUnavailableException("acquire", new IllegalStateException("token was abandoned"), false);
         }
         a.sentAt = sentAt;
@@ -218,6 +233,10 @@ public final class LockEngine implements Turnstile {
             a.arrival = denied.arrival();
         }
         return grant;
+    }
+
+    private void acquireFailed(Acquisition a) {
+        listener.acquireFailed(a.place.sessionHash(), a.place.mode(), Duration.ofNanos(ticker.getAsLong() - a.start));
     }
 
     Permit granted(Acquisition a, Grant.Granted granted) {
@@ -394,9 +413,10 @@ public final class LockEngine implements Turnstile {
         return store;
     }
 
-    /** Calls waiting asynchronously right now. */
-    int waitingCalls() {
-        return waiting.size();
+    /** Calls waiting right now: on their caller's thread, or asynchronously. */
+    @Override
+    public int waitingCalls() {
+        return waitingOnThread.get() + waiting.size();
     }
 
     /** Keeps track of the calls waiting asynchronously, so that closing fails them. */
@@ -419,6 +439,19 @@ public final class LockEngine implements Turnstile {
     }
 
     @Override
+    public void ping() {
+        if (closed) {
+            throw new BackendUnavailableException("ping", new IllegalStateException("the engine is closed"), false);
+        }
+        store.ping();
+    }
+
+    @Override
+    public void reportFailOpen(Mode mode) {
+        listener.failedOpen(Objects.requireNonNull(mode, "mode"));
+    }
+
+    @Override
     public ToolClasses toolClasses() {
         return store.toolClasses();
     }
@@ -429,6 +462,7 @@ public final class LockEngine implements Turnstile {
     }
 
     /** Places this engine holds right now. */
+    @Override
     public int heldPlaces() {
         return watchdog.tracked();
     }

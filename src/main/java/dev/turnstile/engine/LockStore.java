@@ -62,12 +62,20 @@ public interface LockStore extends AutoCloseable {
      */
     Watch watch(Place place, Runnable onWake);
 
-    /** A short description for logs, without credentials. */
+    /**
+     * One cheap round trip that proves the store can be reached (for a readiness check); the
+     * default, for a store in this process, does nothing.
+     *
+     * @throws dev.turnstile.BackendUnavailableException the store could not be reached
+     */
+    default void ping() {}
+
     /** The tool classes this store learns and shares ({@link ToolClasses#NONE}: it learns nothing). */
     default ToolClasses toolClasses() {
         return ToolClasses.NONE;
     }
 
+    /** A short description for logs, without credentials. */
     String describe();
 
     /** Closes connections and stops (and joins) every thread the store started. */

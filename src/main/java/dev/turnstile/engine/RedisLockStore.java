@@ -225,6 +225,23 @@ public final class RedisLockStore implements LockStore {
         return (Long) reply == 1L;
     }
 
+    /** A {@code PING} through the pool to every node (one server, or each node of a Cluster). */
+    @Override
+    public void ping() {
+        List<Supplier<Connection>> nodes = topology.nodes();
+        if (nodes.isEmpty()) {
+            throw new BackendUnavailableException("ping", new IllegalStateException("no node is known"), false);
+        }
+        for (Supplier<Connection> node : nodes) {
+            try (Connection connection = node.get()) {
+                connection.sendCommand(Protocol.Command.PING);
+                connection.getStatusCodeReply();
+            } catch (JedisException e) {
+                throw new BackendUnavailableException("ping", e, false);
+            }
+        }
+    }
+
     @Override
     public Watch watch(Place place, Runnable onWake) {
         return board.watch(place, onWake);

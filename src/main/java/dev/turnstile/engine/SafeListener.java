@@ -3,6 +3,7 @@ package dev.turnstile.engine;
 import dev.turnstile.BusyReason;
 import dev.turnstile.CleanupOutcome;
 import dev.turnstile.Mode;
+import dev.turnstile.Turnstile;
 import dev.turnstile.TurnstileListener;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -30,6 +31,11 @@ final class SafeListener implements TurnstileListener {
     }
 
     @Override
+    public void acquireFailed(String sessionHash, Mode mode, Duration waited) {
+        guard(() -> delegate.acquireFailed(sessionHash, mode, waited));
+    }
+
+    @Override
     public void busy(String sessionHash, Mode mode, BusyReason reason, Duration waited) {
         guard(() -> delegate.busy(sessionHash, mode, reason, waited));
     }
@@ -52,6 +58,16 @@ final class SafeListener implements TurnstileListener {
     @Override
     public void backendError(String operation, Throwable error) {
         guard(() -> delegate.backendError(operation, error));
+    }
+
+    @Override
+    public void failedOpen(Mode mode) {
+        guard(() -> delegate.failedOpen(mode));
+    }
+
+    @Override
+    public void started(Turnstile turnstile) {
+        guard(() -> delegate.started(turnstile));
     }
 
     private static void guard(Runnable call) {

@@ -197,6 +197,11 @@ final class FilterGuard {
         return options.failOpen(mode);
     }
 
+    /** Tells the engine's listener that a call goes on unguarded (fail-open). */
+    void reportFailOpen(Mode mode) {
+        turnstile.reportFailOpen(mode);
+    }
+
     /**
      * A call that waited was resumed without passing through the filter: the container runs the
      * server directly on an ASYNC dispatch. Logged once; from now on calls that have to wait hold

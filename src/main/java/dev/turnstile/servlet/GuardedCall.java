@@ -165,6 +165,7 @@ final class GuardedCall {
 
     void failOpen() {
         state = State.FAILED_OPEN;
+        guard.reportFailOpen(mode());
     }
 
     Mode mode() {

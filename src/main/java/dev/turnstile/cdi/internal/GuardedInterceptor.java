@@ -139,6 +139,7 @@ public class GuardedInterceptor {
             LOG.warn("lock store unavailable: @Guarded {} ({}) goes on unguarded (fail-open)",
                     GuardedMethods.name(ctx.getMethod()), mode.wireName());
             request.setAttribute(TurnstileAttributes.FAILED_OPEN, Boolean.TRUE);
+            g.turnstile().reportFailOpen(mode);
             return ctx.proceed();
         }
         Object previous = request.getAttribute(TurnstileAttributes.PERMIT);
