@@ -145,9 +145,9 @@ public final class LockEngine implements Turnstile {
         if (a.deadline - ticker.getAsLong() <= 0) {
             throw busy(a, first);
         }
-        listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
-        waitingOnThread.incrementAndGet();
+        waitingOnThread.incrementAndGet(); // counted before it is reported waiting
         try {
+            listener.waited(a.place.sessionHash(), a.place.mode(), first.reason());
             return awaitWoken(a, first);
         } finally {
             waitingOnThread.decrementAndGet();
