@@ -43,6 +43,7 @@ public final class TurnstileSettings {
     public static final String UNKEYED = "unkeyed";
     public static final String BUSY_CODE_2026 = "busy-code-2026";
     public static final String LEARN_ANNOTATIONS = "learn-annotations";
+    public static final String HEALTH_READINESS = "health-readiness";
 
     private final SettingSource source;
     private final GuardOptions options;
@@ -123,6 +124,14 @@ public final class TurnstileSettings {
         if (value != null) {
             setter.accept(Values.duration(source.describe(name), value));
         }
+    }
+
+    /**
+     * Whether the MicroProfile Health readiness check is wanted ({@code health-readiness}, default
+     * false). Read when CDI starts, before the web application's parameters can be read.
+     */
+    public static boolean healthReadiness(SettingSource source) {
+        return bool(source, HEALTH_READINESS, false);
     }
 
     private static boolean bool(SettingSource source, String name, boolean fallback) {
