@@ -3,7 +3,9 @@ package dev.turnstile.cdi;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
+import dev.turnstile.Mode;
 import dev.turnstile.Turnstile;
+import dev.turnstile.TurnstileListener;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.TurnstileGuard;
 import dev.turnstile.engine.ForwardingLockStore;
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class CountingGuardProducer {
 
     static final AtomicInteger ACQUIRES = new AtomicInteger();
+    /** Calls reported to the listener as gone on unguarded (fail-open). */
+    static final AtomicInteger FAILED_OPEN = new AtomicInteger();
     /** While true the store is unreachable: every acquire fails. */
     static volatile boolean down;
 
@@ -32,7 +36,13 @@ public class CountingGuardProducer {
     @Singleton
     TurnstileGuard guard() {
         LockStore store = new CountingStore(new InProcessLockStore());
-        Turnstile turnstile = Turnstile.builder().store(store).acquireTimeout(Duration.ofMillis(300)).build();
+        Turnstile turnstile = Turnstile.builder().store(store).acquireTimeout(Duration.ofMillis(300))
+                .listener(new TurnstileListener() {
+                    @Override
+                    public void failedOpen(Mode mode) {
+                        FAILED_OPEN.incrementAndGet();
+                    }
+                }).build();
         Classifier classifier = Classifier.builder().tool("lookup_*", CallClass.READ).build();
         GuardOptions d = GuardOptions.defaults();
         GuardOptions options = new GuardOptions(d.enabled(), d.maxBodySize(), d.maxJsonDepth(), d.busyCode(),

@@ -63,6 +63,7 @@ class GuardedInterceptorTest {
     void reset() {
         ToolBeans.history = new OverlapHistory();
         CountingGuardProducer.ACQUIRES.set(0);
+        CountingGuardProducer.FAILED_OPEN.set(0);
         CountingGuardProducer.down = false;
     }
 
@@ -162,6 +163,7 @@ class GuardedInterceptorTest {
             assertEquals(Boolean.TRUE, request.getAttribute(TurnstileAttributes.FAILED_OPEN));
             assertThrows(BackendUnavailableException.class, () -> ledger.refund(null), "and closed for writes");
         }
+        assertEquals(1, CountingGuardProducer.FAILED_OPEN.get(), "the read's fail-open is reported, the write's error is not");
     }
 
     @Test
