@@ -50,7 +50,7 @@ final class ResponseWatch {
     private boolean started;
     private SseEventScanner events;
     private ByteArrayOutputStream json;
-    private boolean done;
+    private volatile boolean done;
 
     /** @param listRequests the {@code tools/list} requests of the exchange: canonical id → cursor (or null) */
     ResponseWatch(ToolClasses classes, String endpoint, Map<String, String> listRequests, Supplier<String> contentType,
@@ -60,6 +60,11 @@ final class ResponseWatch {
         this.listRequests = new HashMap<>(listRequests);
         this.contentType = contentType;
         this.maxDepth = maxDepth;
+    }
+
+    /** Whether nothing more can be learned from this response: what is written need not be copied. */
+    boolean done() {
+        return done;
     }
 
     /** Bytes the server wrote (already passed on). */

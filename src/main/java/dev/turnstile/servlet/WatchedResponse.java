@@ -90,13 +90,17 @@ final class WatchedResponse extends HttpServletResponseWrapper implements AsyncL
         @Override
         public void write(int b) throws IOException {
             out.write(b);
-            watch.wrote(new byte[] {(byte) b}, 0, 1);
+            if (!watch.done()) {
+                watch.wrote(new byte[] {(byte) b}, 0, 1);
+            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
-            watch.wrote(b, off, len);
+            if (!watch.done()) {
+                watch.wrote(b, off, len);
+            }
         }
 
         @Override
@@ -120,33 +124,40 @@ final class WatchedResponse extends HttpServletResponseWrapper implements AsyncL
         }
     }
 
-    /** Passes every character on to the container's writer, then copies it, encoded. */
+    /**
+     * Passes every character on to the container's writer, then copies it, encoded: ASCII characters
+     * byte for byte through a reused buffer (no allocation per write), others through the charset.
+     */
     private static final class TeeWriter extends PrintWriter {
         private final ResponseWatch watch;
         private final Charset charset;
+        private final boolean asciiCompatible;
+        private final byte[] chunk = new byte[4096];
 
         TeeWriter(PrintWriter out, ResponseWatch watch, Charset charset) {
             super(out, false);
             this.watch = watch;
             this.charset = charset;
+            this.asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+                    || charset.equals(StandardCharsets.US_ASCII);
         }
 
         @Override
         public void write(int c) {
             super.write(c);
-            copy(String.valueOf((char) c));
+            copy(String.valueOf((char) c), 0, 1);
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
             super.write(buf, off, len);
-            copy(new String(buf, off, len));
+            copy(java.nio.CharBuffer.wrap(buf), off, len);
         }
 
         @Override
         public void write(String s, int off, int len) {
             super.write(s, off, len);
-            copy(s.substring(off, off + len));
+            copy(s, off, len);
         }
 
         @Override
@@ -154,9 +165,34 @@ final class WatchedResponse extends HttpServletResponseWrapper implements AsyncL
             write(System.lineSeparator()); // PrintWriter writes the separator past write(String)
         }
 
-        private void copy(String text) {
-            byte[] bytes = text.getBytes(charset);
-            watch.wrote(bytes, 0, bytes.length);
+        private void copy(CharSequence text, int off, int len) {
+            if (watch.done()) {
+                return;
+            }
+            if (!asciiCompatible) {
+                byte[] bytes = text.subSequence(off, off + len).toString().getBytes(charset);
+                watch.wrote(bytes, 0, bytes.length);
+                return;
+            }
+            int n = 0;
+            for (int i = off; i < off + len; i++) {
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    chunk[n++] = (byte) c;
+                    if (n == chunk.length) {
+                        watch.wrote(chunk, 0, n);
+                        n = 0;
+                    }
+                    continue;
+                }
+                watch.wrote(chunk, 0, n);
+                n = 0;
+                int end = Character.isHighSurrogate(c) && i + 1 < off + len ? i + 2 : i + 1;
+                byte[] bytes = text.subSequence(i, end).toString().getBytes(charset);
+                watch.wrote(bytes, 0, bytes.length);
+                i = end - 1;
+            }
+            watch.wrote(chunk, 0, n);
         }
     }
 }
