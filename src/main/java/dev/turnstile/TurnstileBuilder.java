@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class TurnstileBuilder {
     private LockStore store;
     private TurnstileListener listener = new TurnstileListener() {};
     private ScheduledExecutorService watchdogExecutor;
+    private ThreadFactory threadFactory;
 
     TurnstileBuilder() {}
 
@@ -140,6 +142,18 @@ public final class TurnstileBuilder {
     }
 
     /**
+     * Makes every thread Turnstile starts (the watchdog, the waiters, the clean-up, the pub/sub
+     * readers and senders, the tool-class refresher, the Cluster workers) with this factory, for
+     * example a Jakarta Concurrency {@code ManagedThreadFactory}. Turnstile names them
+     * {@code turnstile-*} and makes them daemon threads where the factory allows it, and
+     * {@code close()} still stops and joins them. Not used for a store given with {@link #store}.
+     */
+    public TurnstileBuilder threadFactory(ThreadFactory threadFactory) {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    /**
      * Checks every setting without connecting anywhere; throws {@link IllegalArgumentException}
      * naming the setting and the value.
      */
@@ -164,7 +178,7 @@ public final class TurnstileBuilder {
     public Turnstile build() {
         TurnstileConfig config = validate();
         LockStore chosen = store != null ? store : createStore(config);
-        LockEngine engine = LockEngine.start(config, chosen, listener, watchdogExecutor);
+        LockEngine engine = LockEngine.start(config, chosen, listener, watchdogExecutor, threadFactory);
         if (chosen instanceof InProcessLockStore && store == null) {
             LOG.info("Turnstile runs in single-instance mode (in-process store): set turnstile.redis-url"
                     + " (TURNSTILE_REDIS_URL) to share locks between instances");
@@ -189,11 +203,11 @@ public final class TurnstileBuilder {
         pool.setJmxEnabled(false);
         if (cluster) {
             return RedisLockStore.cluster(parseNodes(clusterNodes), clientConfig, pool, config.keyPrefix(),
-                    config.fenceRetention());
+                    config.fenceRetention(), threadFactory);
         }
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
         return RedisLockStore.standalone(new HostAndPort(uri.getHost(), port), clientConfig, pool,
-                config.keyPrefix(), config.fenceRetention());
+                config.keyPrefix(), config.fenceRetention(), threadFactory);
     }
 
     private JedisClientConfig clientConfig(URI uri) {

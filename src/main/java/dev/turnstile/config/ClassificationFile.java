@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 
 /**
  * Reads the classification file with JSON-B:
@@ -28,7 +29,12 @@ public final class ClassificationFile {
     private ClassificationFile() {}
 
     public static Classifier read(InputStream in, String source) {
-        Jsonb jsonb = newJsonb();
+        return read(in, source, TurnstileSettings.CLASSIFICATION_FILE);
+    }
+
+    /** As {@link #read(InputStream, String)}; a missing JSON-B implementation is reported as {@code setting}'s. */
+    static Classifier read(InputStream in, String source, String setting) {
+        Jsonb jsonb = newJsonb(setting);
         Object parsed;
         try (jsonb) {
             parsed = jsonb.fromJson(in, Object.class);
@@ -61,12 +67,12 @@ public final class ClassificationFile {
         return builder.build();
     }
 
-    private static Jsonb newJsonb() {
+    private static Jsonb newJsonb(String setting) {
         try {
             return JsonbBuilder.create();
-        } catch (JsonbException | NoClassDefFoundError e) {
-            throw new IllegalStateException("classification-file needs the JSON-B API and an implementation"
-                    + " (for example org.eclipse:yasson) on the classpath", e);
+        } catch (JsonbException | ServiceConfigurationError | NoClassDefFoundError e) {
+            throw new IllegalStateException(setting + " is set but no JSON-B implementation is on the class path:"
+                    + " add one such as org.eclipse:yasson (a full Jakarta EE server has one)", e);
         }
     }
 

@@ -6,54 +6,83 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Where a setting's value comes from, strongest first: the environment variable
- * {@code TURNSTILE_<UPPER_SNAKE>}, the system property {@code turnstile.<kebab-name>}, then the
- * filter init-param {@code turnstile.<kebab-name>}.
+ * Where a setting's value comes from, strongest first: the system property
+ * {@code turnstile.<kebab-name>}, the environment variable {@code TURNSTILE_<UPPER_SNAKE>}, the key
+ * {@code turnstile.<kebab-name>} in MicroProfile Config (when it is on the class path), then the
+ * filter init-param (or context-param) {@code turnstile.<kebab-name>}. A blank value counts as absent.
  */
 public final class SettingSource {
 
     public static final String PROPERTY_PREFIX = "turnstile.";
     public static final String ENV_PREFIX = "TURNSTILE_";
 
+    private static final Function<String, String> NONE = name -> null;
+
     private final Function<String, String> initParams;
+    private final Function<String, String> microProfile;
     private final Function<String, String> systemProperties;
     private final Map<String, String> environment;
 
+    /** The sources without MicroProfile Config; arguments weakest first. */
     public SettingSource(Function<String, String> initParams, Function<String, String> systemProperties,
                          Map<String, String> environment) {
+        this(initParams, NONE, systemProperties, environment);
+    }
+
+    /** Every source; arguments weakest first. {@code microProfile} looks up a full key. */
+    public SettingSource(Function<String, String> initParams, Function<String, String> microProfile,
+                         Function<String, String> systemProperties, Map<String, String> environment) {
         this.initParams = Objects.requireNonNull(initParams, "initParams");
+        this.microProfile = Objects.requireNonNull(microProfile, "microProfile");
         this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
         this.environment = Map.copyOf(environment);
     }
 
-    /** Init-params from {@code initParams}, plus this JVM's system properties and environment. */
+    /**
+     * Init-params from {@code initParams}, plus this JVM's system properties and environment, and
+     * MicroProfile Config when its API and an implementation are there.
+     */
     public static SettingSource of(Function<String, String> initParams) {
-        return new SettingSource(initParams, System::getProperty, System.getenv());
+        Function<String, String> microProfile = MicroProfileLookup.find();
+        return new SettingSource(initParams, microProfile == null ? NONE : microProfile,
+                System::getProperty, System.getenv());
     }
 
     /** The value of setting {@code name} (kebab-case), or null when none of the sources has it. */
     public String get(String name) {
-        String env = environment.get(envName(name));
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        String property = systemProperties.apply(PROPERTY_PREFIX + name);
-        if (property != null && !property.isBlank()) {
-            return property.trim();
-        }
-        String param = initParams.apply(PROPERTY_PREFIX + name);
-        return param == null || param.isBlank() ? null : param.trim();
+        Found found = find(name);
+        return found == null ? null : found.value;
     }
 
-    /** Where a value was found, for error messages: the environment variable or the property name. */
+    /**
+     * Where the value of {@code name} was found, for error messages: {@code system property
+     * turnstile.x}, {@code environment variable TURNSTILE_X}, {@code turnstile.x (MicroProfile
+     * Config)} or, for an init-param and a setting not set anywhere, {@code turnstile.x}.
+     */
     public String describe(String name) {
-        if (environment.get(envName(name)) != null) {
-            return envName(name);
-        }
-        return PROPERTY_PREFIX + name;
+        Found found = find(name);
+        return found == null ? PROPERTY_PREFIX + name : found.origin;
     }
 
     public static String envName(String name) {
         return ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private Found find(String name) {
+        String key = PROPERTY_PREFIX + name;
+        Found found = Found.of(systemProperties.apply(key), "system property " + key);
+        if (found == null) {
+            found = Found.of(environment.get(envName(name)), "environment variable " + envName(name));
+        }
+        if (found == null) {
+            found = Found.of(microProfile.apply(key), key + " (MicroProfile Config)");
+        }
+        return found != null ? found : Found.of(initParams.apply(key), key);
+    }
+
+    private record Found(String value, String origin) {
+        static Found of(String value, String origin) {
+            return value == null || value.isBlank() ? null : new Found(value.trim(), origin);
+        }
     }
 }

@@ -171,11 +171,12 @@ public final class TurnstileSettings {
     private static Classifier readClassification(SettingSource source, String file,
                                                  Function<String, InputStream> resources) {
         String setting = source.describe(CLASSIFICATION_FILE);
+        JsonBinding.require(setting);
         try (InputStream in = open(file, resources)) {
             if (in == null) {
                 throw new IllegalArgumentException(setting + " names a file that does not exist: '" + file + "'");
             }
-            return ClassificationFile.read(in, file);
+            return ClassificationFile.read(in, file, setting);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(setting + " names a file that does not exist: '" + file + "'");
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ final class Cleanup {
         default void succeeded(boolean removed) {}
     }
 
+    private final DaemonThreads threads;
     private final LockStore store;
     private final SafeListener listener;
     private final LongSupplier ticker; // the engine's clock, for the give-up times; waits use real time
@@ -67,7 +69,8 @@ final class Cleanup {
         }
     }
 
-    Cleanup(LockStore store, SafeListener listener, LongSupplier ticker) {
+    Cleanup(LockStore store, SafeListener listener, LongSupplier ticker, ThreadFactory threadFactory) {
+        this.threads = new DaemonThreads("turnstile-cleanup", threadFactory);
         this.store = store;
         this.listener = listener;
         this.ticker = ticker;
@@ -84,9 +87,7 @@ final class Cleanup {
                 }
                 queue.addLast(new Entry(task));
                 if (worker == null) {
-                    worker = new Thread(this::run, "turnstile-cleanup");
-                    worker.setDaemon(true);
-                    worker.start();
+                    worker = threads.start(this::run);
                 }
                 notifyAll();
             }

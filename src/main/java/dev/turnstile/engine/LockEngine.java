@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,8 +51,8 @@ public final class LockEngine implements Turnstile {
     private final Cleanup cleanup;
     private volatile boolean closed;
     private ScheduledExecutorService waiters; // guarded by this
-    private final DaemonThreads watchdogThreads = new DaemonThreads("turnstile-watchdog");
-    private final DaemonThreads waiterThreads = new DaemonThreads("turnstile-waiter");
+    private final DaemonThreads watchdogThreads;
+    private final DaemonThreads waiterThreads;
     private final Set<AsyncWait> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waitingOnThread = new AtomicInteger();
 
@@ -60,12 +61,19 @@ public final class LockEngine implements Turnstile {
 
     LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
                ScheduledExecutorService executor, LongSupplier ticker) {
+        this(config, store, listener, executor, null, ticker);
+    }
+
+    LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
+               ScheduledExecutorService executor, ThreadFactory threadFactory, LongSupplier ticker) {
         this.config = Objects.requireNonNull(config, "config");
         this.store = Objects.requireNonNull(store, "store");
         this.listener = new SafeListener(Objects.requireNonNull(listener, "listener"));
         this.ticker = ticker;
+        this.watchdogThreads = new DaemonThreads("turnstile-watchdog", threadFactory);
+        this.waiterThreads = new DaemonThreads("turnstile-waiter", threadFactory);
         this.ownExecutor = executor == null ? newWatchdogExecutor() : null;
-        this.cleanup = new Cleanup(store, this.listener, ticker);
+        this.cleanup = new Cleanup(store, this.listener, ticker, threadFactory);
         this.watchdog = new Watchdog(store, config.lease(), config.maxHold(), config.renewInterval(),
                 executor == null ? ownExecutor : executor, ticker, this::reportLost, this.listener);
     }
@@ -76,7 +84,17 @@ public final class LockEngine implements Turnstile {
      */
     public static LockEngine start(TurnstileConfig config, LockStore store, TurnstileListener listener,
                                    ScheduledExecutorService executor) {
-        LockEngine engine = new LockEngine(config, store, listener, executor, System::nanoTime);
+        return start(config, store, listener, executor, null);
+    }
+
+    /**
+     * As {@link #start(TurnstileConfig, LockStore, TurnstileListener, ScheduledExecutorService)},
+     * with the engine's own threads (watchdog, waiters, clean-up) made by {@code threadFactory}
+     * (null: plain daemon threads).
+     */
+    public static LockEngine start(TurnstileConfig config, LockStore store, TurnstileListener listener,
+                                   ScheduledExecutorService executor, ThreadFactory threadFactory) {
+        LockEngine engine = new LockEngine(config, store, listener, executor, threadFactory, System::nanoTime);
         engine.listener.started(engine);
         return engine;
     }

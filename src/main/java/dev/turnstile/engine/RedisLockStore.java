@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
@@ -55,13 +56,14 @@ public final class RedisLockStore implements LockStore {
     private final String description;
 
     private RedisLockStore(RedisTopology topology, JedisClientConfig clientConfig, String keyPrefix,
-                           Duration fenceRetention, String description) {
+                           Duration fenceRetention, String description, ThreadFactory threads) {
         this.topology = topology;
         this.keys = new RedisKeys(keyPrefix);
         this.fenceRetention = fenceRetention;
         this.description = description;
-        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> { });
-        this.toolClasses = new RedisToolClasses(topology::commands, keys, subscriber::subscribe, subscriber::unsubscribe);
+        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> { }, threads);
+        this.toolClasses = new RedisToolClasses(topology::commands, keys, subscriber::subscribe, subscriber::unsubscribe,
+                threads);
         this.board = new WakeBoard(new WakeBoard.Hooks() {
             @Override
             public CompletableFuture<Void> firstWatcher(String sessionHash) {
@@ -79,22 +81,37 @@ public final class RedisLockStore implements LockStore {
     public static RedisLockStore standalone(HostAndPort node, JedisClientConfig clientConfig,
                                             GenericObjectPoolConfig<Connection> poolConfig,
                                             String keyPrefix, Duration fenceRetention) {
+        return standalone(node, clientConfig, poolConfig, keyPrefix, fenceRetention, null);
+    }
+
+    /** As the other {@code standalone}, its threads made by {@code threads} (null: plain daemon threads). */
+    public static RedisLockStore standalone(HostAndPort node, JedisClientConfig clientConfig,
+                                            GenericObjectPoolConfig<Connection> poolConfig,
+                                            String keyPrefix, Duration fenceRetention, ThreadFactory threads) {
         RedisTopology topology = RedisTopology.standalone(node, clientConfig, poolConfig);
-        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention, "redis " + node));
+        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention, "redis " + node,
+                threads));
     }
 
     /** A store on a Redis Cluster, found from its seed nodes. */
     public static RedisLockStore cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
                                          GenericObjectPoolConfig<Connection> poolConfig,
                                          String keyPrefix, Duration fenceRetention) {
+        return cluster(seeds, clientConfig, poolConfig, keyPrefix, fenceRetention, null);
+    }
+
+    /** As the other {@code cluster}, its threads made by {@code threads} (null: plain daemon threads). */
+    public static RedisLockStore cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
+                                         GenericObjectPoolConfig<Connection> poolConfig,
+                                         String keyPrefix, Duration fenceRetention, ThreadFactory threads) {
         RedisTopology topology;
         try {
-            topology = RedisTopology.cluster(seeds, clientConfig, poolConfig);
+            topology = RedisTopology.cluster(seeds, clientConfig, poolConfig, threads);
         } catch (JedisException e) {
             throw new BackendUnavailableException("cluster discovery", e, false);
         }
         return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention,
-                "redis cluster " + seeds));
+                "redis cluster " + seeds, threads));
     }
 
     private static RedisLockStore started(RedisLockStore store) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -71,16 +72,20 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
     private final Consumer<String> unsubscribe;
     private final Map<String, Endpoint> byEndpoint = new ConcurrentHashMap<>();
     private final Map<String, Endpoint> byHash = new ConcurrentHashMap<>();
-    private final DaemonThreads threadFactory = new DaemonThreads("turnstile-tool-classes");
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(threadFactory);
+    private final DaemonThreads threadFactory;
+    private final ScheduledExecutorService thread;
     private final Map<String, AtomicBoolean> failing = new ConcurrentHashMap<>();
 
     /**
      * @param subscribe   listens on a channel (never blocks); {@link #changed} is then told of its messages
      * @param unsubscribe stops listening on a channel
+     * @param threads     makes its thread (null: a plain daemon thread)
      */
     RedisToolClasses(Supplier<UnifiedJedis> redis, RedisKeys keys,
-                     Function<String, CompletableFuture<Void>> subscribe, Consumer<String> unsubscribe) {
+                     Function<String, CompletableFuture<Void>> subscribe, Consumer<String> unsubscribe,
+                     ThreadFactory threads) {
+        this.threadFactory = new DaemonThreads("turnstile-tool-classes", threads);
+        this.thread = Executors.newSingleThreadScheduledExecutor(threadFactory);
         this.redis = redis;
         this.keys = keys;
         this.subscribe = subscribe;

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -103,13 +104,13 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
     }
 
     static RedisTopology cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
-                                 GenericObjectPoolConfig<Connection> poolConfig) {
+                                 GenericObjectPoolConfig<Connection> poolConfig, ThreadFactory threadFactory) {
         ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds, clientConfig, poolConfig);
         UnifiedJedis commands = RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig)
                 .connectionProvider(provider).maxAttempts(CLUSTER_ATTEMPTS)
                 .maxTotalRetriesDuration(Duration.ofMillis(clientConfig.getSocketTimeoutMillis())).build();
         HostAndPort fallback = seeds.iterator().next();
-        DaemonThreads threads = new DaemonThreads("turnstile-cluster");
+        DaemonThreads threads = new DaemonThreads("turnstile-cluster", threadFactory);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), threads);
         // a node's work: connect (timeout), wait for the pool (timeout), read (timeout), with room to spare

@@ -32,6 +32,7 @@ final class WakeConnection {
     private final Map<String, Channel> assigned = new LinkedHashMap<>();
     private final ExecutorService sender;
     private final DaemonThreads senderThreads;
+    private final DaemonThreads readerThreads;
     private Channel parked;
     private Thread reader;
     private PubSub pubSub;
@@ -44,7 +45,8 @@ final class WakeConnection {
         this.owner = owner;
         this.lock = owner.lock();
         this.address = address;
-        this.senderThreads = new DaemonThreads("turnstile-wake-send-" + address);
+        this.senderThreads = new DaemonThreads("turnstile-wake-send-" + address, owner.threads());
+        this.readerThreads = new DaemonThreads("turnstile-wake-" + address, owner.threads());
         this.sender = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), senderThreads);
     }
 
@@ -73,9 +75,7 @@ final class WakeConnection {
                 send(pubSub, false, old.name);
             }
         } else if (reader == null && !stopped) {
-            reader = new Thread(this::run, "turnstile-wake-" + address);
-            reader.setDaemon(true);
-            reader.start();
+            reader = readerThreads.start(this::run);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ final class WakeSubscriber implements AutoCloseable {
 
     private final Routing routing;
     private final JedisClientConfig clientConfig;
+    private final ThreadFactory threads;
     private final Consumer<String> onWake;
     private final Consumer<String> onWakeAll;
     private final Consumer<RuntimeException> onFailure;
@@ -59,9 +61,11 @@ final class WakeSubscriber implements AutoCloseable {
      * @param onWakeAll called with a channel whose subscription was lost or made again: every waiter
      *                  of its session should look again
      * @param onFailure called when a connection failed or could not be opened
+     * @param threads   makes the connections' reader and sender threads (null: plain daemon threads)
      */
     WakeSubscriber(Routing routing, JedisClientConfig clientConfig, Consumer<String> onWake,
-                   Consumer<String> onWakeAll, Consumer<RuntimeException> onFailure) {
+                   Consumer<String> onWakeAll, Consumer<RuntimeException> onFailure, ThreadFactory threads) {
+        this.threads = threads;
         this.routing = routing;
         this.clientConfig = clientConfig;
         this.onWake = onWake;
@@ -207,6 +211,11 @@ final class WakeSubscriber implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("topology refresh failed: {}", e.toString());
         }
+    }
+
+    /** The application's thread factory for the connections' threads, or null. */
+    ThreadFactory threads() {
+        return threads;
     }
 
     JedisClientConfig clientConfig() {

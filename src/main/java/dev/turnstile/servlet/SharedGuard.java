@@ -46,7 +46,7 @@ public final class SharedGuard {
     /**
      * Where the application's settings come from when the filter is not the one asking: the init-params
      * of the registered {@link TurnstileFilter}, else the context-params (plus, as always, system
-     * properties and environment variables, which win).
+     * properties, environment variables and MicroProfile Config, which win).
      */
     public static SettingSource settings(ServletContext context) {
         Map<String, String> filterParams = filterInitParams(context);

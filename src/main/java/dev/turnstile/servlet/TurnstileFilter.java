@@ -39,7 +39,10 @@ public class TurnstileFilter implements Filter {
     private TurnstileGuard shared;
     private boolean configured;
 
-    /** For web.xml: the settings come from init-params, system properties and the environment. */
+    /**
+     * For web.xml: the settings come from system properties, the environment, MicroProfile Config
+     * (when present) and init-params, in that order ({@link dev.turnstile.config.SettingSource}).
+     */
     public TurnstileFilter() {}
 
     /**

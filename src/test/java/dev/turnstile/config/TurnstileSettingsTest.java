@@ -52,13 +52,38 @@ class TurnstileSettingsTest {
     }
 
     @Test
-    void environmentBeatsSystemPropertyBeatsInitParam() {
+    void systemPropertyBeatsEnvironmentBeatsInitParam() {
         params.put("turnstile.busy-code", "-32001");
         assertEquals(-32001, load().options().busyCode());
-        props.put("turnstile.busy-code", "-32010");
+        env.put("TURNSTILE_BUSY_CODE", "-32010");
         assertEquals(-32010, load().options().busyCode());
-        env.put("TURNSTILE_BUSY_CODE", "-32020");
+        props.put("turnstile.busy-code", "-32020");
         assertEquals(-32020, load().options().busyCode());
+    }
+
+    @Test
+    void aBlankValueCountsAsAbsent() {
+        params.put("turnstile.busy-code", "-32001");
+        env.put("TURNSTILE_BUSY_CODE", " ");
+        props.put("turnstile.busy-code", "");
+        assertEquals(-32001, load().options().busyCode());
+    }
+
+    @Test
+    void anErrorNamesTheSourceTheBadValueCameFrom() {
+        params.put("turnstile.acquire-timeout", "5s");
+        env.put("TURNSTILE_ACQUIRE_TIMEOUT", "never");
+        assertTrue(fails().getMessage().startsWith("environment variable TURNSTILE_ACQUIRE_TIMEOUT "),
+                fails().getMessage());
+        props.put("turnstile.acquire-timeout", "soon");
+        assertTrue(fails().getMessage().startsWith("system property turnstile.acquire-timeout "),
+                fails().getMessage());
+        env.put("TURNSTILE_ACQUIRE_TIMEOUT", "5s");
+        props.clear();
+        params.put("turnstile.acquire-timeout", "later");
+        assertEquals("5s", new SettingSource(params::get, props::get, env).get("acquire-timeout"));
+        assertEquals("environment variable TURNSTILE_ACQUIRE_TIMEOUT",
+                new SettingSource(params::get, props::get, env).describe("acquire-timeout"));
     }
 
     @Test

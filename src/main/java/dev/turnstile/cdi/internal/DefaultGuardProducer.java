@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link TurnstileGuard}: the web application's one guard, shared with the servlet
  * filter whichever of the two needs it first ({@link SharedGuard}), built from the filter's
- * settings (its init-params, else {@code turnstile.*} context-params, system properties and
- * {@code TURNSTILE_*} environment variables). Without a servlet context, one of its own.
+ * settings ({@code turnstile.*} system properties, {@code TURNSTILE_*} environment variables,
+ * MicroProfile Config when present, its init-params, else context-params). Without a servlet
+ * context, one of its own.
  */
 @ApplicationScoped
 public class DefaultGuardProducer {
@@ -41,7 +42,7 @@ public class DefaultGuardProducer {
         ServletContext context = started != null ? started : usable(servletContexts);
         if (context == null) {
             LOG.warn("no servlet context is available: @Guarded uses an engine of its own, built from system"
-                    + " properties and environment variables only");
+                    + " properties, environment variables and MicroProfile Config only");
             TurnstileSettings settings = TurnstileSettings.load(SettingSource.of(name -> null), name -> null);
             owned = build(settings);
             return owned;
