@@ -10,10 +10,11 @@ import java.util.Map;
  * distinct sets of {@code params._meta} values its guarded requests carry (for the key and turn
  * sources; one set but in a batch whose requests differ), and its {@code tools/list} requests
  * (canonical id → the cursor each asks for, null for the first page), whose answers teach tool classes,
- * and the tool of a body that is one {@code tools/call} (else null).
+ * the tool of a body that is one {@code tools/call} (else null), and whether it is an MCP
+ * 2026-07-28 {@code subscriptions/listen}, whose stream carries the server's notifications.
  */
 record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas,
-            Map<String, String> listRequests, String tool) {
+            Map<String, String> listRequests, String tool, boolean listens) {
 
     Call {
         metas = List.copyOf(metas);
@@ -22,7 +23,7 @@ record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp202
 
     /** A call without {@code tools/list} requests. */
     Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas) {
-        this(callClass, batch, ids, mcp2026, metas, Map.of(), null);
+        this(callClass, batch, ids, mcp2026, metas, Map.of(), null, false);
     }
 
     /** A legacy-era call without {@code _meta} keys. */

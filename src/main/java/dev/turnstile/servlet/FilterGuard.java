@@ -125,12 +125,16 @@ final class FilterGuard {
     }
 
     /**
-     * The response of a call, read along when it may teach tool classes (its {@code tools/list}
-     * answers, a {@code tools/list_changed} on an event stream); null when learning is off.
+     * The response of a call, read along when it may teach tool classes: the answer to its
+     * {@code tools/list} request, and the streams on which servers send {@code tools/list_changed}
+     * (the GET stream; MCP 2026-07-28's {@code subscriptions/listen}). Null when learning is off or
+     * the response can teach nothing: MCP asks servers to send on a request's own stream only
+     * messages that relate to that request, so the answers to tool calls are not read.
      */
     WatchedResponse watch(HttpServletRequest request, HttpServletResponse response, Call call) {
-        if (!options.learnAnnotations()) {
-            return null;
+        boolean teaches = "GET".equals(request.getMethod()) || !call.listRequests().isEmpty() || call.listens();
+        if (!options.learnAnnotations() || !teaches) {
+            return null; // the stream of another request carries only messages that relate to it (MCP)
         }
         return new WatchedResponse(response, new ResponseWatch(turnstile.toolClasses(), GuardedRequests.endpoint(request),
                 call.listRequests(), response::getContentType, options.maxJsonDepth()));

@@ -89,7 +89,8 @@ final class RequestClassifier {
         String tool = !sniffed.batch() && Classifier.TOOLS_CALL.equals(messages.get(0).method())
                 ? messages.get(0).toolName() : null;
         Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, List.copyOf(metas),
-                ResponseWatch.listRequests(messages), tool);
+                ResponseWatch.listRequests(messages), tool,
+                !sniffed.batch() && "subscriptions/listen".equals(messages.get(0).method()));
         if (invalid != null) {
             throw new Unclassifiable(invalid, call);
         }

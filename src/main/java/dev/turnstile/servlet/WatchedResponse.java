@@ -124,40 +124,39 @@ final class WatchedResponse extends HttpServletResponseWrapper implements AsyncL
         }
     }
 
-    /**
-     * Passes every character on to the container's writer, then copies it, encoded: ASCII characters
-     * byte for byte through a reused buffer (no allocation per write), others through the charset.
-     */
+    /** Passes every character on to the container's writer, then copies it, encoded. */
     private static final class TeeWriter extends PrintWriter {
         private final ResponseWatch watch;
         private final Charset charset;
-        private final boolean asciiCompatible;
-        private final byte[] chunk = new byte[4096];
 
         TeeWriter(PrintWriter out, ResponseWatch watch, Charset charset) {
             super(out, false);
             this.watch = watch;
             this.charset = charset;
-            this.asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
-                    || charset.equals(StandardCharsets.US_ASCII);
         }
 
         @Override
         public void write(int c) {
             super.write(c);
-            copy(String.valueOf((char) c), 0, 1);
+            if (!watch.done()) {
+                copy(String.valueOf((char) c));
+            }
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
             super.write(buf, off, len);
-            copy(java.nio.CharBuffer.wrap(buf), off, len);
+            if (!watch.done()) {
+                copy(new String(buf, off, len));
+            }
         }
 
         @Override
         public void write(String s, int off, int len) {
             super.write(s, off, len);
-            copy(s, off, len);
+            if (!watch.done()) {
+                copy(s.substring(off, off + len));
+            }
         }
 
         @Override
@@ -165,34 +164,9 @@ final class WatchedResponse extends HttpServletResponseWrapper implements AsyncL
             write(System.lineSeparator()); // PrintWriter writes the separator past write(String)
         }
 
-        private void copy(CharSequence text, int off, int len) {
-            if (watch.done()) {
-                return;
-            }
-            if (!asciiCompatible) {
-                byte[] bytes = text.subSequence(off, off + len).toString().getBytes(charset);
-                watch.wrote(bytes, 0, bytes.length);
-                return;
-            }
-            int n = 0;
-            for (int i = off; i < off + len; i++) {
-                char c = text.charAt(i);
-                if (c < 0x80) {
-                    chunk[n++] = (byte) c;
-                    if (n == chunk.length) {
-                        watch.wrote(chunk, 0, n);
-                        n = 0;
-                    }
-                    continue;
-                }
-                watch.wrote(chunk, 0, n);
-                n = 0;
-                int end = Character.isHighSurrogate(c) && i + 1 < off + len ? i + 2 : i + 1;
-                byte[] bytes = text.subSequence(i, end).toString().getBytes(charset);
-                watch.wrote(bytes, 0, bytes.length);
-                i = end - 1;
-            }
-            watch.wrote(chunk, 0, n);
+        private void copy(String text) {
+            byte[] bytes = text.getBytes(charset);
+            watch.wrote(bytes, 0, bytes.length);
         }
     }
 }

@@ -23,7 +23,7 @@ class RequestClassifierTest {
     void shouldRejectASingleToolsCallWithItsIdAndSayWhy() {
         RequestClassifier.Unclassifiable e = assertThrows(RequestClassifier.Unclassifiable.class,
                 () -> classify(DEFAULTS, "{'id':'a','method':'tools/call','params':{'name':'get_x','arguments':[]}}"));
-        assertEquals(new Call(CallClass.BYPASS, false, List.of("\"a\""), false, List.of(), Map.of(), "get_x"), e.call());
+        assertEquals(new Call(CallClass.BYPASS, false, List.of("\"a\""), false, List.of(), Map.of(), "get_x", false), e.call());
         assertEquals("invalid params of tools/call: params.arguments is not an object", e.getMessage());
     }
 
@@ -57,9 +57,9 @@ class RequestClassifierTest {
 
     @Test
     void shouldClassifyValidParamsAsBefore() throws Exception {
-        assertEquals(new Call(CallClass.READ, false, List.of("1"), false, List.of(Map.of()), Map.of(), "get_x"), classify(DEFAULTS,
+        assertEquals(new Call(CallClass.READ, false, List.of("1"), false, List.of(Map.of()), Map.of(), "get_x", false), classify(DEFAULTS,
                 "{'id':1,'method':'tools/call','params':{'name':'get_x','arguments':{},'_meta':{}}}"));
-        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), false, List.of(Map.of()), Map.of(), "x"), classify(DEFAULTS,
+        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), false, List.of(Map.of()), Map.of(), "x", false), classify(DEFAULTS,
                 "{'id':1,'method':'tools/call','params':{'name':'x'}}"));
     }
 
@@ -70,9 +70,10 @@ class RequestClassifierTest {
         String v = "'_meta':{'io.modelcontextprotocol/protocolVersion':'2026-07-28'}";
         assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, List.of()),
                 classify(everything, "{'id':1,'method':'server/discover','params':{" + v + "}}"));
-        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, List.of()),
-                classify(everything, "{'id':1,'method':'subscriptions/listen','params':{" + v + "}}"));
-        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), true, List.of(Map.of()), Map.of(), "x"),
+        assertEquals(new Call(CallClass.BYPASS, false, List.of("1"), true, List.of(), Map.of(), null, true),
+                classify(everything, "{'id':1,'method':'subscriptions/listen','params':{" + v + "}}"),
+                "never locked, and its stream is read along for list_changed");
+        assertEquals(new Call(CallClass.WRITE, false, List.of("1"), true, List.of(Map.of()), Map.of(), "x", false),
                 classify(DEFAULTS, "{'id':1,'method':'tools/call','params':{'name':'x'," + v + "}}"));
     }
 
