@@ -1,9 +1,8 @@
 package dev.turnstile.engine;
 
-import dev.turnstile.ToolClasses;
-
 import dev.turnstile.BusyReason;
 import dev.turnstile.Mode;
+import dev.turnstile.ToolClasses;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,7 +1,6 @@
 package dev.turnstile.engine;
 
 import dev.turnstile.ToolClasses;
-
 import java.time.Duration;
 import java.util.Collection;
 
