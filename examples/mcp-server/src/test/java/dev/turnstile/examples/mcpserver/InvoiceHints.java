@@ -58,16 +58,24 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
                 + " calls of " + SET_TOOL);
     }
 
-    /** Calls fetch_invoice until the guard gives it {@code mode}; its last answer. */
+    /**
+     * Calls fetch_invoice until the guard gives it {@code mode}; its last answer. While it waits it lists the
+     * tools again now and then, as a client does after a change: the server sends two list_changed per
+     * change, and the last one may reach the guard after the list the client fetched for the first, which it
+     * then drops (until the next list, as documented).
+     */
     static Map<String, Object> awaitMode(McpSyncClient client, String mode) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WITHIN_MS);
-        while (true) {
+        for (int round = 1; ; round++) {
             Map<String, Object> s = McpServerContract.structured(Clients.call(client, TOOL, null, 0));
             if (mode.equals(s.get("mode"))) {
                 return s;
             }
             assertTrue(System.nanoTime() < deadline, TOOL + " is still a " + s.get("mode") + ", not a " + mode
                     + ", after " + WITHIN_MS + " ms");
+            if (round % 10 == 0) {
+                client.listTools();
+            }
             Thread.sleep(50);
         }
     }
