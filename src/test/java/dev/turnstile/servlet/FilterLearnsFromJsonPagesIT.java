@@ -73,4 +73,18 @@ class FilterLearnsFromJsonPagesIT {
         assertEquals("write", modeOf("/mcp/b", "fetch_c"));
         assertTrue(modeOf("/mcp/a", "fetch_c").equals("write"));
     }
+
+    @Test
+    void aListOfTheNewEraTeachesToo() throws Exception {
+        RedisTestServers.standalone();
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}";
+        for (String params : new String[] {"{" + meta + "}", "{\"cursor\":\"c1\"," + meta + "}"}) {
+            HttpResponse<String> r = RawPost.request2026(at("/mcp/d"), "tools/list", "")
+                    .rawBody("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/list\",\"params\":" + params + "}")
+                    .send();
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        awaitMode("/mcp/d", "fetch_b", "read");
+        assertEquals("read", modeOf("/mcp/d", "fetch_a"));
+    }
 }

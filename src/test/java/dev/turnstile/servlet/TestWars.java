@@ -61,7 +61,7 @@ final class TestWars {
         return war(name, "", initParams, servlet);
     }
 
-    /** A {@link ToolsListServlet} at /mcp/a/mcp, /mcp/b/mcp and /mcp/c/mcp (three endpoints) behind the filter. */
+    /** A {@link ToolsListServlet} at /mcp/a/mcp … /mcp/d/mcp (four endpoints) behind the filter. */
     static WebArchive toolsList(String name, Map<String, String> initParams) {
         String servlet = """
                   <servlet>
@@ -70,7 +70,8 @@ final class TestWars {
                     <async-supported>true</async-supported>
                   </servlet>
                   <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp/a/mcp</url-pattern>
-                    <url-pattern>/mcp/b/mcp</url-pattern><url-pattern>/mcp/c/mcp</url-pattern></servlet-mapping>
+                    <url-pattern>/mcp/b/mcp</url-pattern><url-pattern>/mcp/c/mcp</url-pattern>
+                    <url-pattern>/mcp/d/mcp</url-pattern></servlet-mapping>
                 """.formatted(ToolsListServlet.class.getName());
         return war(name, "", initParams, servlet);
     }
