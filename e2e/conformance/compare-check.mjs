@@ -1,7 +1,8 @@
 // Checks compare.mjs on made-up results (no server, no suite): it must fail when the runs give it nothing
 // to compare, and when a run differs from the reference in a scenario that fails in both.
 //
-//   node e2e/conformance/compare-check.mjs      (exit 1 and a line per case that compare.mjs lets pass)
+//   node e2e/conformance/compare-check.mjs      (exit 1 and a line per case that compare.mjs lets pass;
+//                                               e2e/conformance/run runs it before it compares)
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';

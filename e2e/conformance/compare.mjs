@@ -5,9 +5,10 @@
 //
 // SCENARIOS_FILE: the output of `conformance list --server` (every scenario the suite has: M). A scenario
 // passes when it has checks and none of them is a FAILURE or a WARNING (INFO checks only log the traffic):
-// the rule the suite applies to an expected-failures file. A scenario with no results failed. Prints "LABEL: N of M server scenarios pass" per run, and
-// fails (exit 1) when a scenario passes in one run and fails in another, or a check that succeeds in the
-// reference does not succeed in another run.
+// the rule the suite applies to an expected-failures file. Prints "LABEL: N of M server scenarios pass" per
+// run, and fails (exit 1) when a scenario has no results in some run, or when any scenario's checks differ
+// from the reference's in another run: the same check ids, each with the same status (INFO aside), also in
+// the scenarios that fail without Turnstile.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -54,7 +55,7 @@ function summarize(label, names, run) {
         + (failed.length ? `; not: ${failed.join(', ')}` : ''));
 }
 
-/** Where run differs from the reference: a scenario's outcome, or a check that succeeds there but not here. */
+/** Where run differs from the reference: a scenario's outcome, or any check's status (or presence). */
 function differences(names, reference, run) {
     const found = [];
     for (const name of names) {
@@ -62,14 +63,21 @@ function differences(names, reference, run) {
             found.push(passes(run.get(name)) ? `${name}: fails without Turnstile, passes here`
                 : `${name}: passes without Turnstile, fails here`);
         }
+        const ours = verdicts(reference.get(name));
         const theirs = verdicts(run.get(name));
-        for (const [id, status] of verdicts(reference.get(name))) {
-            if (status === 'SUCCESS' && theirs.get(id) !== 'SUCCESS') {
-                found.push(`${name}: check ${id} succeeds without Turnstile, here ${theirs.get(id) ?? 'missing'}`);
+        for (const id of new Set([...ours.keys(), ...theirs.keys()])) {
+            if (ours.get(id) !== theirs.get(id)) {
+                found.push(`${name}: check ${id} is ${ours.get(id) ?? 'missing'} without Turnstile,`
+                    + ` here ${theirs.get(id) ?? 'missing'}`);
             }
         }
     }
     return found;
+}
+
+/** The scenarios a run has no results for (the suite did not run them, or they were not found). */
+function missing(names, run) {
+    return names.filter((n) => run.get(n) === undefined || run.get(n).length === 0);
 }
 
 const [listFile, ...runArgs] = process.argv.slice(2);
@@ -89,6 +97,12 @@ const runs = runArgs.map((arg) => {
 runs.forEach(({ label, run }) => summarize(label, names, run));
 const [reference, ...others] = runs;
 let ok = true;
+for (const { label, run } of runs) {
+    for (const name of missing(names, run)) {
+        console.log(`MISSING ${label}: ${name} has no results`);
+        ok = false;
+    }
+}
 for (const { label, run } of others) {
     for (const difference of differences(names, reference.run, run)) {
         console.log(`DIFFERENT ${label}: ${difference}`);
