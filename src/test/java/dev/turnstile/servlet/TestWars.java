@@ -37,56 +37,39 @@ final class TestWars {
 
     /** A recording servlet ({@link RecordingServlet}) at /mcp behind the filter. */
     static WebArchive recorder(String name, Map<String, String> initParams) {
-        String servlet = """
-                  <servlet>
-                    <servlet-name>recorder</servlet-name>
-                    <servlet-class>%s</servlet-class>
-                    <async-supported>true</async-supported>
-                  </servlet>
-                  <servlet-mapping><servlet-name>recorder</servlet-name><url-pattern>/mcp/*</url-pattern></servlet-mapping>
-                """.formatted(RecordingServlet.class.getName());
-        return war(name, "", initParams, servlet);
+        return war(name, "", initParams, servlet(RecordingServlet.class, "/mcp/*"));
     }
 
     /** A {@link ConversationProbeServlet} at /mcp behind the filter. */
     static WebArchive conversationProbe(String name, Map<String, String> initParams) {
-        String servlet = """
-                  <servlet>
-                    <servlet-name>probe</servlet-name>
-                    <servlet-class>%s</servlet-class>
-                    <async-supported>true</async-supported>
-                  </servlet>
-                  <servlet-mapping><servlet-name>probe</servlet-name><url-pattern>/mcp/*</url-pattern></servlet-mapping>
-                """.formatted(ConversationProbeServlet.class.getName());
-        return war(name, "", initParams, servlet);
+        return war(name, "", initParams, servlet(ConversationProbeServlet.class, "/mcp/*"));
     }
 
     /** A {@link ToolsListServlet} at /mcp/a/mcp … /mcp/d/mcp (four endpoints) behind the filter. */
     static WebArchive toolsList(String name, Map<String, String> initParams) {
-        String servlet = """
-                  <servlet>
-                    <servlet-name>tools</servlet-name>
-                    <servlet-class>%s</servlet-class>
-                    <async-supported>true</async-supported>
-                  </servlet>
-                  <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp/a/mcp</url-pattern>
-                    <url-pattern>/mcp/b/mcp</url-pattern><url-pattern>/mcp/c/mcp</url-pattern>
-                    <url-pattern>/mcp/d/mcp</url-pattern></servlet-mapping>
-                """.formatted(ToolsListServlet.class.getName());
-        return war(name, "", initParams, servlet);
+        return war(name, "", initParams, servlet(ToolsListServlet.class, "/mcp/a/mcp", "/mcp/b/mcp", "/mcp/c/mcp",
+                "/mcp/d/mcp"));
     }
 
     /** A {@link BatchToolsListServlet} at /mcp/* behind the filter. */
     static WebArchive batchToolsList(String name, Map<String, String> initParams) {
-        String servlet = """
+        return war(name, "", initParams, servlet(BatchToolsListServlet.class, "/mcp/*"));
+    }
+
+    /** web.xml for one async-supported servlet mapped to these URL patterns. */
+    private static String servlet(Class<?> servlet, String... patterns) {
+        StringBuilder mapping = new StringBuilder();
+        for (String pattern : patterns) {
+            mapping.append("<url-pattern>").append(pattern).append("</url-pattern>");
+        }
+        return """
                   <servlet>
-                    <servlet-name>tools</servlet-name>
+                    <servlet-name>app</servlet-name>
                     <servlet-class>%s</servlet-class>
                     <async-supported>true</async-supported>
                   </servlet>
-                  <servlet-mapping><servlet-name>tools</servlet-name><url-pattern>/mcp/*</url-pattern></servlet-mapping>
-                """.formatted(BatchToolsListServlet.class.getName());
-        return war(name, "", initParams, servlet);
+                  <servlet-mapping><servlet-name>app</servlet-name>%s</servlet-mapping>
+                """.formatted(servlet.getName(), mapping);
     }
 
     /** Init-params for a test: the test Redis (when configured) and a key prefix of its own. */
