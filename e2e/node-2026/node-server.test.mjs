@@ -10,7 +10,7 @@ const instance = process.env.NODE_SERVER_INSTANCE;
 const READS = ['get_balance', 'list_refunds', 'lookup_charge', 'list_calls'];
 const WRITES = ['create_refund', 'delete_customer', 'confirm_refund', 'audit_note'];
 const SIMPLE = ['get_balance', 'list_refunds', 'lookup_charge', 'create_refund', 'delete_customer', 'audit_note'];
-// dev.turnstile.engine.Hashing.sessionHash("session-1"), computed by the Java library
+// dev.turnstile.Turnstile.sessionHash("session-1"), computed by the Java library
 const SESSION_1_HASH = 'd2dutU9-1jtLPPfUOLx9MT';
 let conversations = 0;
 const conversation = () => `conv-node-${process.pid}-${++conversations}`;

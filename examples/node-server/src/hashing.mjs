@@ -1,4 +1,4 @@
-// The hash of an MCP session id, exactly as Turnstile computes it (dev.turnstile.engine.Hashing.sessionHash):
+// The hash of an MCP session id, exactly as Turnstile computes it (dev.turnstile.Turnstile.sessionHash):
 // SHA-256 over "s\0" followed by the id's UTF-8 bytes, base64url without padding, the first 22 characters.
 // Session ids are credentials: only this hash is ever reported or logged.
 import { createHash } from 'node:crypto';

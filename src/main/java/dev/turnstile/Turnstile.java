@@ -86,7 +86,19 @@ public interface Turnstile extends AutoCloseable {
     @Override
     void close();
 
+    /** A builder with the defaults of {@link TurnstileConfig}; {@link TurnstileBuilder#build()} starts the engine. */
     static TurnstileBuilder builder() {
         return new TurnstileBuilder();
+    }
+
+    /**
+     * The hash that stands for {@code sessionId} in Redis keys, logs and listener events: a truncated
+     * SHA-256 (22 base64url characters). Session ids are credentials; show this instead.
+     *
+     * @param sessionId an MCP session id (or any conversation key)
+     * @return the session's hash, never the id itself
+     */
+    static String sessionHash(String sessionId) {
+        return dev.turnstile.internal.engine.Hashing.sessionHash(sessionId);
     }
 }

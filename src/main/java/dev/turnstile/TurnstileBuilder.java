@@ -1,9 +1,9 @@
 package dev.turnstile;
 
-import dev.turnstile.engine.InProcessLockStore;
-import dev.turnstile.engine.LockEngine;
-import dev.turnstile.engine.LockStore;
-import dev.turnstile.engine.RedisLockStore;
+import dev.turnstile.internal.engine.InProcessLockStore;
+import dev.turnstile.internal.engine.LockEngine;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.internal.engine.RedisLockStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

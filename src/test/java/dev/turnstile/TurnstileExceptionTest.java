@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.turnstile.cdi.GuardedBusyException;
 import dev.turnstile.jsonrpc.JsonRpcError;
-import dev.turnstile.jsonrpc.JsonRpcException;
+import dev.turnstile.internal.jsonrpc.JsonRpcException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.turnstile.health;
 
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.Turnstile;
-import dev.turnstile.config.TurnstileGuard;
+import dev.turnstile.internal.config.TurnstileGuard;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.turnstile.jsonrpc;
 
+import dev.turnstile.internal.jsonrpc.JsonRpcErrorWriter;
 import java.util.List;
 import java.util.Map;
 

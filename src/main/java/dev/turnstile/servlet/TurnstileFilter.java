@@ -1,12 +1,12 @@
 package dev.turnstile.servlet;
 
+import dev.turnstile.internal.servlet.FilterDispatch;
+import dev.turnstile.internal.servlet.SharedGuard;
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
-import dev.turnstile.TurnstileException;
 import dev.turnstile.config.GuardOptions;
-import dev.turnstile.config.TurnstileGuard;
+import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -32,7 +32,7 @@ public class TurnstileFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TurnstileFilter.class);
 
-    private FilterGuard guard;
+    private FilterDispatch dispatch;
     private boolean enabled;
     private boolean ownsTurnstile;
     private Turnstile turnstile;
@@ -76,7 +76,7 @@ public class TurnstileFilter implements Filter {
     private void configure(TurnstileGuard g, boolean owns) {
         this.shared = g;
         this.turnstile = g.turnstile();
-        this.guard = new FilterGuard(g.turnstile(), g.classifier(), g.options());
+        this.dispatch = new FilterDispatch(g.turnstile(), g.classifier(), g.options());
         this.enabled = g.options().enabled();
         this.ownsTurnstile = owns;
         this.configured = true;
@@ -90,52 +90,7 @@ public class TurnstileFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        try (CurrentRequest.Binding bound = CurrentRequest.bind(request)) {
-            if (request.getDispatcherType() == DispatcherType.ASYNC) {
-                resume(request, response, chain);
-            } else if (guard.skips(request)) {
-                pass(request, response, chain);
-            } else {
-                guard(new GuardedCall(guard, request, response), chain);
-            }
-        }
-    }
-
-    /** A request that takes no place; a GET (an event stream) is read along for list changes when learning is on. */
-    private void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        WatchedResponse watched = "GET".equals(request.getMethod()) ? guard.watch(request, response, Call.NONE) : null;
-        if (watched == null) {
-            chain.doFilter(request, response);
-            return;
-        }
-        try {
-            chain.doFilter(new Streams.ListeningRequest(request, watched), watched);
-        } finally {
-            Streams.endWhenDone(request, watched);
-        }
-    }
-
-    private static void guard(GuardedCall call, FilterChain chain) throws IOException, ServletException {
-        try {
-            call.readBody();
-            call.classify();
-            call.acquire();   // now, not at all (bypass, fail-open), or later: the request goes async
-        } catch (TurnstileException e) {
-            call.answer(e);   // every refusal: its JSON-RPC error, nothing forwarded
-            return;
-        }
-        call.run(chain);      // with the place held; released when this pass, or the async request, ends
-    }
-
-    /** An ASYNC dispatch: a call that waited resumes with its place; any other passes untouched. */
-    private static void resume(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        if (request.getAttribute(GuardedCall.ATTRIBUTE) instanceof GuardedCall waited) {
-            waited.resume(request, response, chain);
-        } else {
-            chain.doFilter(request, response); // the server's own dispatch of a request the filter has seen
-        }
+        dispatch.filter(request, response, chain);
     }
 
     @Override

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
-import dev.turnstile.cdi.internal.TurnstileExtension;
+import dev.turnstile.internal.cdi.TurnstileExtension;
 import dev.turnstile.config.GuardOptions;
-import dev.turnstile.config.TurnstileGuard;
-import dev.turnstile.engine.InProcessLockStore;
-import dev.turnstile.servlet.CurrentRequest;
+import dev.turnstile.internal.config.TurnstileGuard;
+import dev.turnstile.internal.engine.InProcessLockStore;
+import dev.turnstile.internal.servlet.CurrentRequest;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;

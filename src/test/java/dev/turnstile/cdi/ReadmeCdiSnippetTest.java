@@ -3,8 +3,8 @@ package dev.turnstile.cdi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.turnstile.cdi.internal.TurnstileExtension;
-import dev.turnstile.servlet.CurrentRequest;
+import dev.turnstile.internal.cdi.TurnstileExtension;
+import dev.turnstile.internal.servlet.CurrentRequest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static dev.turnstile.cdi.Guarded.Access.READ;
 import static dev.turnstile.cdi.Guarded.Access.WRITE;
 
 import dev.turnstile.Mode;
-import dev.turnstile.servlet.CurrentRequest;
+import dev.turnstile.internal.servlet.CurrentRequest;
 import dev.turnstile.testing.OverlapHistory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

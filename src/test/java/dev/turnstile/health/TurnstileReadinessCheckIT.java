@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.Turnstile;
-import dev.turnstile.engine.InProcessLockStore;
+import dev.turnstile.internal.engine.InProcessLockStore;
 import dev.turnstile.testing.RedisProcess;
 import java.time.Duration;
 import java.util.Map;

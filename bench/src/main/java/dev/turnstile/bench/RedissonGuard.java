@@ -1,7 +1,7 @@
 package dev.turnstile.bench;
 
 import dev.turnstile.Mode;
-import dev.turnstile.engine.Hashing;
+import dev.turnstile.Turnstile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,9 +55,9 @@ final class RedissonGuard implements Guard {
     @Override
     public Held acquire(String sessionId, String turnId, Mode mode) {
         long deadline = System.nanoTime() + ACQUIRE_TIMEOUT.toNanos();
-        String session = Hashing.sessionHash(sessionId);
+        String session = Turnstile.sessionHash(sessionId);
         long owner = turnId == null ? ANONYMOUS.incrementAndGet() : ownerOf(session, turnId);
-        String turn = turnId == null ? "~" + owner : Hashing.turnHash(turnId);
+        String turn = turnId == null ? "~" + owner : Turnstile.sessionHash("turn\0" + turnId); // any stable hash
         RLock sessionLock = redisson.getLock("rguard:{" + session + "}:turn");
         if (!await(sessionLock.tryLockAsync(millisLeft(deadline), -1, TimeUnit.MILLISECONDS, owner))) {
             throw new GuardBusyException("session busy");

@@ -3,12 +3,12 @@ package dev.turnstile.bench;
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
 import dev.turnstile.Mode;
-import dev.turnstile.jsonrpc.JsonRpcErrorWriter;
+import dev.turnstile.jsonrpc.JsonRpcError;
 import dev.turnstile.jsonrpc.JsonRpcErrors;
-import dev.turnstile.jsonrpc.JsonRpcException;
-import dev.turnstile.jsonrpc.JsonRpcMessage;
-import dev.turnstile.jsonrpc.JsonRpcSniffer;
-import dev.turnstile.jsonrpc.SniffResult;
+import dev.turnstile.internal.jsonrpc.JsonRpcException;
+import dev.turnstile.internal.jsonrpc.JsonRpcMessage;
+import dev.turnstile.internal.jsonrpc.JsonRpcSniffer;
+import dev.turnstile.internal.jsonrpc.SniffResult;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,7 +23,9 @@ import java.util.Map;
  * The comparison filters' common part (bench only): reads the body and classifies it with
  * Turnstile's own sniffer and classifier, then runs the chain inside whatever {@link #guard} takes,
  * so that the comparison filters differ from TurnstileFilter only in what they do around the call.
- * Synchronous requests only: the place is released on the request thread that took it.
+ * Synchronous requests only: the place is released on the request thread that took it. It reaches
+ * into {@code dev.turnstile.internal.jsonrpc} on purpose (the one use of an internal package in the
+ * benchmark and the examples): the comparison must parse exactly as the filter does.
  */
 abstract class SniffingFilter implements Filter {
 
@@ -87,7 +89,7 @@ abstract class SniffingFilter implements Filter {
     }
 
     private static void error(HttpServletResponse response, String id, int code, String message) throws IOException {
-        byte[] out = JsonRpcErrorWriter.error(id, code, message, Map.of());
+        byte[] out = new JsonRpcError(code, message, Map.of()).toJson(id);
         response.setContentType("application/json");
         response.setContentLength(out.length);
         response.getOutputStream().write(out);

@@ -1,10 +1,10 @@
 package dev.turnstile.itwildfly;
 
+import dev.turnstile.Turnstile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.turnstile.engine.Hashing;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -148,7 +148,7 @@ class FilterOnWildFlyIT {
 
     /** Polls (bounded) until a call of the session waits in Redis. */
     private static void awaitWaiting(String session) throws InterruptedException {
-        String waiting = PREFIX + ":{" + Hashing.sessionHash(session) + "}:waiting";
+        String waiting = PREFIX + ":{" + Turnstile.sessionHash(session) + "}:waiting";
         try (Jedis redis = new Jedis(URI.create(System.getProperty(RedisConfigured.PROPERTY)))) {
             for (int i = 0; i < 1000 && redis.zcard(waiting) == 0; i++) {
                 TimeUnit.MILLISECONDS.sleep(10);

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.turnstile.engine.Hashing;
+import dev.turnstile.Turnstile;
+import dev.turnstile.internal.engine.Hashing;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -209,7 +210,7 @@ class InterceptorOnWildFlyIT {
     // --- Redis (read only: the library's key layout) ---
 
     private String base(String session) {
-        return PREFIX + ":{" + Hashing.sessionHash(session) + "}:";
+        return PREFIX + ":{" + Turnstile.sessionHash(session) + "}:";
     }
 
     /** The members ({@code r:<token>} or {@code w:<token>}) of the session's places. */

@@ -1,5 +1,6 @@
 package dev.turnstile.examples.gateway;
 
+import dev.turnstile.Turnstile;
 import static dev.turnstile.examples.gateway.RawMcp.open;
 import static dev.turnstile.examples.gateway.RawMcp.post;
 import static dev.turnstile.examples.gateway.RawMcp.request;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.turnstile.engine.Hashing;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -151,7 +151,7 @@ class DisconnectIT {
     private Left leaveMidCall(ServerProcess via, String protocolVersion, long holdMs, boolean progress)
             throws IOException, InterruptedException {
         String session = open(http, via.endpoint);
-        Left left = new Left(session, Hashing.sessionHash(session), run + "-left-" + protocolVersion);
+        Left left = new Left(session, Turnstile.sessionHash(session), run + "-left-" + protocolVersion);
         try (RawHttp client = RawHttp.post(via.endpoint, RawMcp.headers(session, left.turn(), protocolVersion),
                 toolCall(2, "create_refund", holdMs, progress ? "p-" + left.turn() : null))) {
             if (progress) {

@@ -1,5 +1,6 @@
 package dev.turnstile.examples.gateway;
 
+import dev.turnstile.Turnstile;
 import static dev.turnstile.examples.gateway.RawMcp.field;
 import static dev.turnstile.examples.gateway.RawMcp.open;
 import static dev.turnstile.examples.gateway.RawMcp.post;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.turnstile.engine.Hashing;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -192,7 +192,7 @@ class GatewayIT {
     void aHostOrOriginThatIsNotAllowedIsRefusedBeforeAnyLockAndNeverForwarded() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String session = open(http, a.endpoint);
-        String hash = Hashing.sessionHash(session);
+        String hash = Turnstile.sessionHash(session);
         int port = a.endpoint.getPort();
         for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + port),
                 Map.of("Host", "localhost.attacker.example:" + port), Map.of("Origin", "http://attacker.example"),

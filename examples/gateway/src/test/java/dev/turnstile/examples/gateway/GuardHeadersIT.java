@@ -1,10 +1,10 @@
 package dev.turnstile.examples.gateway;
 
+import dev.turnstile.Turnstile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.turnstile.engine.Hashing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Collections;
@@ -118,7 +118,7 @@ class GuardHeadersIT {
     @Test
     void aGuardedWriteCarriesTheFenceTurnstileHandedOutWhichGrowsInTheSession() throws Exception {
         String session = newSession();
-        String hash = Hashing.sessionHash(session);
+        String hash = Turnstile.sessionHash(session);
         long[] fences = new long[2];
         for (int i = 0; i < 2; i++) {
             fences[i] = writeFence(forward(guarded, session, FORGED, RawMcp.toolCall(i + 2, "create_refund", 0), 200));
@@ -130,7 +130,7 @@ class GuardHeadersIT {
     @Test
     void aWriteThatWaitedForItsPlaceCarriesItsOwnFence() throws Exception {
         String session = newSession();
-        String hash = Hashing.sessionHash(session);
+        String hash = Turnstile.sessionHash(session);
         String first = mark();
         RecordingUpstream.Gate gate = upstream.hold(first); // the first write holds its place upstream
         Future<Map<String, List<String>>> holding = threads.submit(() ->

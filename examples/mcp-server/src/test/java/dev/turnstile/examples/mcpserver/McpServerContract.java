@@ -1,5 +1,6 @@
 package dev.turnstile.examples.mcpserver;
 
+import dev.turnstile.Turnstile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.turnstile.engine.Hashing;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
@@ -362,7 +362,7 @@ abstract class McpServerContract {
             @SuppressWarnings("unchecked")
             Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) RawMcp.parse(message).get("result"))
                     .get("structuredContent");
-            assertEquals(Hashing.sessionHash(raw.sessionId), s.get("sessionHash"), server.name);
+            assertEquals(Turnstile.sessionHash(raw.sessionId), s.get("sessionHash"), server.name);
             assertEquals("raw-turn", s.get("turn"), server.name);
         }
     }
@@ -370,7 +370,7 @@ abstract class McpServerContract {
     @Test
     void aHostOrOriginThatIsNotAllowedIsRefusedBeforeTheGuard() throws Exception {
         RawMcp raw = RawMcp.open(guarded.endpoint);
-        String hash = Hashing.sessionHash(raw.sessionId);
+        String hash = Turnstile.sessionHash(raw.sessionId);
         for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + guarded.port),
                 Map.of("Host", "localhost:" + guarded.port), Map.of("Origin", "http://attacker.example"),
                 Map.of("Origin", "http://localhost:3000"), Map.of("Origin", "null"))) {
