@@ -7,7 +7,6 @@ import dev.turnstile.Permit;
 import dev.turnstile.Turnstile;
 import dev.turnstile.TurnstileListener;
 import dev.turnstile.config.TurnstileSettings;
-import dev.turnstile.engine.InProcessLockStore;
 import dev.turnstile.micrometer.TurnstileMetrics;
 import dev.turnstile.servlet.TurnstileFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -157,7 +156,7 @@ class TurnstileAutoConfigurationTest {
 
     @Test
     void shouldReportAClosedTurnstileDown() {
-        Turnstile turnstile = Turnstile.builder().store(new InProcessLockStore()).build();
+        Turnstile turnstile = Turnstile.builder().build();
         TurnstileHealthIndicator indicator = new TurnstileHealthIndicator(turnstile);
         assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
         turnstile.close();
@@ -167,7 +166,7 @@ class TurnstileAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnTurnstile {
-        final Turnstile turnstile = Turnstile.builder().store(new InProcessLockStore()).build();
+        final Turnstile turnstile = Turnstile.builder().build();
 
         @Bean
         Turnstile myTurnstile() {

@@ -1,6 +1,6 @@
 package dev.turnstile.examples.springai;
 
-import dev.turnstile.engine.Hashing;
+import dev.turnstile.Turnstile;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -199,7 +199,7 @@ final class Tools {
         if (info.permitSessionHash() != null) {
             return info.permitSessionHash();
         }
-        return exchange.sessionId() == null ? null : Hashing.sessionHash(exchange.sessionId());
+        return exchange.sessionId() == null ? null : Turnstile.sessionHash(exchange.sessionId());
     }
 
     private static McpSchema.CallToolResult error(String message) {
