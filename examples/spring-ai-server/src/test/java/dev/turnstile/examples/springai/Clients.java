@@ -28,12 +28,24 @@ final class Clients {
         return connect(endpoint, Clients::accept, progress -> { });
     }
 
+    /** A client that sends {@code headers} (for example {@code Authorization}) with every request. */
+    static McpSyncClient connect(URI endpoint, Map<String, String> headers) {
+        return connect(endpoint, Clients::accept, progress -> { }, headers);
+    }
+
     /** A client; with {@code elicitation} null it does not declare the elicitation capability. */
     static McpSyncClient connect(URI endpoint, Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
                                  Consumer<McpSchema.ProgressNotification> progress) {
+        return connect(endpoint, elicitation, progress, Map.of());
+    }
+
+    private static McpSyncClient connect(URI endpoint,
+                                         Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
+                                         Consumer<McpSchema.ProgressNotification> progress, Map<String, String> headers) {
         var transport = HttpClientStreamableHttpTransport.builder(endpoint.getScheme() + "://" + endpoint.getAuthority())
                 .endpoint(endpoint.getPath())
                 .httpRequestCustomizer((builder, method, uri, body, context) -> {
+                    headers.forEach(builder::header);
                     Object turn = context == null ? null : context.get("turn");
                     if (turn != null) {
                         builder.header(TURN_HEADER, turn.toString());
