@@ -1,9 +1,11 @@
 package dev.turnstile;
 
 import dev.turnstile.internal.engine.InProcessLockStore;
+import dev.turnstile.internal.engine.JedisVersion;
 import dev.turnstile.internal.engine.LockEngine;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.internal.engine.RedisLockStore;
+import dev.turnstile.internal.engine.RedisUrlConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -194,6 +196,7 @@ public final class TurnstileBuilder {
         if (!cluster && !standalone) {
             return new InProcessLockStore();
         }
+        JedisVersion.requireSupported();
         URI uri = standalone ? parseUrl(redisUrl) : null;
         JedisClientConfig clientConfig = clientConfig(uri);
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -212,7 +215,7 @@ public final class TurnstileBuilder {
 
     private JedisClientConfig clientConfig(URI uri) {
         DefaultJedisClientConfig.Builder b = uri == null ? DefaultJedisClientConfig.builder()
-                : DefaultJedisClientConfig.builder(uri);
+                : RedisUrlConfig.builder(uri);
         int millis = (int) Math.min(Integer.MAX_VALUE, redisTimeout.toMillis());
         return b.connectionTimeoutMillis(millis).socketTimeoutMillis(millis).clientName("turnstile").build();
     }

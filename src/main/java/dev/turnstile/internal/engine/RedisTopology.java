@@ -23,10 +23,11 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -78,8 +79,7 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
     static RedisTopology standalone(HostAndPort node, JedisClientConfig clientConfig,
                                     GenericObjectPoolConfig<Connection> poolConfig) {
         PooledConnectionProvider provider = new PooledConnectionProvider(node, clientConfig, poolConfig);
-        UnifiedJedis commands = RedisClient.builder().hostAndPort(node).clientConfig(clientConfig)
-                .connectionProvider(provider).build();
+        UnifiedJedis commands = new StandaloneClient(provider, clientConfig.getRedisProtocol());
         return new RedisTopology() {
             @Override
             UnifiedJedis commands() {
@@ -106,9 +106,7 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
     static RedisTopology cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
                                  GenericObjectPoolConfig<Connection> poolConfig, ThreadFactory threadFactory) {
         ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds, clientConfig, poolConfig);
-        UnifiedJedis commands = RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig)
-                .connectionProvider(provider).maxAttempts(CLUSTER_ATTEMPTS)
-                .maxTotalRetriesDuration(Duration.ofMillis(clientConfig.getSocketTimeoutMillis())).build();
+        UnifiedJedis commands = clusterClient(provider, Duration.ofMillis(clientConfig.getSocketTimeoutMillis()));
         HostAndPort fallback = seeds.iterator().next();
         DaemonThreads threads = new DaemonThreads("turnstile-cluster", threadFactory);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -207,5 +205,26 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
                 super.close();
             }
         };
+    }
+
+    /**
+     * The command client of a Cluster: follows redirections, {@link #CLUSTER_ATTEMPTS} attempts within
+     * {@code retries}. This constructor is the one that Jedis 6.0 to 8.0 all have for a Cluster client
+     * on a given provider ({@code RedisClusterClient} came with 7.2; JedisCluster is deprecated since).
+     */
+    @SuppressWarnings("deprecation")
+    private static UnifiedJedis clusterClient(ClusterConnectionProvider provider, Duration retries) {
+        return new JedisCluster(provider, CLUSTER_ATTEMPTS, retries);
+    }
+
+    /**
+     * The command client of one server: one attempt per command, on a connection from the pool. Its
+     * constructor is the one that Jedis 6.0 to 8.0 all have for that ({@code RedisClient} came with 7.2,
+     * {@code JedisPooled} is gone in 8.0).
+     */
+    private static final class StandaloneClient extends UnifiedJedis {
+        StandaloneClient(ConnectionProvider provider, RedisProtocol protocol) {
+            super(provider, protocol);
+        }
     }
 }
