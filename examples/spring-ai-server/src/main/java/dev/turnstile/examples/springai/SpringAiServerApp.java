@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -33,6 +34,7 @@ public class SpringAiServerApp {
      * (mode, fence, turn) into the tools' transport context.
      */
     @Bean
+    @ConditionalOnProperty(name = "spring.ai.mcp.server.protocol", havingValue = "STREAMABLE", matchIfMissing = true)
     WebMvcStreamableServerTransportProvider mcpTransport(
             McpServerStreamableHttpProperties properties) {
         return WebMvcStreamableServerTransportProvider.builder()
