@@ -38,7 +38,14 @@ final class FilterRegistrations {
             throw new IllegalArgumentException(TurnstileAutoConfiguration.SPRING_AI_MCP_ENDPOINT
                     + " must start with '/': '" + endpoint + "'");
         }
-        String path = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        String path = servletPath(environment) + endpoint;
+        path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return List.of(path + "/*"); // matches the endpoint itself too
+    }
+
+    /** The DispatcherServlet's path ({@code spring.mvc.servlet.path}) without its trailing '/': Spring AI's endpoint is under it. */
+    private static String servletPath(Environment environment) {
+        String path = environment.getProperty(TurnstileAutoConfiguration.DISPATCHER_SERVLET_PATH, "").trim();
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }

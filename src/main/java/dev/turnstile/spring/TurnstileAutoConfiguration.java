@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
@@ -33,7 +34,7 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = TurnstileAutoConfiguration.SPRING_BOOT_4_CLASS)
-@ConditionalOnBooleanProperty(name = TurnstileAutoConfiguration.ENABLED, matchIfMissing = true)
+@Conditional(OnTurnstileEnabled.class)
 public class TurnstileAutoConfiguration {
 
     /** {@code false} turns the auto-configuration off: no Turnstile, no filter. */
@@ -44,6 +45,8 @@ public class TurnstileAutoConfiguration {
     public static final String FILTER_ORDER = "turnstile.servlet.filter-order";
     /** Spring AI's Streamable HTTP endpoint, which the filter guards unless {@value #URL_PATTERNS} is set. */
     public static final String SPRING_AI_MCP_ENDPOINT = "spring.ai.mcp.server.streamable-http.mcp-endpoint";
+    /** The DispatcherServlet's path, under which Spring AI's endpoint lies. */
+    public static final String DISPATCHER_SERVLET_PATH = "spring.mvc.servlet.path";
     /** Spring AI's default MCP endpoint. */
     public static final String DEFAULT_MCP_ENDPOINT = "/mcp";
     /**
