@@ -34,7 +34,7 @@ public class TurnstileReadinessCheck implements HealthCheck {
 
     /** The check of the application's guard (the one the filter and {@code @Guarded} use). */
     @Inject
-    public TurnstileReadinessCheck(TurnstileGuard guard) {
+    TurnstileReadinessCheck(TurnstileGuard guard) { // package-private: TurnstileGuard is internal
         this(guard.turnstile());
     }
 
