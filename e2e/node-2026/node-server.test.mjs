@@ -75,7 +75,7 @@ for (const era of ERAS) {
     const headers = { 'Mcp-Session-Id': 'session-1', 'Turnstile-Mode': 'write', 'Turnstile-Fence': '1795839357239000' };
     await withClient(era, { headers }, async (client) => {
       const out = await client.call('create_refund', { turn: 'T1' });
-      assert.equal(out.sessionHash, SESSION_1_HASH, 'the Java library\'s Hashing.sessionHash');
+      assert.equal(out.sessionHash, SESSION_1_HASH, 'the Java library\'s Turnstile.sessionHash');
       assert.equal(out.turn, 'T1');
       assert.equal(out.mode, 'write');
       assert.equal(out.fence, 1795839357239000);

@@ -92,8 +92,10 @@ public interface Turnstile extends AutoCloseable {
     }
 
     /**
-     * The hash that stands for {@code sessionId} in Redis keys, logs and listener events: a truncated
-     * SHA-256 (22 base64url characters). Session ids are credentials; show this instead.
+     * The hash that stands for an MCP session id in Redis keys, logs and listener events when the
+     * session id is what keys the call (the default; with {@code bind-principal} or other key sources the
+     * key is built from more than the id): a truncated SHA-256, 22 base64url characters. Session ids
+     * are credentials; show this instead.
      *
      * @param sessionId an MCP session id (or any conversation key)
      * @return the session's hash, never the id itself

@@ -24,7 +24,7 @@ import java.util.ServiceConfigurationError;
  * {@code operationClasses} is the seed gateway's key (values {@code read}/{@code write}) and adds
  * tool rules like {@code tools}. Unknown keys and values fail, naming the entry.
  */
-public final class ClassificationFile {
+final class ClassificationFile {
 
     private ClassificationFile() {}
 

@@ -224,7 +224,7 @@ class InterceptorOnWildFlyIT {
      */
     private boolean awaitWaitingWriter(String session, String turn, String gate) throws Exception {
         String waiting = base(session) + "waiting";
-        String writer = Hashing.turnHash(turn) + "|w|";
+        String writer = Hashing.turnHash(turn) + "|w|"; // the key layout is internal: this test checks it on purpose
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_FOR_WRITER_MS);
         while (System.nanoTime() - deadline < 0) {
             if (redis.zrange(waiting, 0, -1).stream().anyMatch(m -> m.startsWith(writer))) {
