@@ -176,6 +176,7 @@ public final class TurnstileBuilder {
         return this;
     }
 
+    /** The trust store's password (none by default). */
     public TurnstileBuilder redisTrustStorePassword(String password) {
         redis.trustStorePassword = password;
         return this;
