@@ -25,8 +25,8 @@ import redis.clients.jedis.JedisClientConfig;
  * its node is watched, and every watched channel is subscribed again; the waiters of a channel are
  * woken when it is lost and again when it is back, so a release in between is not missed. On a
  * Cluster, channels whose slot moved (failover, resharding) follow it to the new owner; behind
- * Sentinel, every channel follows a new master as soon as the topology reports it
- * ({@link Routing#moved()}), also while the old master still answers or hangs.
+ * Sentinel, every channel follows a new master at the first subscription, script or renewal after
+ * the topology reports it ({@link Routing#moved()}), also while the old master still answers or hangs.
  *
  * <p>All state is guarded by one lock that is never held across network I/O: connecting and reading
  * happen on the connection's reader thread, subscribing and unsubscribing on its sender thread.
