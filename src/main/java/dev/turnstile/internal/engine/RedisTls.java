@@ -66,7 +66,12 @@ public final class RedisTls {
         }
     }
 
-    /** TLS on, with this context, and the host name checked against the server's certificate. */
+    /**
+     * TLS on, with this context, and the host name checked against the server's certificate. These
+     * builder methods are deprecated since Jedis 7.x (for {@code sslOptions}) but the same from 6.0 to
+     * 8.0, and they behave the same there: with parameters given, Jedis adds none of its own.
+     */
+    @SuppressWarnings("deprecation")
     public DefaultJedisClientConfig.Builder applyTo(DefaultJedisClientConfig.Builder builder) {
         SSLParameters parameters = new SSLParameters();
         if (verifyHostname) {

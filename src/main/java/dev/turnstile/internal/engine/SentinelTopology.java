@@ -1,6 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,7 +39,7 @@ final class SentinelTopology extends RedisTopology {
     static SentinelTopology connect(String masterName, Set<HostAndPort> sentinels, JedisClientConfig clientConfig,
                                     JedisClientConfig sentinelConfig, GenericObjectPoolConfig<Connection> poolConfig) {
         Provider provider = new Provider(masterName, clientConfig, poolConfig, sentinels, sentinelConfig);
-        UnifiedJedis commands = new UnifiedJedis(provider, 1, Duration.ofMillis(clientConfig.getSocketTimeoutMillis()));
+        UnifiedJedis commands = new StandaloneClient(provider, clientConfig.getRedisProtocol()); // one attempt
         // a listener sleeping between attempts to reach its Sentinel is interrupted; one reading is disconnected
         return new SentinelTopology(provider, commands, clientConfig.getConnectionTimeoutMillis() + 1000L);
     }
