@@ -7,6 +7,14 @@
 #   redis_start_standalone   one server;  exports TURNSTILE_TEST_REDIS=redis://127.0.0.1:PORT
 #   redis_start_cluster      3 masters, no replicas;
 #                            exports TURNSTILE_TEST_CLUSTER=127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3
+#   redis_start_sentinel     a master, one replica and three Sentinels (quorum 2) that watch them as
+#                            "turnstile-test"; exports
+#                            TURNSTILE_TEST_SENTINEL=turnstile-test@127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3
+#   redis_start_tls          one TLS-only server (tls-auth-clients yes), with a throwaway CA, a server
+#                            certificate for 127.0.0.1/localhost and a client certificate made by openssl;
+#                            exports TURNSTILE_TEST_TLS=rediss://127.0.0.1:PORT and TURNSTILE_TEST_TLS_DIR
+#                            (truststore.p12: the CA; client.p12: the client's key and certificate;
+#                            other-truststore.p12: an unrelated CA; store.pass: the stores' password)
 #   redis_stop_all           shuts down every server started here and removes the temp dir (idempotent)
 #
 # All state (configs, logs, pid files, cluster node files) lives in one `mktemp -d`
@@ -21,6 +29,9 @@ REDIS_ENV_PORT_SPAN=6000         # ports (+10000) stay in [26000, 32000): all be
                                  # ephemeral range (32768+) and never overlapping each other
 REDIS_ENV_START_TIMEOUT=${REDIS_ENV_START_TIMEOUT:-15}     # seconds, per server
 REDIS_ENV_CLUSTER_TIMEOUT=${REDIS_ENV_CLUSTER_TIMEOUT:-60} # seconds, for cluster_state:ok everywhere
+REDIS_ENV_SENTINEL_TIMEOUT=${REDIS_ENV_SENTINEL_TIMEOUT:-60} # seconds, until every Sentinel sees the replica and its peers
+REDIS_ENV_SENTINEL_MASTER=turnstile-test                   # the master name the Sentinels watch
+REDIS_ENV_TLS_STORE_PASSWORD=turnstile-test                # throwaway PKCS12 stores of redis_start_tls
 
 _redis_log() { printf 'redis-env: %s\n' "$*" >&2; }
 
@@ -93,22 +104,31 @@ redis_free_port() {
     return 1
 }
 
-# _redis_cli PORT ARGS... -- redis-cli against 127.0.0.1:PORT, raw output, never hangs for long
+# _redis_cli PORT ARGS... -- redis-cli against 127.0.0.1:PORT, raw output, never hangs for long;
+# over TLS, with the options in the node's cli-tls file, when the server speaks only TLS
 _redis_cli() {
     local port=$1; shift
+    local tls=()
+    if [[ -n ${REDIS_ENV_DIR:-} && -r $REDIS_ENV_DIR/node-$port/cli-tls ]]; then
+        mapfile -t tls <"$REDIS_ENV_DIR/node-$port/cli-tls"
+    fi
     if command -v timeout >/dev/null 2>&1; then
-        timeout 10 redis-cli -h 127.0.0.1 -p "$port" --raw "$@"
+        timeout 10 redis-cli -h 127.0.0.1 -p "$port" ${tls[@]+"${tls[@]}"} --raw "$@"
     else
-        redis-cli -h 127.0.0.1 -p "$port" --raw "$@"
+        redis-cli -h 127.0.0.1 -p "$port" ${tls[@]+"${tls[@]}"} --raw "$@"
     fi
 }
 
 # Is the server on PORT the one whose state dir is DIR (and not somebody else's)?
 _redis_is_ours() {
     local port=$1 dir=$2 out
-    out=$(_redis_cli "$port" config get dir 2>/dev/null) || return 1
+    out=$(_redis_cli "$port" config get dir 2>/dev/null) || out=
     out=${out//$'\r'/}
-    [[ $out == *$'\n'"$dir" || $out == *$'\n'"$dir"$'\n'* ]]
+    [[ $out == *$'\n'"$dir" || $out == *$'\n'"$dir"$'\n'* ]] && return 0
+    # a Sentinel has no CONFIG command: its config file lives in DIR
+    out=$(_redis_cli "$port" info server 2>/dev/null) || return 1
+    out=${out//$'\r'/}
+    [[ $out == *$'\n'"config_file:$dir/sentinel.conf"$'\n'* ]]
 }
 
 # _redis_start_node PORT DIR [extra redis-server args...]
@@ -123,6 +143,12 @@ _redis_start_node() {
             --save '' --appendonly no "$@" >"$dir/start.out" 2>&1; then
         return 1
     fi
+    _redis_wait_up "$port" "$dir"
+}
+
+# _redis_wait_up PORT DIR -- waits until the server of node dir DIR answers PING on PORT.
+_redis_wait_up() {
+    local port=$1 dir=$2
     local deadline=$(( SECONDS + REDIS_ENV_START_TIMEOUT )) log
     while (( SECONDS < deadline )); do
         if [[ $(_redis_cli "$port" ping 2>/dev/null) == PONG* ]] && _redis_is_ours "$port" "$dir"; then
@@ -181,13 +207,19 @@ _redis_stop_node() {
 # _redis_start_fresh VAR [extra args...] -- picks a port, starts a node there (retrying with
 # other ports if it loses a race for the port), stores the port in variable VAR.
 _redis_start_fresh() {
-    # locals are prefixed so they cannot shadow the caller's variable named by $1
-    local _rsf_var=$1; shift
+    _redis_start_fresh_with _redis_start_node "$@"
+}
+
+# _redis_start_fresh_with STARTER VAR [args...] -- as _redis_start_fresh, the node started by
+# `STARTER PORT DIR args...`.
+_redis_start_fresh_with() {
+    # locals are prefixed so they cannot shadow the caller's variable named by $2
+    local _rsf_starter=$1 _rsf_var=$2; shift 2
     local _rsf_attempt _rsf_port _rsf_dir
     for _rsf_attempt in 1 2 3 4 5; do
         _rsf_port=$(redis_free_port) || return 1
         _rsf_dir=$REDIS_ENV_DIR/node-$_rsf_port
-        if _redis_start_node "$_rsf_port" "$_rsf_dir" "$@"; then
+        if "$_rsf_starter" "$_rsf_port" "$_rsf_dir" "$@"; then
             printf -v "$_rsf_var" '%s' "$_rsf_port"
             return 0
         fi
@@ -249,14 +281,137 @@ redis_start_cluster() {
     _redis_log "Redis cluster on $TURNSTILE_TEST_CLUSTER (state in $REDIS_ENV_DIR)"
 }
 
+# _redis_start_sentinel_node PORT DIR MASTER_PORT -- one Sentinel watching 127.0.0.1:MASTER_PORT.
+# Its config file lives (and is rewritten by it) in DIR.
+_redis_start_sentinel_node() {
+    local port=$1 dir=$2 master=$3 name=$REDIS_ENV_SENTINEL_MASTER
+    mkdir -p "$dir"
+    cat >"$dir/sentinel.conf" <<EOF
+port $port
+bind 127.0.0.1
+protected-mode yes
+daemonize yes
+pidfile $dir/redis.pid
+logfile $dir/redis.log
+dir $dir
+sentinel monitor $name 127.0.0.1 $master 2
+sentinel down-after-milliseconds $name 2000
+sentinel failover-timeout $name 10000
+EOF
+    redis-server "$dir/sentinel.conf" --sentinel >"$dir/start.out" 2>&1 || return 1
+    _redis_wait_up "$port" "$dir"
+}
+
+# _redis_sentinel_ready PORT REPLICA_PORT -- the Sentinel on PORT knows the replica (link ok) and
+# its two peers, enough to authorize a failover.
+_redis_sentinel_ready() {
+    local out name=$REDIS_ENV_SENTINEL_MASTER
+    out=$(_redis_cli "$1" sentinel ckquorum "$name" 2>/dev/null) || return 1
+    [[ $out == "OK 3 usable Sentinels"* ]] || return 1
+    out=$(_redis_cli "$1" sentinel replicas "$name" 2>/dev/null) || return 1
+    out=${out//$'\r'/}
+    [[ $out == *$'\n'"127.0.0.1:$2"$'\n'* && $out == *$'\n'flags$'\n'slave$'\n'* &&
+       $out == *$'\n'master-link-status$'\n'ok$'\n'* ]]
+}
+
+redis_start_sentinel() {
+    _redis_env_dir || return 1
+    local master replica p n addrs=() ports=()
+    _redis_start_fresh master || return 1
+    _redis_start_fresh replica --replicaof 127.0.0.1 "$master" || return 1
+    for n in 1 2 3; do
+        _redis_start_fresh_with _redis_start_sentinel_node p "$master" || return 1
+        ports+=("$p")
+        addrs+=("127.0.0.1:$p")
+    done
+    local deadline=$(( SECONDS + REDIS_ENV_SENTINEL_TIMEOUT ))
+    for p in "${ports[@]}"; do
+        until _redis_sentinel_ready "$p" "$replica"; do
+            if (( SECONDS >= deadline )); then
+                _redis_log "Sentinel on 127.0.0.1:$p not ready after ${REDIS_ENV_SENTINEL_TIMEOUT}s; it says:"
+                _redis_cli "$p" sentinel ckquorum "$REDIS_ENV_SENTINEL_MASTER" >&2 2>&1 || true
+                return 1
+            fi
+            sleep 0.2
+        done
+    done
+    local IFS=,
+    export TURNSTILE_TEST_SENTINEL="$REDIS_ENV_SENTINEL_MASTER@${addrs[*]}"
+    _redis_log "Redis master 127.0.0.1:$master, replica 127.0.0.1:$replica, Sentinels $TURNSTILE_TEST_SENTINEL"
+}
+
+# _redis_tls_certificate DIR NAME CA SUBJECT EXTENSIONS -- DIR/NAME.key and DIR/NAME.crt, signed by CA
+_redis_tls_certificate() {
+    local d=$1 name=$2 ca=$3 subject=$4 extensions=$5
+    printf '%s\n' "$extensions" >"$d/$name.ext"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "$subject" \
+        -keyout "$d/$name.key" -out "$d/$name.csr" &&
+    openssl x509 -req -in "$d/$name.csr" -CA "$d/$ca.crt" -CAkey "$d/$ca.key" -CAcreateserial \
+        -days 2 -sha256 -extfile "$d/$name.ext" -out "$d/$name.crt"
+}
+
+# _redis_tls_material DIR -- a CA, a server and a client certificate, an unrelated CA, and the
+# PKCS12 stores a Java client uses (see redis_start_tls).
+_redis_tls_material() {
+    local d=$1 pass=$REDIS_ENV_TLS_STORE_PASSWORD ca
+    mkdir -p "$d"
+    {
+        for ca in ca other-ca; do
+            openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+                -subj "/CN=Turnstile test $ca" -keyout "$d/$ca.key" -out "$d/$ca.crt" || return 1
+            keytool -importcert -noprompt -alias "$ca" -file "$d/$ca.crt" -storetype PKCS12 \
+                -keystore "$d/${ca%ca}truststore.p12" -storepass "$pass" || return 1
+        done
+        _redis_tls_certificate "$d" server ca /CN=localhost \
+            $'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth' || return 1
+        _redis_tls_certificate "$d" client ca /CN=turnstile-test-client 'extendedKeyUsage=clientAuth' || return 1
+        openssl pkcs12 -export -in "$d/client.crt" -inkey "$d/client.key" -certfile "$d/ca.crt" \
+            -name client -out "$d/client.p12" -passout "pass:$pass" || return 1
+    } >"$d/openssl.out" 2>&1
+    printf '%s' "$pass" >"$d/store.pass"
+}
+
+# _redis_start_tls_node PORT DIR TLS_DIR -- a server that speaks only TLS on PORT and requires a
+# client certificate; it listens on 127.0.0.2 too, an address its certificate does not name.
+_redis_start_tls_node() {
+    local port=$1 dir=$2 tls=$3
+    mkdir -p "$dir"
+    printf '%s\n' --tls --cacert "$tls/ca.crt" --cert "$tls/client.crt" --key "$tls/client.key" >"$dir/cli-tls"
+    _redis_start_node "$port" "$dir" --port 0 --tls-port "$port" --bind 127.0.0.1 127.0.0.2 \
+        --tls-cert-file "$tls/server.crt" --tls-key-file "$tls/server.key" \
+        --tls-ca-cert-file "$tls/ca.crt" --tls-auth-clients yes
+}
+
+redis_start_tls() {
+    _redis_env_dir || return 1
+    local tls=$REDIS_ENV_DIR/tls port
+    if ! command -v openssl >/dev/null 2>&1 || ! command -v keytool >/dev/null 2>&1; then
+        _redis_log "openssl and keytool (a JDK) are needed for the TLS server"
+        return 1
+    fi
+    if ! _redis_tls_material "$tls"; then
+        _redis_log "making the test certificates failed:"
+        cat "$tls/openssl.out" >&2
+        return 1
+    fi
+    _redis_start_fresh_with _redis_start_tls_node port "$tls" || return 1
+    export TURNSTILE_TEST_TLS="rediss://127.0.0.1:$port"
+    export TURNSTILE_TEST_TLS_DIR=$tls
+    _redis_log "TLS-only Redis on $TURNSTILE_TEST_TLS (certificates and stores in $tls)"
+}
+
 redis_stop_all() {
     local dir
     if [[ -n ${REDIS_ENV_DIR:-} && -d ${REDIS_ENV_DIR:-} ]]; then
+        for dir in "$REDIS_ENV_DIR"/node-*; do    # Sentinels first: they must not fail over the rest
+            [[ -f $dir/sentinel.conf ]] && _redis_stop_node "$dir"
+        done
         for dir in "$REDIS_ENV_DIR"/node-*; do
-            [[ -d $dir ]] && _redis_stop_node "$dir"
+            [[ -d $dir && ! -f $dir/sentinel.conf ]] && _redis_stop_node "$dir"
         done
         rm -rf "$REDIS_ENV_DIR" || true
     fi
-    unset REDIS_ENV_DIR TURNSTILE_TEST_REDIS TURNSTILE_TEST_CLUSTER
+    unset REDIS_ENV_DIR TURNSTILE_TEST_REDIS TURNSTILE_TEST_CLUSTER TURNSTILE_TEST_SENTINEL TURNSTILE_TEST_TLS \
+        TURNSTILE_TEST_TLS_DIR
     return 0
 }

@@ -5,11 +5,12 @@ import dev.turnstile.internal.engine.JedisVersion;
 import dev.turnstile.internal.engine.LockEngine;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.internal.engine.RedisLockStore;
+import dev.turnstile.internal.engine.RedisOptions;
+import dev.turnstile.internal.engine.RedisTls;
 import dev.turnstile.internal.engine.RedisUrlConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -25,7 +26,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
 
 /**
- * Builds a {@link Turnstile}. Without a Redis URL or Cluster nodes it uses the in-process store
+ * Builds a {@link Turnstile}. Without a Redis URL, Cluster nodes or Sentinel nodes it uses the in-process store
  * (one instance only) and says so once in the log. {@link #build()} validates and copies; the
  * builder can be reused.
  */
@@ -47,6 +48,7 @@ public final class TurnstileBuilder {
     private int redisPoolSize = DEFAULT_REDIS_POOL_SIZE;
     private String redisUrl;
     private String clusterNodes;
+    private final RedisOptions redis = new RedisOptions();
     private LockStore store;
     private TurnstileListener listener = new TurnstileListener() {};
     private ScheduledExecutorService watchdogExecutor;
@@ -102,7 +104,9 @@ public final class TurnstileBuilder {
 
     /**
      * A standalone Redis: {@code redis://[[user]:password@]host[:port][/db]}, or {@code rediss://}
-     * for TLS. With {@link #redisCluster}, only its credentials and scheme are used.
+     * for TLS. With {@link #redisCluster}, only its credentials and scheme are used; with
+     * {@link #redisSentinel}, only its credentials, database and scheme (the master's address
+     * comes from the Sentinels).
      */
     public TurnstileBuilder redisUrl(String redisUrl) {
         this.redisUrl = redisUrl;
@@ -112,6 +116,93 @@ public final class TurnstileBuilder {
     /** Redis Cluster seed nodes, {@code host:port,host:port}. */
     public TurnstileBuilder redisCluster(String clusterNodes) {
         this.clusterNodes = clusterNodes;
+        return this;
+    }
+
+    /**
+     * Redis Sentinel nodes, {@code host:port,host:port}: Turnstile asks them for the master named
+     * by {@link #redisSentinelMaster} and follows it through failovers. Excludes
+     * {@link #redisCluster}; credentials, database and TLS of the master from {@link #redisUrl}.
+     */
+    public TurnstileBuilder redisSentinel(String sentinelNodes) {
+        redis.sentinelNodes = sentinelNodes;
+        return this;
+    }
+
+    /** The master name the Sentinels watch ({@code sentinel monitor NAME ...}); required with {@link #redisSentinel}. */
+    public TurnstileBuilder redisSentinelMaster(String masterName) {
+        redis.sentinelMaster = masterName;
+        return this;
+    }
+
+    /** The user name for the Sentinels themselves (ACL), with {@link #redisSentinelPassword}. */
+    public TurnstileBuilder redisSentinelUser(String user) {
+        redis.sentinelUser = user;
+        return this;
+    }
+
+    /** The password of the Sentinels themselves ({@code requirepass} in sentinel.conf); none by default. */
+    public TurnstileBuilder redisSentinelPassword(String password) {
+        redis.sentinelPassword = password;
+        return this;
+    }
+
+    /**
+     * TLS for every Redis connection: the master or standalone server, Cluster nodes and Sentinels.
+     * On when {@link #redisUrl} starts with {@code rediss://}; this turns it on without a URL (a
+     * Cluster or Sentinel without credentials). A value that contradicts the URL's scheme is refused.
+     */
+    public TurnstileBuilder redisTls(boolean tls) {
+        redis.tls = tls;
+        return this;
+    }
+
+    /**
+     * Whether the server's certificate must name the host Turnstile connects to (default true; the
+     * addresses Sentinels report count as such hosts). Turn off only for certificates without the
+     * right names, on a network you trust.
+     */
+    public TurnstileBuilder redisTlsVerifyHostname(boolean verify) {
+        redis.verifyHostname = verify;
+        return this;
+    }
+
+    /**
+     * A trust store file with the CA certificates that may sign the Redis servers' certificates;
+     * without one, the JDK's default trust applies ({@code cacerts}, or {@code javax.net.ssl.trustStore}).
+     */
+    public TurnstileBuilder redisTrustStore(String path) {
+        redis.trustStore = path;
+        return this;
+    }
+
+    /** The trust store's password (none by default). */
+    public TurnstileBuilder redisTrustStorePassword(String password) {
+        redis.trustStorePassword = password;
+        return this;
+    }
+
+    /** The trust store's type: {@code PKCS12} (the default) or {@code JKS}. */
+    public TurnstileBuilder redisTrustStoreType(String type) {
+        redis.trustStoreType = type;
+        return this;
+    }
+
+    /** A key store file with the client certificate and its key, for servers that require one ({@code tls-auth-clients}). */
+    public TurnstileBuilder redisKeyStore(String path) {
+        redis.keyStore = path;
+        return this;
+    }
+
+    /** The key store's password, also the password of the key in it. */
+    public TurnstileBuilder redisKeyStorePassword(String password) {
+        redis.keyStorePassword = password;
+        return this;
+    }
+
+    /** The key store's type: {@code PKCS12} (the default) or {@code JKS}. */
+    public TurnstileBuilder redisKeyStoreType(String type) {
+        redis.keyStoreType = type;
         return this;
     }
 
@@ -174,7 +265,14 @@ public final class TurnstileBuilder {
         if (clusterNodes != null && !clusterNodes.isBlank()) {
             parseNodes(clusterNodes);
         }
+        redisTls();
         return config;
+    }
+
+    /** Checks the Sentinel and TLS settings; the TLS context, or null when TLS is off. */
+    private RedisTls redisTls() {
+        String scheme = redisUrl != null && !redisUrl.isBlank() ? parseUrl(redisUrl).getScheme() : null;
+        return redis.check(scheme, clusterNodes != null && !clusterNodes.isBlank());
     }
 
     public Turnstile build() {
@@ -193,17 +291,23 @@ public final class TurnstileBuilder {
     private LockStore createStore(TurnstileConfig config) {
         boolean cluster = clusterNodes != null && !clusterNodes.isBlank();
         boolean standalone = redisUrl != null && !redisUrl.isBlank();
-        if (!cluster && !standalone) {
+        if (!cluster && !standalone && !redis.sentinel()) {
             return new InProcessLockStore();
         }
         JedisVersion.requireSupported();
         URI uri = standalone ? parseUrl(redisUrl) : null;
-        JedisClientConfig clientConfig = clientConfig(uri);
+        RedisTls tls = redisTls();
+        JedisClientConfig clientConfig = clientConfig(uri, tls);
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(redisPoolSize);
         pool.setMaxIdle(redisPoolSize);
         pool.setMaxWait(redisTimeout);
         pool.setJmxEnabled(false);
+        if (redis.sentinel()) {
+            return RedisLockStore.sentinel(redis.sentinelMaster.trim(), redis.sentinels(), clientConfig,
+                    redis.sentinelConfig(clientConfig.getConnectionTimeoutMillis(), tls), pool, config.keyPrefix(),
+                    config.fenceRetention(), threadFactory);
+        }
         if (cluster) {
             return RedisLockStore.cluster(parseNodes(clusterNodes), clientConfig, pool, config.keyPrefix(),
                     config.fenceRetention(), threadFactory);
@@ -213,9 +317,12 @@ public final class TurnstileBuilder {
                 config.keyPrefix(), config.fenceRetention(), threadFactory);
     }
 
-    private JedisClientConfig clientConfig(URI uri) {
+    private JedisClientConfig clientConfig(URI uri, RedisTls tls) {
         DefaultJedisClientConfig.Builder b = uri == null ? DefaultJedisClientConfig.builder()
                 : RedisUrlConfig.builder(uri);
+        if (tls != null) {
+            tls.applyTo(b); // also over rediss://: the trust and key stores, and hostname verification
+        }
         int millis = (int) Math.min(Integer.MAX_VALUE, redisTimeout.toMillis());
         return b.connectionTimeoutMillis(millis).socketTimeoutMillis(millis).clientName("turnstile").build();
     }
@@ -282,24 +389,7 @@ public final class TurnstileBuilder {
     }
 
     static Set<HostAndPort> parseNodes(String nodes) {
-        Set<HostAndPort> result = new LinkedHashSet<>();
-        for (String part : nodes.split(",")) {
-            String node = part.trim();
-            int colon = node.lastIndexOf(':');
-            try {
-                if (colon <= 0) {
-                    throw new NumberFormatException();
-                }
-                int port = Integer.parseInt(node.substring(colon + 1));
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                result.add(new HostAndPort(node.substring(0, colon), port));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("redis-cluster must be host:port[,host:port...]: '" + nodes + "'");
-            }
-        }
-        return result;
+        return RedisOptions.nodes("redis-cluster", nodes);
     }
 
     /**

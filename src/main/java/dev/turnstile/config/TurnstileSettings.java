@@ -20,6 +20,18 @@ public final class TurnstileSettings {
     public static final String ENABLED = "enabled";
     public static final String REDIS_URL = "redis-url";
     public static final String REDIS_CLUSTER = "redis-cluster";
+    public static final String REDIS_SENTINEL = "redis-sentinel";
+    public static final String REDIS_SENTINEL_MASTER = "redis-sentinel-master";
+    public static final String REDIS_SENTINEL_USER = "redis-sentinel-user";
+    public static final String REDIS_SENTINEL_PASSWORD = "redis-sentinel-password";
+    public static final String REDIS_TLS = "redis-tls";
+    public static final String REDIS_TLS_VERIFY_HOSTNAME = "redis-tls-verify-hostname";
+    public static final String REDIS_TRUST_STORE = "redis-trust-store";
+    public static final String REDIS_TRUST_STORE_PASSWORD = "redis-trust-store-password";
+    public static final String REDIS_TRUST_STORE_TYPE = "redis-trust-store-type";
+    public static final String REDIS_KEY_STORE = "redis-key-store";
+    public static final String REDIS_KEY_STORE_PASSWORD = "redis-key-store-password";
+    public static final String REDIS_KEY_STORE_TYPE = "redis-key-store-type";
     public static final String KEY_PREFIX = "key-prefix";
     public static final String LEASE = "lease";
     public static final String ACQUIRE_TIMEOUT = "acquire-timeout";
@@ -94,6 +106,7 @@ public final class TurnstileSettings {
         TurnstileBuilder b = Turnstile.builder();
         set(REDIS_URL, b::redisUrl);
         set(REDIS_CLUSTER, b::redisCluster);
+        redisConnection(b);
         set(KEY_PREFIX, b::keyPrefix);
         duration(LEASE, b::lease);
         duration(ACQUIRE_TIMEOUT, b::acquireTimeout);
@@ -110,6 +123,22 @@ public final class TurnstileSettings {
             b.redisPoolSize(Values.integer(source.describe(REDIS_POOL_SIZE), source.get(REDIS_POOL_SIZE)));
         }
         return b;
+    }
+
+    /** Sentinel and TLS: checked together with the URL by the builder. */
+    private void redisConnection(TurnstileBuilder b) {
+        set(REDIS_SENTINEL, b::redisSentinel);
+        set(REDIS_SENTINEL_MASTER, b::redisSentinelMaster);
+        set(REDIS_SENTINEL_USER, b::redisSentinelUser);
+        set(REDIS_SENTINEL_PASSWORD, b::redisSentinelPassword);
+        set(REDIS_TLS, v -> b.redisTls(Values.bool(source.describe(REDIS_TLS), v)));
+        set(REDIS_TLS_VERIFY_HOSTNAME, v -> b.redisTlsVerifyHostname(Values.bool(source.describe(REDIS_TLS_VERIFY_HOSTNAME), v)));
+        set(REDIS_TRUST_STORE, b::redisTrustStore);
+        set(REDIS_TRUST_STORE_PASSWORD, b::redisTrustStorePassword);
+        set(REDIS_TRUST_STORE_TYPE, b::redisTrustStoreType);
+        set(REDIS_KEY_STORE, b::redisKeyStore);
+        set(REDIS_KEY_STORE_PASSWORD, b::redisKeyStorePassword);
+        set(REDIS_KEY_STORE_TYPE, b::redisKeyStoreType);
     }
 
     private void set(String name, java.util.function.Consumer<String> setter) {

@@ -45,6 +45,11 @@ abstract class TurnstileOnJedisContract {
     private final List<Turnstile> opened = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
+    /** The key prefix of this test's instances. */
+    String prefix() {
+        return prefix;
+    }
+
     /** The builder pointed at the Redis under test. */
     abstract TurnstileBuilder onRedis(TurnstileBuilder builder);
 

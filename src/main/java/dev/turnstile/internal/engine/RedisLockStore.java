@@ -59,6 +59,7 @@ public final class RedisLockStore implements LockStore {
     private final WakeSubscriber subscriber;
     private final RedisToolClasses toolClasses;
     private final String description;
+    private final boolean tls;
 
     private RedisLockStore(RedisTopology topology, JedisClientConfig clientConfig, String keyPrefix,
                            Duration fenceRetention, String description, ThreadFactory threads) {
@@ -66,6 +67,7 @@ public final class RedisLockStore implements LockStore {
         this.keys = new RedisKeys(keyPrefix);
         this.fenceRetention = fenceRetention;
         this.description = description;
+        this.tls = clientConfig.isSsl();
         this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> { }, threads);
         this.toolClasses = new RedisToolClasses(topology::commands, keys, subscriber::subscribe, subscriber::unsubscribe,
                 threads);
@@ -119,6 +121,24 @@ public final class RedisLockStore implements LockStore {
                 "redis cluster " + seeds, threads));
     }
 
+    /**
+     * A store on the master that the Sentinels at {@code sentinels} watch as {@code masterName},
+     * following it through failovers (scripts and wake-ups); {@code sentinelConfig} is used for the
+     * connections to the Sentinels themselves, {@code clientConfig} for those to the master.
+     */
+    public static RedisLockStore sentinel(String masterName, Set<HostAndPort> sentinels, JedisClientConfig clientConfig,
+                                          JedisClientConfig sentinelConfig, GenericObjectPoolConfig<Connection> poolConfig,
+                                          String keyPrefix, Duration fenceRetention, ThreadFactory threads) {
+        RedisTopology topology;
+        try {
+            topology = SentinelTopology.connect(masterName, sentinels, clientConfig, sentinelConfig, poolConfig);
+        } catch (JedisException e) {
+            throw new BackendUnavailableException("sentinel discovery", e, false);
+        }
+        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention,
+                "redis master '" + masterName + "' found by the sentinels " + sentinels, threads));
+    }
+
     private static RedisLockStore started(RedisLockStore store) {
         store.checkEvictionPolicy();
         return store;
@@ -158,6 +178,7 @@ public final class RedisLockStore implements LockStore {
 
     @Override
     public Renewal renew(Collection<Place> places, Duration lease) {
+        subscriber.follow(); // a new master behind Sentinel: the waiters' channels go there too
         Map<String, List<Place>> bySession = new LinkedHashMap<>();
         places.forEach(p -> bySession.computeIfAbsent(p.sessionHash(), s -> new ArrayList<>()).add(p));
         Map<HostAndPort, List<List<Place>>> byNode = new LinkedHashMap<>();
@@ -292,6 +313,7 @@ public final class RedisLockStore implements LockStore {
     }
 
     private Object run(LuaScript script, List<String> keyNames, List<String> args, String operation) {
+        subscriber.follow(); // a new master behind Sentinel: the waiters' channels go there too
         try {
             return script.run(topology.commands(), keyNames, args);
         } catch (JedisException e) {
@@ -335,8 +357,13 @@ public final class RedisLockStore implements LockStore {
                 connection.sendCommand(Protocol.Command.INFO, "memory");
                 policy = evictionPolicy(connection.getBulkReply());
             } catch (JedisException e) {
-                LOG.info("could not read maxmemory-policy from {} ({}); Turnstile needs noeviction",
-                        description, e.getClass().getSimpleName());
+                String tlsProblem = tls ? JedisFailures.tlsProblem(e) : null;
+                if (tlsProblem != null) {
+                    LOG.warn("TLS connection to {} failed: {}", description, tlsProblem);
+                } else {
+                    LOG.info("could not read maxmemory-policy from {} ({}); Turnstile needs noeviction",
+                            description, e.getClass().getSimpleName());
+                }
                 continue;
             }
             if (policy != null && !REQUIRED_POLICY.equals(policy)) {

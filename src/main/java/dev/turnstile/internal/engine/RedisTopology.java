@@ -220,9 +220,9 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
     /**
      * The command client of one server: one attempt per command, on a connection from the pool. Its
      * constructor is the one that Jedis 6.0 to 8.0 all have for that ({@code RedisClient} came with 7.2,
-     * {@code JedisPooled} is gone in 8.0).
+     * {@code JedisPooled} is gone in 8.0). Also the client of a master behind Sentinel.
      */
-    private static final class StandaloneClient extends UnifiedJedis {
+    static final class StandaloneClient extends UnifiedJedis {
         StandaloneClient(ConnectionProvider provider, RedisProtocol protocol) {
             super(provider, protocol);
         }

@@ -24,7 +24,9 @@ import redis.clients.jedis.JedisClientConfig;
  * next wait. A lost connection is opened again at once, then with back-off, while any channel of
  * its node is watched, and every watched channel is subscribed again; the waiters of a channel are
  * woken when it is lost and again when it is back, so a release in between is not missed. On a
- * Cluster, channels whose slot moved (failover, resharding) follow it to the new owner.
+ * Cluster, channels whose slot moved (failover, resharding) follow it to the new owner; behind
+ * Sentinel, every channel follows a new master at the first subscription, script or renewal after
+ * the topology reports it ({@link Routing#moved()}), also while the old master still answers or hangs.
  *
  * <p>All state is guarded by one lock that is never held across network I/O: connecting and reading
  * happen on the connection's reader thread, subscribing and unsubscribing on its sender thread.
@@ -43,6 +45,14 @@ final class WakeSubscriber implements AutoCloseable {
 
         /** Learns the topology again (may do network I/O; never called with the lock held). */
         default void refresh() {}
+
+        /**
+         * True once after channels moved without any connection noticing (a new master behind
+         * Sentinel, while the old one still answers or hangs); learned locally, no network I/O.
+         */
+        default boolean moved() {
+            return false;
+        }
     }
 
     private final Routing routing;
@@ -54,6 +64,7 @@ final class WakeSubscriber implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, Channel> channels = new HashMap<>();             // guarded by lock
     private final Map<HostAndPort, WakeConnection> nodes = new HashMap<>();     // guarded by lock
+    private final List<WakeConnection> retired = new ArrayList<>();             // guarded by lock; joined at close
     private boolean closed;                                                     // guarded by lock
 
     /**
@@ -93,6 +104,7 @@ final class WakeSubscriber implements AutoCloseable {
      * is confirmed (at once when it already is).
      */
     CompletableFuture<Void> subscribe(String channel) {
+        follow();
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("closed"));
@@ -127,6 +139,32 @@ final class WakeSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * When the topology reports a move ({@link Routing#moved()}), moves every channel to its new
+     * node (its waiters look again once it is subscribed there) and closes the connections left
+     * without a channel. Never waits for network I/O; cheap when nothing moved.
+     */
+    void follow() {
+        if (!routing.moved()) {
+            return;
+        }
+        List<WakeConnection> left = new ArrayList<>();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            for (WakeConnection node : new ArrayList<>(nodes.values())) {
+                if (reroute(node) > 0 && node.channels().isEmpty() && nodes.remove(node.address(), node)) {
+                    left.add(node);
+                }
+            }
+            retired.addAll(left); // one per failover: kept for close() to join
+        }
+        left.forEach(node -> LOG.info("wake-up connection to {} closed: its channels follow the new Redis master",
+                node.address()));
+        left.forEach(WakeConnection::shutdown);
+    }
+
     /** Closes every connection and stops (and joins) every thread it started. */
     @Override
     public void close() {
@@ -134,6 +172,8 @@ final class WakeSubscriber implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             all = new ArrayList<>(nodes.values());
+            all.addAll(retired);
+            retired.clear();
             nodes.clear();
             channels.clear();
         }
