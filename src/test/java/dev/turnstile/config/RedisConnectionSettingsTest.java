@@ -39,6 +39,11 @@ class RedisConnectionSettingsTest {
                 "-keystore", dir.resolve("key.p12").toString(), "-storepass", STORE_PASSWORD);
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("client.crt").toString(),
                 "-storetype", "PKCS12", "-keystore", dir.resolve("trust.p12").toString(), "-storepass", STORE_PASSWORD);
+        keytool("-exportcert", "-rfc", "-alias", "client", "-file", dir.resolve("ca.pem").toString(), "-storetype",
+                "PKCS12", "-keystore", dir.resolve("key.p12").toString(), "-storepass", STORE_PASSWORD);
+        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-dname", "CN=turnstile-test", "-validity", "2",
+                "-storetype", "JKS", "-keystore", dir.resolve("key-other-password.jks").toString(),
+                "-storepass", STORE_PASSWORD, "-keypass", "Other-key-password");
         java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
         empty.load(null, null);
         try (var out = java.nio.file.Files.newOutputStream(dir.resolve("empty.p12"))) {
@@ -101,6 +106,19 @@ class RedisConnectionSettingsTest {
         tlsWithTrustStore("trust.p12", STORE_PASSWORD);
         set("redis-trust-store-type", "NOPE");
         assertEquals("redis-trust-store-type is not a key store type this JVM knows (PKCS12, JKS): 'NOPE'", fails());
+    }
+
+    @Test
+    void aPemFileAndAKeyWithAnotherPasswordAreNamed() {
+        tlsWithTrustStore("ca.pem", null);
+        assertTrue(fails().startsWith("redis-trust-store is a PEM file, not a key store: '"), fails());
+        assertTrue(fails().contains("keytool -importcert"), fails());
+        tlsWithTrustStore("trust.p12", STORE_PASSWORD);
+        set("redis-key-store", store("key-other-password.jks"));
+        set("redis-key-store-password", STORE_PASSWORD);
+        set("redis-key-store-type", "JKS");
+        assertTrue(fails().startsWith("redis-key-store holds a private key that redis-key-store-password does not open"
+                + " (the key's password must be the store's): '"), fails());
     }
 
     @Test

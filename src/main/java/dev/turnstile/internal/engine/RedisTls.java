@@ -3,11 +3,13 @@ package dev.turnstile.internal.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.security.UnrecoverableKeyException;
 import java.util.Collections;
 import java.util.Locale;
 import javax.net.ssl.KeyManager;
@@ -28,6 +30,11 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 public final class RedisTls {
 
     public static final String DEFAULT_STORE_TYPE = "PKCS12";
+
+    /** How a PEM file starts, and what to do with one. */
+    private static final String PEM_START = "-----BEGIN";
+    private static final String PEM_HINT = "import its certificates into a PKCS12 trust store: keytool -importcert"
+            + " -file FILE -storetype PKCS12 -keystore redis-truststore.p12; a client key: openssl pkcs12 -export";
 
     private final SSLSocketFactory socketFactory;
     private final boolean verifyHostname;
@@ -95,8 +102,21 @@ public final class RedisTls {
             throw new IllegalArgumentException(store.setting() + " names a file that does not exist: '"
                     + store.path() + "'");
         } catch (IOException | GeneralSecurityException e) {
+            if (isPem(store)) {
+                throw new IllegalArgumentException(store.setting() + " is a PEM file, not a key store: '" + store.path()
+                        + "' (" + PEM_HINT + ")");
+            }
             throw new IllegalArgumentException(store.setting() + " cannot be read as " + store.type().toUpperCase(Locale.ROOT)
                     + " with " + store.setting() + "-password: '" + store.path() + "' (" + reason(e) + ")");
+        }
+    }
+
+    /** Whether the store's file starts as PEM text does (a {@code ca.crt} given where a key store belongs). */
+    private static boolean isPem(Store store) {
+        try (InputStream in = Files.newInputStream(Path.of(store.path()))) {
+            return new String(in.readNBytes(PEM_START.length()), StandardCharsets.US_ASCII).equals(PEM_START);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -120,7 +140,12 @@ public final class RedisTls {
 
     private static KeyManager[] keyManagers(KeyStore store, Store settings) throws GeneralSecurityException {
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, settings.secret()); // the key's password is the store's, as in PKCS12
+        try {
+            factory.init(store, settings.secret()); // the key's password is the store's, as in PKCS12
+        } catch (UnrecoverableKeyException e) {
+            throw new IllegalArgumentException(settings.setting() + " holds a private key that " + settings.setting()
+                    + "-password does not open (the key's password must be the store's): '" + settings.path() + "'");
+        }
         return factory.getKeyManagers();
     }
 
