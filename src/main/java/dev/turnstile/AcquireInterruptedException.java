@@ -4,6 +4,11 @@ package dev.turnstile;
 public final class AcquireInterruptedException extends TurnstileException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Reports an interrupted wait.
+     *
+     * @param cause the interruption
+     */
     public AcquireInterruptedException(InterruptedException cause) {
         super("interrupted while waiting for a place", cause);
     }

@@ -13,15 +13,28 @@ import java.util.OptionalInt;
 public class BusyException extends TurnstileException {
     private static final long serialVersionUID = 1L;
 
+    /** Why the call could not get its place. */
     private final BusyReason reason;
+    /** The retry hint. */
     private final Duration retryAfter;
+    /** Turns waiting ahead of the caller's, or -1. */
     private final int queuePosition;
 
+    /**
+     * A busy error without a queue position.
+     *
+     * @param reason     why the call could not get its place
+     * @param retryAfter how long the caller should wait before it tries again
+     */
     public BusyException(BusyReason reason, Duration retryAfter) {
         this(reason, retryAfter, -1);
     }
 
     /**
+     * A busy error.
+     *
+     * @param reason        why the call could not get its place
+     * @param retryAfter    how long the caller should wait before it tries again
      * @param queuePosition turns waiting ahead of the caller's when it gave up (0 = it was next), for
      *                      {@link BusyReason#SESSION_BUSY}; -1 when unknown or not applicable
      */
@@ -29,7 +42,11 @@ public class BusyException extends TurnstileException {
         this(reason, retryAfter, queuePosition, null);
     }
 
-    /** The same busy error (reason, hint, position and message), with {@code busy} as its cause. */
+    /**
+     * The same busy error (reason, hint, position and message), with {@code busy} as its cause.
+     *
+     * @param busy the busy error to repeat
+     */
     protected BusyException(BusyException busy) {
         this(busy.reason, busy.retryAfter, busy.queuePosition, busy);
     }
@@ -42,11 +59,20 @@ public class BusyException extends TurnstileException {
         this.queuePosition = reason == BusyReason.SESSION_BUSY ? Math.max(-1, queuePosition) : -1;
     }
 
+    /**
+     * Why the call could not get its place.
+     *
+     * @return the reason, also written to {@code error.data.reason}
+     */
     public final BusyReason reason() {
         return reason;
     }
 
-    /** A hint: how long the caller should wait before it tries again. */
+    /**
+     * A hint: how long the caller should wait before it tries again.
+     *
+     * @return the hint, also written to {@code error.data.retryAfterMs}
+     */
     public final Duration retryAfter() {
         return retryAfter;
     }
@@ -54,6 +80,8 @@ public class BusyException extends TurnstileException {
     /**
      * For {@link BusyReason#SESSION_BUSY}: the number of turns that were waiting ahead of the
      * caller's when it gave up (0 = its turn was next). Empty for {@code TURN_BUSY} or when unknown.
+     *
+     * @return the queue position, or empty
      */
     public final OptionalInt queuePosition() {
         return queuePosition < 0 ? OptionalInt.empty() : OptionalInt.of(queuePosition);

@@ -13,7 +13,11 @@ public enum BusyReason {
         this.wireName = wireName;
     }
 
-    /** The value written to {@code error.data.reason}. */
+    /**
+     * The value written to {@code error.data.reason}.
+     *
+     * @return {@code session_busy} or {@code turn_busy}
+     */
     public String wireName() {
         return wireName;
     }

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class Classifier {
 
+    /** The JSON-RPC method whose calls are classified by tool name: {@value}. */
     public static final String TOOLS_CALL = "tools/call";
+    /** The read prefixes of the heuristic unless {@link Builder#readPrefixes} replaces them. */
     public static final List<String> DEFAULT_READ_PREFIXES = List.of("read_", "get_", "list_");
 
     private final Map<String, CallClass> methods;
@@ -38,16 +40,33 @@ public final class Classifier {
         this.readPrefixes = List.copyOf(b.readPrefixes);
     }
 
+    /**
+     * Starts a classifier with no rules and the default read prefixes.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The default rules only. */
+    /**
+     * The default rules only: {@code tools/call} by tool name (read prefixes, else write), every other
+     * method bypasses.
+     *
+     * @return a classifier without rules
+     */
     public static Classifier defaults() {
         return builder().build();
     }
 
-    /** The class of a call; {@code toolName} matters only for {@code tools/call} without a method rule. */
+    /**
+     * The class of a call, by the rules alone.
+     *
+     * @param method   the JSON-RPC method
+     * @param toolName the tool's name ({@code params.name}); matters only for {@code tools/call} without
+     *                 a method rule; null counts as an empty name
+     * @return the call's class
+     */
     public CallClass classify(String method, String toolName) {
         return classify(method, toolName, tool -> null);
     }
@@ -56,6 +75,12 @@ public final class Classifier {
      * The class of a call, with what was learned about tools: {@code learned} gives a tool's learned
      * class (from its server's {@code readOnlyHint}) or null, and is asked only when no exact or glob
      * rule names the tool, so learning never overrides an operator's rule.
+     *
+     * @param method   the JSON-RPC method
+     * @param toolName the tool's name ({@code params.name}); matters only for {@code tools/call} without
+     *                 a method rule; null counts as an empty name
+     * @param learned  the learned class of a tool by name, or null when nothing was learned
+     * @return the call's class
      */
     public CallClass classify(String method, String toolName, Function<String, CallClass> learned) {
         CallClass byMethod = methods.get(method);
@@ -68,7 +93,12 @@ public final class Classifier {
         return classifyTool(toolName == null ? "" : toolName, learned);
     }
 
-    /** The class of a tool by name alone (used by {@code @Guarded} on tool handlers). */
+    /**
+     * The class of a tool by name alone (used by {@code @Guarded} on tool handlers).
+     *
+     * @param toolName the tool's name; not null
+     * @return the tool's class
+     */
     public CallClass classifyTool(String toolName) {
         return classifyTool(toolName, tool -> null);
     }
@@ -76,6 +106,10 @@ public final class Classifier {
     /**
      * The class of a tool, in order: an exact rule, the most specific glob rule, the learned class,
      * the read prefixes, otherwise write.
+     *
+     * @param toolName the tool's name; not null
+     * @param learned  the learned class of a tool by name, or null when nothing was learned
+     * @return the tool's class
      */
     public CallClass classifyTool(String toolName, Function<String, CallClass> learned) {
         CallClass exact = exactTools.get(toolName);
@@ -144,7 +178,15 @@ public final class Classifier {
 
         private Builder() {}
 
-        /** A method rule, for example {@code resources/read → READ}. */
+        /**
+         * A method rule, for example {@code resources/read → READ}. It wins over the tool rules: a rule
+         * for {@code tools/call} classifies every tool call alike.
+         *
+         * @param method    the JSON-RPC method
+         * @param callClass its class
+         * @return this builder
+         * @throws NullPointerException when an argument is null
+         */
         public Builder method(String method, CallClass callClass) {
             methods.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(callClass, "callClass"));
             return this;
@@ -152,7 +194,13 @@ public final class Classifier {
 
         /**
          * A tool rule: an exact name, or a glob when it contains {@code *} or {@code ?}. A glob
-         * given twice keeps the stronger class, as globs of equal specificity do.
+         * given twice keeps the stronger class, as globs of equal specificity do; an exact name given
+         * twice keeps the last class.
+         *
+         * @param nameOrGlob a tool name, or a glob of tool names
+         * @param callClass  their class
+         * @return this builder
+         * @throws NullPointerException when an argument is null
          */
         public Builder tool(String nameOrGlob, CallClass callClass) {
             Objects.requireNonNull(nameOrGlob, "tool");
@@ -165,12 +213,22 @@ public final class Classifier {
             return this;
         }
 
-        /** Replaces the read prefixes of the heuristic (an empty list turns it off). */
+        /**
+         * Replaces the read prefixes of the heuristic (an empty list turns it off).
+         *
+         * @param prefixes the prefixes that mark a tool name as a read; copied
+         * @return this builder
+         */
         public Builder readPrefixes(List<String> prefixes) {
             this.readPrefixes = List.copyOf(prefixes);
             return this;
         }
 
+        /**
+         * Builds the classifier from a copy of the rules collected so far.
+         *
+         * @return an immutable classifier
+         */
         public Classifier build() {
             return new Classifier(this);
         }

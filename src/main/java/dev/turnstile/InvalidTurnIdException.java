@@ -7,6 +7,11 @@ import dev.turnstile.jsonrpc.JsonRpcErrors;
 public final class InvalidTurnIdException extends TurnstileException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Reports an invalid turn id.
+     *
+     * @param why what is wrong with it, without the value (for example {@code "empty"})
+     */
     public InvalidTurnIdException(String why) {
         super("invalid turn id: " + why);
     }

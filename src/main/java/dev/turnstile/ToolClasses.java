@@ -31,7 +31,13 @@ public interface ToolClasses {
         }
     };
 
-    /** The learned class of the tool at the endpoint ({@link CallClass#READ} or {@link CallClass#WRITE}), or null. */
+    /**
+     * The learned class of a tool, from memory.
+     *
+     * @param endpoint the request path of the MCP server
+     * @param tool     the tool's name
+     * @return {@link CallClass#READ} or {@link CallClass#WRITE}, or null when nothing was learned
+     */
     CallClass classOf(String endpoint, String tool);
 
     /**
@@ -41,6 +47,7 @@ public interface ToolClasses {
      * {@code nextCursor} ends it and replaces what was learned for the endpoint. A page whose cursor
      * continues no walk that this store saw begin is ignored.
      *
+     * @param endpoint       the request path of the MCP server that answered
      * @param cursor         the {@code params.cursor} of the request, or null
      * @param readOnlyHints  the page's tools that carry a boolean {@code readOnlyHint}, by name
      * @param nextCursor     the page's {@code nextCursor}, or null
@@ -50,6 +57,8 @@ public interface ToolClasses {
     /**
      * The server said its tools changed ({@code notifications/tools/list_changed}): what was learned
      * for the endpoint is dropped, and walks that began before are void, until the next full list.
+     *
+     * @param endpoint the request path of the MCP server whose tools changed
      */
     void forget(String endpoint);
 }

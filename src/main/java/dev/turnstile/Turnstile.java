@@ -22,13 +22,32 @@ public interface Turnstile extends AutoCloseable {
      *
      * @param sessionId the MCP session id (hashed before use; never stored or logged in clear)
      * @param turnId    the turn id, or null for a call that is a turn of its own
+     * @param mode      {@link Mode#READ} or {@link Mode#WRITE}
+     * @return the held place; close it when the call is done
      * @throws BusyException                the deadline passed first
-     * @throws BackendUnavailableException  the store could not be reached
+     * @throws BackendUnavailableException  the store could not be reached, or this Turnstile is closed
      * @throws InvalidTurnIdException       the turn id is empty, too long or not visible ASCII
+     * @throws AcquireInterruptedException  the waiting thread was interrupted
+     * @throws IllegalArgumentException     the session id is empty
+     * @throws NullPointerException         the session id or the mode is null
      */
     Permit acquire(String sessionId, String turnId, Mode mode);
 
-    /** Takes a place, waiting up to {@code timeout} (one deadline for the whole acquisition). */
+    /**
+     * Takes a place, waiting up to {@code timeout} (one deadline for the whole acquisition).
+     *
+     * @param sessionId the MCP session id (hashed before use; never stored or logged in clear)
+     * @param turnId    the turn id, or null for a call that is a turn of its own
+     * @param mode      {@link Mode#READ} or {@link Mode#WRITE}
+     * @param timeout   how long the call may wait; zero makes one attempt and does not wait
+     * @return the held place; close it when the call is done
+     * @throws BusyException                the deadline passed first
+     * @throws BackendUnavailableException  the store could not be reached, or this Turnstile is closed
+     * @throws InvalidTurnIdException       the turn id is empty, too long or not visible ASCII
+     * @throws AcquireInterruptedException  the waiting thread was interrupted
+     * @throws IllegalArgumentException     the session id is empty or the timeout negative
+     * @throws NullPointerException         the session id, the mode or the timeout is null
+     */
     Permit acquire(String sessionId, String turnId, Mode mode, Duration timeout);
 
     /**
@@ -39,15 +58,41 @@ public interface Turnstile extends AutoCloseable {
      * {@link BackendUnavailableException} or {@link InvalidTurnIdException}. Cancelling it
      * ({@code toCompletableFuture().cancel(...)}) withdraws the call; a place granted while it was
      * being cancelled is released at once.
+     *
+     * @param sessionId the MCP session id (hashed before use; never stored or logged in clear)
+     * @param turnId    the turn id, or null for a call that is a turn of its own
+     * @param mode      {@link Mode#READ} or {@link Mode#WRITE}
+     * @return a stage that completes with the held place, or exceptionally
+     * @throws IllegalArgumentException the session id is empty
+     * @throws NullPointerException     the session id or the mode is null
      */
     CompletionStage<Permit> acquireAsync(String sessionId, String turnId, Mode mode);
 
-    /** {@link #acquireAsync(String, String, Mode)} with its own timeout. */
+    /**
+     * {@link #acquireAsync(String, String, Mode)} with its own timeout.
+     *
+     * @param sessionId the MCP session id (hashed before use; never stored or logged in clear)
+     * @param turnId    the turn id, or null for a call that is a turn of its own
+     * @param mode      {@link Mode#READ} or {@link Mode#WRITE}
+     * @param timeout   how long the call may wait; zero makes one attempt and does not wait
+     * @return a stage that completes with the held place, or exceptionally
+     * @throws IllegalArgumentException the session id is empty or the timeout negative
+     * @throws NullPointerException     the session id, the mode or the timeout is null
+     */
     CompletionStage<Permit> acquireAsync(String sessionId, String turnId, Mode mode, Duration timeout);
 
+    /**
+     * The settings this Turnstile was built with.
+     *
+     * @return the immutable configuration
+     */
     TurnstileConfig config();
 
-    /** What this Turnstile's store learned about tools from their servers ({@link ToolClasses#NONE} when it learns nothing). */
+    /**
+     * What this Turnstile's store learned about tools from their servers.
+     *
+     * @return the learned tool classes; {@link ToolClasses#NONE} when it learns nothing
+     */
     default ToolClasses toolClasses() {
         return ToolClasses.NONE;
     }
@@ -61,12 +106,20 @@ public interface Turnstile extends AutoCloseable {
      */
     default void ping() {}
 
-    /** Places held right now by calls of this Turnstile (granted, not yet released). */
+    /**
+     * Places held right now by calls of this Turnstile (granted, not yet released).
+     *
+     * @return the number of held places of this instance (not of other instances on the same store)
+     */
     default int heldPlaces() {
         return 0;
     }
 
-    /** Calls waiting for a place right now, on a thread of their own or asynchronously. */
+    /**
+     * Calls waiting for a place right now, on a thread of their own or asynchronously.
+     *
+     * @return the number of waiting calls of this instance
+     */
     default int waitingCalls() {
         return 0;
     }
@@ -75,6 +128,8 @@ public interface Turnstile extends AutoCloseable {
      * Tells the listener that a call of {@code mode} went on without a place because the store was
      * unreachable (fail-open). The servlet filter and {@code @Guarded} call it; code that fails open
      * around {@link #acquire} itself may too.
+     *
+     * @param mode the mode of the call that went on unguarded
      */
     default void reportFailOpen(Mode mode) {}
 
@@ -86,7 +141,11 @@ public interface Turnstile extends AutoCloseable {
     @Override
     void close();
 
-    /** A builder with the defaults of {@link TurnstileConfig}; {@link TurnstileBuilder#build()} starts the engine. */
+    /**
+     * A builder with the defaults of {@link TurnstileConfig}; {@link TurnstileBuilder#build()} starts the engine.
+     *
+     * @return a new builder
+     */
     static TurnstileBuilder builder() {
         return new TurnstileBuilder();
     }

@@ -32,7 +32,9 @@ import redis.clients.jedis.Protocol;
  */
 public final class TurnstileBuilder {
 
+    /** Default {@code redis-timeout}: 2 seconds. */
     public static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofSeconds(2);
+    /** Default {@code redis-pool-size}: {@value} connections. */
     public static final int DEFAULT_REDIS_POOL_SIZE = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(TurnstileBuilder.class);
@@ -56,26 +58,63 @@ public final class TurnstileBuilder {
 
     TurnstileBuilder() {}
 
+    /**
+     * The first part of every Redis key and channel (default {@value TurnstileConfig#DEFAULT_KEY_PREFIX}):
+     * 1-64 visible ASCII characters without braces. Applications that share one Redis and must not
+     * share sessions use different prefixes.
+     *
+     * @param keyPrefix the prefix
+     * @return this builder
+     */
     public TurnstileBuilder keyPrefix(String keyPrefix) {
         this.keyPrefix = keyPrefix;
         return this;
     }
 
+    /**
+     * How long a place survives without renewal (default 30 s, at least
+     * {@link TurnstileConfig#MIN_LEASE}): the watchdog renews held places every lease/3, and a crashed
+     * holder frees its session within one lease.
+     *
+     * @param lease the lease
+     * @return this builder
+     */
     public TurnstileBuilder lease(Duration lease) {
         this.lease = lease;
         return this;
     }
 
+    /**
+     * How long a call may wait for its place (default 5 s; zero: one attempt): one deadline for the
+     * whole acquisition. A call that does not get its place by then gets a {@link BusyException}.
+     *
+     * @param acquireTimeout the timeout of {@link Turnstile#acquire(String, String, Mode)}
+     * @return this builder
+     */
     public TurnstileBuilder acquireTimeout(Duration acquireTimeout) {
         this.acquireTimeout = acquireTimeout;
         return this;
     }
 
+    /**
+     * The longest a waiting call sleeps without a wake-up before it tries again (default 2 s, at least
+     * {@link TurnstileConfig#MIN_RECHECK_INTERVAL}): the bound on a lost wake-up.
+     *
+     * @param recheckInterval the interval
+     * @return this builder
+     */
     public TurnstileBuilder recheckInterval(Duration recheckInterval) {
         this.recheckInterval = recheckInterval;
         return this;
     }
 
+    /**
+     * How long a session's fence counter is kept after its last write (default 1 day, at least the
+     * lease), so that fencing tokens keep growing across idle periods up to this long.
+     *
+     * @param fenceRetention the retention
+     * @return this builder
+     */
     public TurnstileBuilder fenceRetention(Duration fenceRetention) {
         this.fenceRetention = fenceRetention;
         return this;
@@ -85,6 +124,9 @@ public final class TurnstileBuilder {
      * The longest a place is renewed (default 15 minutes; {@link Duration#ZERO} renews without end).
      * A call still running then stops being renewed: its lease runs out, it is reported lost, and
      * the next turn may enter.
+     *
+     * @param maxHold the longest renewal; zero for none
+     * @return this builder
      */
     public TurnstileBuilder maxHold(Duration maxHold) {
         this.maxHold = maxHold;
@@ -96,6 +138,9 @@ public final class TurnstileBuilder {
      * turn holding the session queue behind it; waiting turns get the session first come, first
      * served. {@link TurnstileConfig#TURN_GRACE_OFF} turns it off (a turn whose calls keep
      * overlapping may then hold its session for as long as they do).
+     *
+     * @param turnGrace the grace period, at least zero, or {@link TurnstileConfig#TURN_GRACE_OFF}
+     * @return this builder
      */
     public TurnstileBuilder turnGrace(Duration turnGrace) {
         this.turnGrace = turnGrace;
@@ -106,14 +151,24 @@ public final class TurnstileBuilder {
      * A standalone Redis: {@code redis://[[user]:password@]host[:port][/db]}, or {@code rediss://}
      * for TLS. With {@link #redisCluster}, only its credentials and scheme are used; with
      * {@link #redisSentinel}, only its credentials, database and scheme (the master's address
-     * comes from the Sentinels).
+     * comes from the Sentinels). Characters of the user name and password that a URL does not allow
+     * raw ({@code / ? # @ %}) must be percent-encoded. Null or blank (the default) without Cluster or
+     * Sentinel nodes: the in-process store.
+     *
+     * @param redisUrl the URL, or null
+     * @return this builder
      */
     public TurnstileBuilder redisUrl(String redisUrl) {
         this.redisUrl = redisUrl;
         return this;
     }
 
-    /** Redis Cluster seed nodes, {@code host:port,host:port}. */
+    /**
+     * Redis Cluster seed nodes, {@code host:port,host:port}; the client discovers the other nodes.
+     *
+     * @param clusterNodes the seed nodes, or null for a standalone Redis or the in-process store
+     * @return this builder
+     */
     public TurnstileBuilder redisCluster(String clusterNodes) {
         this.clusterNodes = clusterNodes;
         return this;
@@ -123,25 +178,43 @@ public final class TurnstileBuilder {
      * Redis Sentinel nodes, {@code host:port,host:port}: Turnstile asks them for the master named
      * by {@link #redisSentinelMaster} and follows it through failovers. Excludes
      * {@link #redisCluster}; credentials, database and TLS of the master from {@link #redisUrl}.
+     *
+     * @param sentinelNodes the Sentinels, or null for none
+     * @return this builder
      */
     public TurnstileBuilder redisSentinel(String sentinelNodes) {
         redis.sentinelNodes = sentinelNodes;
         return this;
     }
 
-    /** The master name the Sentinels watch ({@code sentinel monitor NAME ...}); required with {@link #redisSentinel}. */
+    /**
+     * The master name the Sentinels watch ({@code sentinel monitor NAME ...}); required with {@link #redisSentinel}.
+     *
+     * @param masterName the master's name
+     * @return this builder
+     */
     public TurnstileBuilder redisSentinelMaster(String masterName) {
         redis.sentinelMaster = masterName;
         return this;
     }
 
-    /** The user name for the Sentinels themselves (ACL), with {@link #redisSentinelPassword}. */
+    /**
+     * The user name for the Sentinels themselves (ACL), with {@link #redisSentinelPassword}.
+     *
+     * @param user the Sentinels' user name, or null for none
+     * @return this builder
+     */
     public TurnstileBuilder redisSentinelUser(String user) {
         redis.sentinelUser = user;
         return this;
     }
 
-    /** The password of the Sentinels themselves ({@code requirepass} in sentinel.conf); none by default. */
+    /**
+     * The password of the Sentinels themselves ({@code requirepass} in sentinel.conf); none by default.
+     *
+     * @param password the Sentinels' password, or null for none
+     * @return this builder
+     */
     public TurnstileBuilder redisSentinelPassword(String password) {
         redis.sentinelPassword = password;
         return this;
@@ -151,6 +224,9 @@ public final class TurnstileBuilder {
      * TLS for every Redis connection: the master or standalone server, Cluster nodes and Sentinels.
      * On when {@link #redisUrl} starts with {@code rediss://}; this turns it on without a URL (a
      * Cluster or Sentinel without credentials). A value that contradicts the URL's scheme is refused.
+     *
+     * @param tls whether every Redis connection uses TLS
+     * @return this builder
      */
     public TurnstileBuilder redisTls(boolean tls) {
         redis.tls = tls;
@@ -161,6 +237,9 @@ public final class TurnstileBuilder {
      * Whether the server's certificate must name the host Turnstile connects to (default true; the
      * addresses Sentinels report count as such hosts). Turn off only for certificates without the
      * right names, on a network you trust.
+     *
+     * @param verify whether the certificate must name the host
+     * @return this builder
      */
     public TurnstileBuilder redisTlsVerifyHostname(boolean verify) {
         redis.verifyHostname = verify;
@@ -170,65 +249,123 @@ public final class TurnstileBuilder {
     /**
      * A trust store file with the CA certificates that may sign the Redis servers' certificates;
      * without one, the JDK's default trust applies ({@code cacerts}, or {@code javax.net.ssl.trustStore}).
+     *
+     * @param path the trust store's file, or null for the JDK's default trust
+     * @return this builder
      */
     public TurnstileBuilder redisTrustStore(String path) {
         redis.trustStore = path;
         return this;
     }
 
-    /** The trust store's password (none by default). */
+    /**
+     * The trust store's password (none by default).
+     *
+     * @param password the password, or null for none
+     * @return this builder
+     */
     public TurnstileBuilder redisTrustStorePassword(String password) {
         redis.trustStorePassword = password;
         return this;
     }
 
-    /** The trust store's type: {@code PKCS12} (the default) or {@code JKS}. */
+    /**
+     * The trust store's type: {@code PKCS12} (the default) or {@code JKS}.
+     *
+     * @param type the store type
+     * @return this builder
+     */
     public TurnstileBuilder redisTrustStoreType(String type) {
         redis.trustStoreType = type;
         return this;
     }
 
-    /** A key store file with the client certificate and its key, for servers that require one ({@code tls-auth-clients}). */
+    /**
+     * A key store file with the client certificate and its key, for servers that require one ({@code tls-auth-clients}).
+     *
+     * @param path the key store's file, or null for no client certificate
+     * @return this builder
+     */
     public TurnstileBuilder redisKeyStore(String path) {
         redis.keyStore = path;
         return this;
     }
 
-    /** The key store's password, also the password of the key in it. */
+    /**
+     * The key store's password, also the password of the key in it.
+     *
+     * @param password the password, or null for none
+     * @return this builder
+     */
     public TurnstileBuilder redisKeyStorePassword(String password) {
         redis.keyStorePassword = password;
         return this;
     }
 
-    /** The key store's type: {@code PKCS12} (the default) or {@code JKS}. */
+    /**
+     * The key store's type: {@code PKCS12} (the default) or {@code JKS}.
+     *
+     * @param type the store type
+     * @return this builder
+     */
     public TurnstileBuilder redisKeyStoreType(String type) {
         redis.keyStoreType = type;
         return this;
     }
 
-    /** Connect and socket timeout of Redis connections. */
+    /**
+     * Connect and socket timeout of Redis connections, and the longest wait for a pooled connection
+     * (default 2 s; must be positive).
+     *
+     * @param redisTimeout the timeout
+     * @return this builder
+     */
     public TurnstileBuilder redisTimeout(Duration redisTimeout) {
         this.redisTimeout = redisTimeout;
         return this;
     }
 
+    /**
+     * The most connections of the Redis pool (default {@value #DEFAULT_REDIS_POOL_SIZE}, per node of a
+     * Cluster; at least 1).
+     *
+     * @param redisPoolSize the pool size
+     * @return this builder
+     */
     public TurnstileBuilder redisPoolSize(int redisPoolSize) {
         this.redisPoolSize = redisPoolSize;
         return this;
     }
 
-    /** Uses this store instead of one built from the Redis settings; the engine closes it. */
+    /**
+     * Uses this store instead of one built from the Redis settings; the engine closes it.
+     *
+     * @param store the lock store, or null to build one from the Redis settings
+     * @return this builder
+     */
     public TurnstileBuilder store(LockStore store) {
         this.store = store;
         return this;
     }
 
+    /**
+     * Receives the engine's events (default: none). A listener that throws never blocks a release.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException when {@code listener} is null
+     */
     public TurnstileBuilder listener(TurnstileListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
-    /** Runs lease renewal on this executor (not shut down by the engine) instead of a thread of its own. */
+    /**
+     * Runs lease renewal on this executor (not shut down by the engine) instead of a thread of its own.
+     *
+     * @param executor the executor, or null for a thread of the engine's own
+     * @return this builder
+     */
     public TurnstileBuilder watchdogExecutor(ScheduledExecutorService executor) {
         this.watchdogExecutor = executor;
         return this;
@@ -240,6 +377,9 @@ public final class TurnstileBuilder {
      * example a Jakarta Concurrency {@code ManagedThreadFactory}. Turnstile names them
      * {@code turnstile-*} and makes them daemon threads where the factory allows it, and
      * {@code close()} still stops and joins them. Not used for a store given with {@link #store}.
+     *
+     * @param threadFactory the factory, or null for plain threads
+     * @return this builder
      */
     public TurnstileBuilder threadFactory(ThreadFactory threadFactory) {
         this.threadFactory = threadFactory;
@@ -249,6 +389,10 @@ public final class TurnstileBuilder {
     /**
      * Checks every setting without connecting anywhere; throws {@link IllegalArgumentException}
      * naming the setting and the value.
+     *
+     * @return the engine settings
+     * @throws IllegalArgumentException when a setting is invalid; a Redis URL in the message has its
+     *                                  user info masked
      */
     public TurnstileConfig validate() {
         TurnstileConfig config = new TurnstileConfig(keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention,
@@ -275,6 +419,13 @@ public final class TurnstileBuilder {
         return redis.check(scheme, clusterNodes != null && !clusterNodes.isBlank());
     }
 
+    /**
+     * Validates the settings, connects the store (Redis when a URL, Cluster or Sentinel nodes are set, else the
+     * in-process store) and starts the engine.
+     *
+     * @return a running Turnstile; close it when the application stops
+     * @throws IllegalArgumentException when a setting is invalid (see {@link #validate()})
+     */
     public Turnstile build() {
         TurnstileConfig config = validate();
         LockStore chosen = store != null ? store : createStore(config);

@@ -11,15 +11,33 @@ import dev.turnstile.jsonrpc.JsonRpcErrors;
 public class TurnstileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message.
+     *
+     * @param message what went wrong, without session or turn ids
+     */
     public TurnstileException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with a message and a cause.
+     *
+     * @param message what went wrong, without session or turn ids
+     * @param cause   the underlying failure; may be null
+     */
     public TurnstileException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** For exceptions that describe input rather than a place in the code: no stack trace. */
+    /**
+     * For exceptions that describe input rather than a place in the code: no stack trace.
+     *
+     * @param message            what went wrong, without session or turn ids
+     * @param cause              the underlying failure; may be null
+     * @param enableSuppression  whether suppressed exceptions can be added
+     * @param writableStackTrace whether the stack trace is filled in
+     */
     protected TurnstileException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
         super(message, cause, enableSuppression, writableStackTrace);
     }
@@ -32,6 +50,7 @@ public class TurnstileException extends RuntimeException {
      *
      * @param busyCode the configured code of the busy error ({@code busy-code}); only
      *                 {@link BusyException} uses it
+     * @return the error object to answer the call with
      */
     public JsonRpcError jsonRpcError(int busyCode) {
         return JsonRpcError.of(JsonRpcErrors.INTERNAL_ERROR, "concurrency guard unavailable",

@@ -33,14 +33,24 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface Guarded {
 
-    /** How the call is guarded. */
+    /**
+     * How the call is guarded.
+     *
+     * @return {@link Access#READ}, {@link Access#WRITE}, or {@link Access#TOOL} (the default) to
+     *         classify it like a tool call
+     */
     @Nonbinding
     Access value() default Access.TOOL;
 
-    /** With {@link Access#TOOL}: the tool name to classify; empty means the method's name. */
+    /**
+     * With {@link Access#TOOL}: the tool name to classify.
+     *
+     * @return the tool name; empty (the default) means the method's name
+     */
     @Nonbinding
     String tool() default "";
 
+    /** How a {@code @Guarded} call takes its place. */
     enum Access {
         /** Shares its turn with other reads. */
         READ,

@@ -13,12 +13,22 @@ public final class GuardedBusyException extends BusyException {
 
     private final transient JsonRpcError error;
 
+    /**
+     * Repeats a busy error for a {@code @Guarded} call.
+     *
+     * @param cause the engine's busy error: its reason, hint, queue position and message are kept
+     * @param error the JSON-RPC error to answer the call with
+     */
     public GuardedBusyException(BusyException cause, JsonRpcError error) {
         super(cause);
         this.error = error;
     }
 
-    /** The busy error: the configured code, {@code data.reason} and {@code data.retryAfterMs}. */
+    /**
+     * The busy error the servlet filter would have answered with.
+     *
+     * @return the error with the configured code, {@code data.reason} and {@code data.retryAfterMs}
+     */
     public JsonRpcError jsonRpcError() {
         return error;
     }

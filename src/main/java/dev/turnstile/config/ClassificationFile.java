@@ -28,6 +28,16 @@ final class ClassificationFile {
 
     private ClassificationFile() {}
 
+    /**
+     * Reads a classification file.
+     *
+     * @param in     the file's content
+     * @param source what to call the file in messages, for example its path
+     * @return a classifier with the file's rules
+     * @throws IllegalArgumentException when the file is not valid JSON, not an object, or has an unknown
+     *                                  key or value; the message names the source and the entry
+     * @throws IllegalStateException    when no JSON-B implementation is on the class path
+     */
     public static Classifier read(InputStream in, String source) {
         return read(in, source, TurnstileSettings.CLASSIFICATION_FILE);
     }

@@ -20,18 +20,36 @@ public record ConversationKeys(List<KeySource> keySources, List<KeySource> turnS
     /** The turn source that reads Codex's turn metadata: {@code turn-sources=meta:/x-codex-turn-metadata/turn_id}. */
     public static final KeySource CODEX_TURN = KeySource.meta("/x-codex-turn-metadata/turn_id");
 
+    /**
+     * Copies the source lists.
+     *
+     * @param keySources  the key's sources, first present wins
+     * @param turnSources the turn id's sources, first present wins
+     * @param unkeyed     what happens to a call for which no key source yields anything
+     * @throws NullPointerException when an argument or a source is null
+     */
     public ConversationKeys {
         keySources = List.copyOf(keySources);
         turnSources = List.copyOf(turnSources);
         Objects.requireNonNull(unkeyed, "unkeyed");
     }
 
-    /** The defaults, with the turn read from the given header. */
+    /**
+     * The defaults, with the turn read from the given header.
+     *
+     * @param turnHeader the turn-id header, for example {@code X-Mcp-Turn-Id}
+     * @return {@link #DEFAULT_KEY_SOURCES}, the turn from {@code turnHeader}, and {@link Unkeyed#PASS}
+     * @throws IllegalArgumentException when {@code turnHeader} is not a header name
+     */
     public static ConversationKeys defaults(String turnHeader) {
         return new ConversationKeys(DEFAULT_KEY_SOURCES, List.of(KeySource.header(turnHeader)), Unkeyed.PASS);
     }
 
-    /** Every source that reads {@code params._meta} (the body must be read for them). */
+    /**
+     * Every source that reads {@code params._meta} (the body must be read for them).
+     *
+     * @return the {@link KeySource.Kind#META} sources of both chains, each once
+     */
     public List<KeySource> metaSources() {
         return java.util.stream.Stream.concat(keySources.stream(), turnSources.stream())
                 .filter(s -> s.kind() == KeySource.Kind.META).distinct().toList();

@@ -40,6 +40,15 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
 
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 
+    /**
+     * Checks that the source has exactly what its kind needs.
+     *
+     * @param kind    where the value is read
+     * @param name    the header name or baggage member, for {@link Kind#HEADER} and {@link Kind#BAGGAGE} only
+     * @param pointer the pointer, for {@link Kind#META} only
+     * @throws IllegalArgumentException when a name or pointer is missing, or given to a kind that has none
+     * @throws NullPointerException     when {@code kind} is null
+     */
     public KeySource {
         Objects.requireNonNull(kind, "kind");
         if ((kind == Kind.HEADER || kind == Kind.BAGGAGE) != (name != null) || (kind == Kind.META) != (pointer != null)) {
@@ -47,24 +56,45 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
         }
     }
 
-    /** A request header. */
+    /**
+     * A request header ({@code header:NAME}).
+     *
+     * @param name the header name: HTTP token characters, any case
+     * @return the source
+     * @throws IllegalArgumentException when the name is null, empty or not a token
+     */
     public static KeySource header(String name) {
         return new KeySource(Kind.HEADER, checkToken(name, "header:"), null);
     }
 
-    /** A string in {@code params._meta}. */
+    /**
+     * A string in {@code params._meta} ({@code meta:POINTER}).
+     *
+     * @param pointer an RFC 6901 JSON pointer into {@code params._meta}, for example {@code /sessionID}
+     * @return the source
+     * @throws IllegalArgumentException when the pointer is not valid (see {@link JsonPointer#parse})
+     */
     public static KeySource meta(String pointer) {
         return new KeySource(Kind.META, null, JsonPointer.parse(pointer));
     }
 
-    /** A member of the {@code baggage} header. */
+    /**
+     * A member of the {@code baggage} header ({@code baggage:MEMBER}).
+     *
+     * @param member the member's key, for example {@code gen_ai.conversation.id}: HTTP token characters
+     * @return the source
+     * @throws IllegalArgumentException when the key is null, empty or not a token
+     */
     public static KeySource baggage(String member) {
         return new KeySource(Kind.BAGGAGE, checkToken(member, "baggage:"), null);
     }
 
     /**
-     * Parses one source.
+     * Parses one source: {@code session-id}, {@code header:NAME}, {@code meta:/POINTER} or
+     * {@code baggage:MEMBER} (the prefix in any case, blanks around it ignored).
      *
+     * @param text the source as written in the settings
+     * @return the source
      * @throws IllegalArgumentException naming what is wrong with {@code text}
      */
     public static KeySource parse(String text) {
@@ -87,7 +117,11 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
     /**
      * Parses a comma-separated chain, in order; an empty chain is allowed (nothing is ever found).
      *
-     * @throws IllegalArgumentException naming the setting, the value and what is wrong
+     * @param setting the setting's name, for the message
+     * @param value   the setting's value
+     * @return the sources, in order; immutable
+     * @throws IllegalArgumentException naming the setting, the value and what is wrong (also when a
+     *                                  source is listed twice)
      */
     public static List<KeySource> parseChain(String setting, String value) {
         List<KeySource> sources = new ArrayList<>();
@@ -108,7 +142,12 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
         return List.copyOf(sources);
     }
 
-    /** How the source is written in the settings ({@code header:} names in lower case). */
+    /**
+     * How the source is written in the settings ({@code header:} names in lower case). Two sources
+     * are equal when their specs are.
+     *
+     * @return for example {@code session-id}, {@code header:x-mcp-turn-id} or {@code meta:/sessionID}
+     */
     public String spec() {
         return switch (kind) {
             case SESSION_ID -> "session-id";

@@ -13,7 +13,14 @@ public enum Unkeyed {
     /** It is answered with a JSON-RPC error (-32600, {@code data.reason: unkeyed}) and never forwarded. */
     REJECT;
 
-    /** Parses {@code pass}, {@code principal} or {@code reject}, naming the setting when the value is none of them. */
+    /**
+     * Parses {@code pass}, {@code principal} or {@code reject}, in any case.
+     *
+     * @param setting the setting's name, for the message
+     * @param value   the setting's value
+     * @return the choice
+     * @throws IllegalArgumentException naming the setting and the value when it is none of them
+     */
     public static Unkeyed parse(String setting, String value) {
         try {
             return valueOf(value.strip().toUpperCase(Locale.ROOT));

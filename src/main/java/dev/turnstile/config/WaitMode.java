@@ -12,7 +12,14 @@ public enum WaitMode {
     /** The container thread waits in {@code Turnstile.acquire} until the place is granted or the deadline passes. */
     BLOCKING;
 
-    /** Parses {@code async} or {@code blocking}; the message names the setting and the value. */
+    /**
+     * Parses {@code async} or {@code blocking}, in any case.
+     *
+     * @param setting the setting's name, for the message
+     * @param value   the setting's value; may be null
+     * @return the wait mode
+     * @throws IllegalArgumentException naming the setting and the value when it is neither
+     */
     public static WaitMode parse(String setting, String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         return switch (v) {

@@ -32,17 +32,31 @@ public class TurnstileReadinessCheck implements HealthCheck {
 
     private final Turnstile turnstile;
 
-    /** The check of the application's guard (the one the filter and {@code @Guarded} use). */
+    /**
+     * The check of the application's guard (the one the filter and {@code @Guarded} use); for CDI.
+     *
+     * @param guard the application's guard, produced by Turnstile's CDI extension
+     */
     @Inject
     TurnstileReadinessCheck(TurnstileGuard guard) { // package-private: TurnstileGuard is internal
         this(guard.turnstile());
     }
 
-    /** The check of any Turnstile. */
+    /**
+     * The check of any Turnstile.
+     *
+     * @param turnstile the Turnstile whose store is checked
+     * @throws NullPointerException when {@code turnstile} is null
+     */
     public TurnstileReadinessCheck(Turnstile turnstile) {
         this.turnstile = Objects.requireNonNull(turnstile, "turnstile");
     }
 
+    /**
+     * Pings the store once.
+     *
+     * @return UP, or DOWN with {@code reason: backend_unavailable} when the store cannot be reached
+     */
     @Override
     public HealthCheckResponse call() {
         try {

@@ -14,6 +14,12 @@ import java.util.List;
  */
 public record JsonPointer(String text, List<String> tokens) {
 
+    /**
+     * Copies the tokens.
+     *
+     * @param text   the pointer as written
+     * @param tokens the member names it walks, decoded
+     */
     public JsonPointer {
         tokens = List.copyOf(tokens);
     }
@@ -21,6 +27,8 @@ public record JsonPointer(String text, List<String> tokens) {
     /**
      * Parses a pointer that names at least one member.
      *
+     * @param text the pointer, for example {@code /x-codex-turn-metadata/turn_id}
+     * @return the parsed pointer
      * @throws IllegalArgumentException when {@code text} is not such a pointer (quoted in the message:
      *                                  pointers come from configuration, never from requests)
      */
@@ -38,11 +46,21 @@ public record JsonPointer(String text, List<String> tokens) {
         return new JsonPointer(text, tokens);
     }
 
-    /** The pointer to one member of the object. */
+    /**
+     * The pointer to one member of the object.
+     *
+     * @param name the member's name, as it is (encoded here)
+     * @return the pointer {@code /name}
+     */
     public static JsonPointer member(String name) {
         return new JsonPointer("/" + name.replace("~", "~0").replace("/", "~1"), List.of(name));
     }
 
+    /**
+     * The pointer as written.
+     *
+     * @return {@link #text()}
+     */
     @Override
     public String toString() {
         return text;

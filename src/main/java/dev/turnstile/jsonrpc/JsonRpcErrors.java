@@ -20,15 +20,31 @@ public final class JsonRpcErrors {
     public static final String DATA_REASON = "reason";
     /** The {@code error.data} member that carries the retry hint of a busy error. */
     public static final String DATA_RETRY_AFTER_MS = "retryAfterMs";
+    /**
+     * The {@code error.data} member of a {@code session_busy} error that counts the turns waiting
+     * ahead of the caller's (0 = it was next).
+     */
     public static final String DATA_QUEUE_POSITION = "queuePosition";
 
+    /** Busy: another turn holds the session, or is owed it under rule 4. */
     public static final String SESSION_BUSY = "session_busy";
+    /** Busy: the read/write rule of the caller's own turn kept the call out. */
     public static final String TURN_BUSY = "turn_busy";
+    /** The lock store could not be reached (with {@link #INTERNAL_ERROR}). */
     public static final String BACKEND_UNAVAILABLE = "backend_unavailable";
+    /** The body is larger than {@code max-body-size} (with {@link #INVALID_REQUEST}). */
     public static final String BODY_TOO_LARGE = "body_too_large";
+    /**
+     * The request can be read more than one way: a duplicate {@code method}, {@code id},
+     * {@code params} or key, two session-id headers, or guarded requests of one batch in different
+     * conversations (with {@link #INVALID_REQUEST}).
+     */
     public static final String AMBIGUOUS_REQUEST = "ambiguous_request";
+    /** The turn id is empty, longer than 128 characters, not visible ASCII, or given twice (with {@link #INVALID_REQUEST}). */
     public static final String INVALID_TURN_ID = "invalid_turn_id";
+    /** The body is nested deeper than {@code max-json-depth} (with {@link #PARSE_ERROR}). */
     public static final String TOO_DEEP = "too_deep";
+    /** The body is not UTF-8, or declares another charset (with {@link #PARSE_ERROR}). */
     public static final String INVALID_UTF8 = "invalid_utf8";
     /** A guarded call that carries no conversation key, with {@code unkeyed=reject}. */
     public static final String UNKEYED = "unkeyed";

@@ -55,8 +55,11 @@ public final class TurnstileMetrics implements TurnstileListener, MeterBinder {
     /** Tag of {@value #BACKEND_ERRORS}: what the store was doing. */
     public static final String OPERATION = "operation";
 
+    /** {@value #OUTCOME} of an acquire that got its place. */
     public static final String ACQUIRED = "acquired";
+    /** {@value #OUTCOME} of an acquire that gave up at its deadline. */
     public static final String BUSY_OUTCOME = "busy";
+    /** {@value #OUTCOME} of an acquire that ended because the store failed. */
     public static final String ERROR = "error";
 
     /** The operations of {@link TurnstileListener#backendError}, registered up front. */
@@ -71,11 +74,23 @@ public final class TurnstileMetrics implements TurnstileListener, MeterBinder {
         this(Tags.empty());
     }
 
-    /** Meters with these tags added to every one (for example the application's name). */
+    /**
+     * Meters with these tags added to every one (for example the application's name).
+     *
+     * @param tags the common tags; a meter's own tag ({@value #MODE}, {@value #OUTCOME}, ...) wins
+     *             over a common tag of the same name
+     * @throws NullPointerException when {@code tags} is null
+     */
     public TurnstileMetrics(Iterable<Tag> tags) {
         this.commonTags = Tags.of(Objects.requireNonNull(tags, "tags"));
     }
 
+    /**
+     * Registers every meter in {@code registry}, at zero, and the two gauges. A registry bound twice
+     * counts every event twice.
+     *
+     * @param registry where the meters go
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         bound.add(new BoundMeters(registry, commonTags, this));

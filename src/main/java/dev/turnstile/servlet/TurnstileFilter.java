@@ -48,11 +48,25 @@ public class TurnstileFilter implements Filter {
     /**
      * For {@code ServletContext.addFilter}: a guard built in code. The filter does not close
      * {@code turnstile}; its owner does.
+     *
+     * @param turnstile  the engine that hands out the places
+     * @param classifier classifies each JSON-RPC request as read, write or bypass
+     * @param options    how the filter finds keys and turn ids, answers errors and waits
      */
     public TurnstileFilter(Turnstile turnstile, Classifier classifier, GuardOptions options) {
         configure(new TurnstileGuard(turnstile, classifier, options), false);
     }
 
+    /**
+     * Loads the settings and builds the engine (web.xml), or shares the engine given in the
+     * constructor with {@code @Guarded}. One engine serves the application: a filter and the
+     * {@code @Guarded} interceptor that start in either order share the one built first. With
+     * {@code turnstile.enabled=false} nothing is built and every request passes unguarded.
+     *
+     * @param filterConfig the filter's init-params and servlet context
+     * @throws ServletException not thrown by this filter; an invalid setting stops the start-up with
+     *                          an {@link IllegalArgumentException} that names it
+     */
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         ServletContext context = filterConfig.getServletContext();
@@ -93,6 +107,7 @@ public class TurnstileFilter implements Filter {
         dispatch.filter(request, response, chain);
     }
 
+    /** Closes the engine when this filter built it; an engine given in the constructor stays open. */
     @Override
     public void destroy() {
         if (ownsTurnstile && turnstile != null) {

@@ -6,7 +6,11 @@ import java.time.Duration;
 /** The answer of one acquire attempt. */
 public sealed interface Grant {
 
-    /** The place is held. {@code fence} is the write place's fencing token, 0 for a read place. */
+    /**
+     * The place is held.
+     *
+     * @param fence the write place's fencing token; 0 for a read place
+     */
     record Granted(long fence) implements Grant {}
 
     /**
@@ -18,10 +22,23 @@ public sealed interface Grant {
      * in line and {@code holdingTurn} that of the turn holding the session ("" when none). {@code
      * arrival} is what the caller sends with its next attempt to keep its place among the waiting
      * calls of its turn ("" when it does not wait, or when the store keeps the order itself).
+     *
+     * @param reason           whether another turn holds the session or the caller's own turn keeps it out
+     * @param earliestLeaseEnd when to retry without a wake-up
+     * @param queuePosition    the turns waiting ahead of the caller's, or -1
+     * @param nextTurn         the hash of the turn first in line, or ""
+     * @param holdingTurn      the hash of the turn holding the session, or ""
+     * @param arrival          the caller's place among its turn's waiting calls, or ""
      */
     record Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn,
                   String holdingTurn, String arrival) implements Grant {
 
+        /**
+         * A denial without queue position, turns or arrival (for a store that keeps no line).
+         *
+         * @param reason           whether another turn holds the session or the caller's own turn keeps it out
+         * @param earliestLeaseEnd when to retry without a wake-up
+         */
         public Denied(BusyReason reason, Duration earliestLeaseEnd) {
             this(reason, earliestLeaseEnd, -1, "", "", "");
         }

@@ -11,7 +11,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Watch extends AutoCloseable {
 
-    /** Completes once wake-ups are delivered; may never complete (an unreachable store). */
+    /**
+     * Whether wake-ups are delivered yet.
+     *
+     * @return a future that completes once wake-ups are delivered; it may never complete (an
+     *         unreachable store)
+     */
     CompletableFuture<Void> subscribed();
 
     /**
@@ -20,6 +25,8 @@ public interface Watch extends AutoCloseable {
      * even while its next attempt is on its way; after a wake-up, the outcome wakes the next waiter
      * who may get in: after a granted read, the next waiter; after a denial that names another turn
      * as first in line, a waiter of that turn.
+     *
+     * @param grant the answer of the attempt
      */
     void attempted(Grant grant);
 

@@ -61,21 +61,42 @@ public class TurnstileAutoConfiguration {
     /** A class that Spring Boot 4 has and Spring Boot 3 does not: the auto-configuration is for Boot 4. */
     static final String SPRING_BOOT_4_CLASS = "org.springframework.boot.EnvironmentPostProcessor";
 
-    /** Every setting, read from Spring's {@code Environment}; invalid values stop the start-up. */
+    /**
+     * Every setting, read from Spring's {@code Environment}; invalid values stop the start-up.
+     *
+     * @param environment where {@code turnstile.*} is read, in Spring's order
+     * @param resources   opens a {@code turnstile.classification-file} under {@code /WEB-INF/} or {@code /META-INF/}
+     * @return the settings
+     * @throws IllegalArgumentException when a value is invalid, naming the setting and the value
+     */
     @Bean
     @ConditionalOnMissingBean
     public TurnstileSettings turnstileSettings(Environment environment, ResourceLoader resources) {
         return SpringSettings.load(environment, resources);
     }
 
-    /** The engine, given every {@link TurnstileListener} bean; closed with the context. */
+    /**
+     * The engine, given every {@link TurnstileListener} bean; closed with the context.
+     *
+     * @param settings  the settings
+     * @param listeners the application's listeners (the {@link TurnstileMetrics} bean among them), in order
+     * @return the running engine
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Turnstile turnstile(TurnstileSettings settings, ObjectProvider<TurnstileListener> listeners) {
         return settings.builder().listener(Listeners.of(listeners.orderedStream().toList())).build();
     }
 
-    /** The filter in front of the MCP endpoint; backs off for a registration of a TurnstileFilter of the application's. */
+    /**
+     * The filter in front of the MCP endpoint; backs off for a registration of a TurnstileFilter of the application's.
+     *
+     * @param turnstile   the engine the filter takes its places from (the filter does not close it)
+     * @param settings    the classification rules and the filter's options
+     * @param environment where {@value #URL_PATTERNS} and {@value #FILTER_ORDER} are read
+     * @return the registration: async-supported, REQUEST and ASYNC dispatches
+     * @throws IllegalArgumentException when {@value #SPRING_AI_MCP_ENDPOINT} does not start with {@code /}
+     */
     @Bean
     @ConditionalOnMissingBean(value = TurnstileFilter.class, parameterizedContainer = FilterRegistrationBean.class)
     public FilterRegistrationBean<TurnstileFilter> turnstileFilter(Turnstile turnstile, TurnstileSettings settings,

@@ -24,11 +24,21 @@ public final class TurnstileHealthIndicator implements HealthIndicator {
 
     private final Turnstile turnstile;
 
-    /** The indicator of {@code turnstile}. */
+    /**
+     * The indicator of {@code turnstile}.
+     *
+     * @param turnstile the Turnstile whose store is pinged
+     * @throws NullPointerException when {@code turnstile} is null
+     */
     public TurnstileHealthIndicator(Turnstile turnstile) {
         this.turnstile = Objects.requireNonNull(turnstile, "turnstile");
     }
 
+    /**
+     * Pings the store once.
+     *
+     * @return UP, or DOWN with {@code reason: backend_unavailable} when the store cannot be reached
+     */
     @Override
     public Health health() {
         try {

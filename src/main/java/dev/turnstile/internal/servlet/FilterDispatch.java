@@ -25,6 +25,7 @@ public final class FilterDispatch {
     }
 
     /** skip → read the body → classify → take the place (now or later) → run the server → release. */
+    @SuppressWarnings("try") // the binding scopes the current request; the body never names it
     public void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         try (CurrentRequest.Binding bound = CurrentRequest.bind(request)) {
