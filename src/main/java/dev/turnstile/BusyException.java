@@ -52,8 +52,11 @@ public class BusyException extends TurnstileException {
     }
 
     private BusyException(BusyReason reason, Duration retryAfter, int queuePosition, Throwable cause) {
-        super("the " + (Objects.requireNonNull(reason, "reason") == BusyReason.SESSION_BUSY ? "session" : "turn")
-                + " is busy; retry after " + Objects.requireNonNull(retryAfter, "retryAfter").toMillis() + " ms", cause);
+        super(
+                "the " + (Objects.requireNonNull(reason, "reason") == BusyReason.SESSION_BUSY ? "session" : "turn")
+                        + " is busy; retry after "
+                        + Objects.requireNonNull(retryAfter, "retryAfter").toMillis() + " ms",
+                cause);
         this.reason = reason;
         this.retryAfter = retryAfter;
         this.queuePosition = reason == BusyReason.SESSION_BUSY ? Math.max(-1, queuePosition) : -1;

@@ -46,10 +46,14 @@ public enum CallClass {
     public static CallClass parse(String entry, String value) {
         if (value != null) {
             switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "read": return READ;
-                case "write": return WRITE;
-                case "bypass": return BYPASS;
-                default: break;
+                case "read":
+                    return READ;
+                case "write":
+                    return WRITE;
+                case "bypass":
+                    return BYPASS;
+                default:
+                    break;
             }
         }
         throw new IllegalArgumentException(entry + " must be read, write or bypass: '" + value + "'");

@@ -23,12 +23,10 @@ public interface ToolClasses {
         }
 
         @Override
-        public void learn(String endpoint, String cursor, Map<String, Boolean> readOnlyHints, String nextCursor) {
-        }
+        public void learn(String endpoint, String cursor, Map<String, Boolean> readOnlyHints, String nextCursor) {}
 
         @Override
-        public void forget(String endpoint) {
-        }
+        public void forget(String endpoint) {}
     };
 
     /**

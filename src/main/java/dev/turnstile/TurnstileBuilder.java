@@ -3,11 +3,11 @@ package dev.turnstile;
 import dev.turnstile.internal.engine.InProcessLockStore;
 import dev.turnstile.internal.engine.JedisVersion;
 import dev.turnstile.internal.engine.LockEngine;
-import dev.turnstile.spi.LockStore;
 import dev.turnstile.internal.engine.RedisLockStore;
 import dev.turnstile.internal.engine.RedisOptions;
 import dev.turnstile.internal.engine.RedisTls;
 import dev.turnstile.internal.engine.RedisUrlConfig;
+import dev.turnstile.spi.LockStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -395,8 +395,8 @@ public final class TurnstileBuilder {
      *                                  user info masked
      */
     public TurnstileConfig validate() {
-        TurnstileConfig config = new TurnstileConfig(keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention,
-                maxHold, turnGrace);
+        TurnstileConfig config = new TurnstileConfig(
+                keyPrefix, lease, acquireTimeout, recheckInterval, fenceRetention, maxHold, turnGrace);
         if (redisTimeout == null || redisTimeout.isNegative() || redisTimeout.isZero()) {
             throw new IllegalArgumentException("redis-timeout must be positive: " + redisTimeout);
         }
@@ -415,7 +415,8 @@ public final class TurnstileBuilder {
 
     /** Checks the Sentinel and TLS settings; the TLS context, or null when TLS is off. */
     private RedisTls redisTls() {
-        String scheme = redisUrl != null && !redisUrl.isBlank() ? parseUrl(redisUrl).getScheme() : null;
+        String scheme =
+                redisUrl != null && !redisUrl.isBlank() ? parseUrl(redisUrl).getScheme() : null;
         return redis.check(scheme, clusterNodes != null && !clusterNodes.isBlank());
     }
 
@@ -455,27 +456,46 @@ public final class TurnstileBuilder {
         pool.setMaxWait(redisTimeout);
         pool.setJmxEnabled(false);
         if (redis.sentinel()) {
-            return RedisLockStore.sentinel(redis.sentinelMaster.trim(), redis.sentinels(), clientConfig,
-                    redis.sentinelConfig(clientConfig.getConnectionTimeoutMillis(), tls), pool, config.keyPrefix(),
-                    config.fenceRetention(), threadFactory);
+            return RedisLockStore.sentinel(
+                    redis.sentinelMaster.trim(),
+                    redis.sentinels(),
+                    clientConfig,
+                    redis.sentinelConfig(clientConfig.getConnectionTimeoutMillis(), tls),
+                    pool,
+                    config.keyPrefix(),
+                    config.fenceRetention(),
+                    threadFactory);
         }
         if (cluster) {
-            return RedisLockStore.cluster(parseNodes(clusterNodes), clientConfig, pool, config.keyPrefix(),
-                    config.fenceRetention(), threadFactory);
+            return RedisLockStore.cluster(
+                    parseNodes(clusterNodes),
+                    clientConfig,
+                    pool,
+                    config.keyPrefix(),
+                    config.fenceRetention(),
+                    threadFactory);
         }
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
-        return RedisLockStore.standalone(new HostAndPort(uri.getHost(), port), clientConfig, pool,
-                config.keyPrefix(), config.fenceRetention(), threadFactory);
+        return RedisLockStore.standalone(
+                new HostAndPort(uri.getHost(), port),
+                clientConfig,
+                pool,
+                config.keyPrefix(),
+                config.fenceRetention(),
+                threadFactory);
     }
 
     private JedisClientConfig clientConfig(URI uri, RedisTls tls) {
-        DefaultJedisClientConfig.Builder b = uri == null ? DefaultJedisClientConfig.builder()
-                : RedisUrlConfig.builder(uri);
+        DefaultJedisClientConfig.Builder b =
+                uri == null ? DefaultJedisClientConfig.builder() : RedisUrlConfig.builder(uri);
         if (tls != null) {
             tls.applyTo(b); // also over rediss://: the trust and key stores, and hostname verification
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, redisTimeout.toMillis());
-        return b.connectionTimeoutMillis(millis).socketTimeoutMillis(millis).clientName("turnstile").build();
+        return b.connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .clientName("turnstile")
+                .build();
     }
 
     /** The hint of every URL error that a raw credential may have caused. */
@@ -519,7 +539,9 @@ public final class TurnstileBuilder {
             throw invalidUrl("has an '@' outside its user info (" + ENCODE_CREDENTIALS + ")", url);
         }
         int colon = userInfo == null ? -1 : userInfo.indexOf(':');
-        if (userInfo != null && (colon < 0 || userInfo.substring(0, colon).toUpperCase(Locale.ROOT).contains("%3A"))) {
+        if (userInfo != null
+                && (colon < 0
+                        || userInfo.substring(0, colon).toUpperCase(Locale.ROOT).contains("%3A"))) {
             throw invalidUrl("must give its user info as [user]:password, a ':' only after the user name", url);
         }
     }
@@ -551,7 +573,8 @@ public final class TurnstileBuilder {
     static String masked(String url) {
         int schemeEnd = url.indexOf("://");
         int from = schemeEnd > 0 && url.substring(0, schemeEnd).trim().matches("[A-Za-z][A-Za-z0-9+.-]*")
-                ? schemeEnd + 3 : 0;
+                ? schemeEnd + 3
+                : 0;
         int at = url.lastIndexOf('@');
         if (at >= from) {
             return url.substring(0, from) + "***" + url.substring(at);

@@ -18,9 +18,14 @@ import java.util.regex.Pattern;
  * @param turnGrace       once a call of another turn has waited this long, new calls of the turn
  *                        holding the session queue behind it (rule 4); {@link #TURN_GRACE_OFF}: never
  */
-public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquireTimeout,
-                              Duration recheckInterval, Duration fenceRetention, Duration maxHold,
-                              Duration turnGrace) {
+public record TurnstileConfig(
+        String keyPrefix,
+        Duration lease,
+        Duration acquireTimeout,
+        Duration recheckInterval,
+        Duration fenceRetention,
+        Duration maxHold,
+        Duration turnGrace) {
 
     /** Default {@code key-prefix}: {@value}. */
     public static final String DEFAULT_KEY_PREFIX = "turnstile";
@@ -87,8 +92,14 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
      * @return the configuration of the {@code DEFAULT_*} constants
      */
     public static TurnstileConfig defaults() {
-        return new TurnstileConfig(DEFAULT_KEY_PREFIX, DEFAULT_LEASE, DEFAULT_ACQUIRE_TIMEOUT,
-                DEFAULT_RECHECK_INTERVAL, DEFAULT_FENCE_RETENTION, DEFAULT_MAX_HOLD, DEFAULT_TURN_GRACE);
+        return new TurnstileConfig(
+                DEFAULT_KEY_PREFIX,
+                DEFAULT_LEASE,
+                DEFAULT_ACQUIRE_TIMEOUT,
+                DEFAULT_RECHECK_INTERVAL,
+                DEFAULT_FENCE_RETENTION,
+                DEFAULT_MAX_HOLD,
+                DEFAULT_TURN_GRACE);
     }
 
     /**
@@ -103,8 +114,8 @@ public record TurnstileConfig(String keyPrefix, Duration lease, Duration acquire
     public static String requireValidKeyPrefix(String keyPrefix) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         if (!PREFIX.matcher(keyPrefix).matches()) {
-            throw new IllegalArgumentException("key-prefix must be 1-64 visible ASCII characters without braces: '"
-                    + keyPrefix + "'");
+            throw new IllegalArgumentException(
+                    "key-prefix must be 1-64 visible ASCII characters without braces: '" + keyPrefix + "'");
         }
         return keyPrefix;
     }

@@ -38,7 +38,8 @@ public class TurnstileException extends RuntimeException {
      * @param enableSuppression  whether suppressed exceptions can be added
      * @param writableStackTrace whether the stack trace is filled in
      */
-    protected TurnstileException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+    protected TurnstileException(
+            String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
         super(message, cause, enableSuppression, writableStackTrace);
     }
 
@@ -53,7 +54,7 @@ public class TurnstileException extends RuntimeException {
      * @return the error object to answer the call with
      */
     public JsonRpcError jsonRpcError(int busyCode) {
-        return JsonRpcError.of(JsonRpcErrors.INTERNAL_ERROR, "concurrency guard unavailable",
-                JsonRpcErrors.BACKEND_UNAVAILABLE);
+        return JsonRpcError.of(
+                JsonRpcErrors.INTERNAL_ERROR, "concurrency guard unavailable", JsonRpcErrors.BACKEND_UNAVAILABLE);
     }
 }

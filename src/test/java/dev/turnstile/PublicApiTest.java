@@ -22,7 +22,11 @@ class PublicApiTest {
 
     @Test
     void shouldKeepInternalAndJedisTypesOutOfEveryApiSignature() throws Exception {
-        Path root = Path.of(Turnstile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(Turnstile.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<String> leaks = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root.resolve("dev/turnstile"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
@@ -53,7 +57,9 @@ class PublicApiTest {
                 signatures.add(f.toGenericString());
             }
         }
-        return signatures.stream().filter(s -> FORBIDDEN.stream().anyMatch(s::contains)).toList();
+        return signatures.stream()
+                .filter(s -> FORBIDDEN.stream().anyMatch(s::contains))
+                .toList();
     }
 
     private static void add(List<String> signatures, Executable e) {

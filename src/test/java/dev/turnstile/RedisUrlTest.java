@@ -83,7 +83,8 @@ class RedisUrlTest {
         assertTrue(e.getMessage().startsWith("redis-url "), e.getMessage());
         assertNull(e.getCause(), "no cause that could quote the URL");
         Passwords.assertNotLeaked(PASSWORD, e.toString());
-        IllegalArgumentException built = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException built = assertThrows(
+                IllegalArgumentException.class,
                 () -> Turnstile.builder().redisUrl(url).build());
         Passwords.assertNotLeaked(PASSWORD, built.toString());
     }

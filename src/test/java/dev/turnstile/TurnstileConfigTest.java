@@ -20,29 +20,62 @@ class TurnstileConfigTest {
         assertEquals(Duration.ofSeconds(5), c.acquireTimeout());
         assertEquals(Duration.ofSeconds(10), c.renewInterval());
         assertEquals(Duration.ofSeconds(3), c.waitingMark());
-        TurnstileConfig quick = new TurnstileConfig("t", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(100),
-                Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE);
+        TurnstileConfig quick = new TurnstileConfig(
+                "t",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofMillis(100),
+                Duration.ofDays(1),
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                TurnstileConfig.DEFAULT_TURN_GRACE);
         assertEquals(Duration.ofMillis(350), quick.waitingMark(), "a late attempt has at least 250 ms");
     }
 
     @Test
     void badSettingsFailNamingTheSettingAndTheValue() {
-        assertMessage("key-prefix", "a{b}", () -> new TurnstileConfig("a{b}", S, S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
-        assertMessage("key-prefix", "has space", () -> new TurnstileConfig("has space", S, S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
-        assertMessage("lease", "100ms", () -> new TurnstileConfig("t", Duration.ofMillis(100), S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
-        assertMessage("acquire-timeout", "-1s", () -> new TurnstileConfig("t", S, S.negated(), S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
-        assertMessage("recheck-interval", "1ms", () -> new TurnstileConfig("t", S, S, Duration.ofMillis(1), Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
-        assertMessage("fence-retention", "500ms", () -> new TurnstileConfig("t", S, S, S, Duration.ofMillis(500), Duration.ZERO, Duration.ZERO));
+        assertMessage(
+                "key-prefix",
+                "a{b}",
+                () -> new TurnstileConfig("a{b}", S, S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage(
+                "key-prefix",
+                "has space",
+                () -> new TurnstileConfig("has space", S, S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage(
+                "lease",
+                "100ms",
+                () -> new TurnstileConfig(
+                        "t", Duration.ofMillis(100), S, S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage(
+                "acquire-timeout",
+                "-1s",
+                () -> new TurnstileConfig("t", S, S.negated(), S, Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage(
+                "recheck-interval",
+                "1ms",
+                () -> new TurnstileConfig(
+                        "t", S, S, Duration.ofMillis(1), Duration.ofDays(1), Duration.ZERO, Duration.ZERO));
+        assertMessage(
+                "fence-retention",
+                "500ms",
+                () -> new TurnstileConfig("t", S, S, S, Duration.ofMillis(500), Duration.ZERO, Duration.ZERO));
     }
 
     @Test
     void builderRejectsBadRedisSettingsWithoutPrintingCredentials() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Turnstile.builder().redisUrl("http://user:secret@host:1").build());
         assertTrue(e.getMessage().contains("redis-url"), e.getMessage());
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
-        assertMessage("redis-cluster", "h1:x", () -> Turnstile.builder().redisCluster("h1:x").build());
-        assertMessage("redis-cluster", "nohost", () -> Turnstile.builder().redisCluster("nohost").build());
+        assertMessage(
+                "redis-cluster",
+                "h1:x",
+                () -> Turnstile.builder().redisCluster("h1:x").build());
+        assertMessage(
+                "redis-cluster",
+                "nohost",
+                () -> Turnstile.builder().redisCluster("nohost").build());
     }
 
     @Test
@@ -69,7 +102,8 @@ class TurnstileConfigTest {
 
     private static void assertMessage(String setting, String value, Runnable action) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action::run);
-        assertTrue(e.getMessage().contains(setting) && e.getMessage().contains(value),
+        assertTrue(
+                e.getMessage().contains(setting) && e.getMessage().contains(value),
                 "message should name " + setting + " and " + value + ": " + e.getMessage());
     }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.turnstile.cdi.GuardedBusyException;
-import dev.turnstile.jsonrpc.JsonRpcError;
 import dev.turnstile.internal.jsonrpc.JsonRpcException;
+import dev.turnstile.jsonrpc.JsonRpcError;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,17 +36,22 @@ class TurnstileExceptionTest {
     void failuresOfTheGuardNameNothingButTheirReason() {
         JsonRpcError backend = new BackendUnavailableException("acquire", new IllegalStateException("redis://secret@h"))
                 .jsonRpcError(BUSY_CODE);
-        assertEquals(new JsonRpcError(-32603, "concurrency guard unavailable", Map.of("reason", "backend_unavailable")),
+        assertEquals(
+                new JsonRpcError(-32603, "concurrency guard unavailable", Map.of("reason", "backend_unavailable")),
                 backend);
         assertEquals(backend, new AcquireInterruptedException(new InterruptedException()).jsonRpcError(BUSY_CODE));
     }
 
     @Test
     void requestErrorsKeepTheirCodeMessageAndReason() {
-        assertEquals(new JsonRpcError(-32600, "invalid turn id: empty", Map.of("reason", "invalid_turn_id")),
+        assertEquals(
+                new JsonRpcError(-32600, "invalid turn id: empty", Map.of("reason", "invalid_turn_id")),
                 new InvalidTurnIdException("empty").jsonRpcError(BUSY_CODE));
-        assertEquals(new JsonRpcError(-32700, "nested too deep", Map.of("reason", "too_deep")),
+        assertEquals(
+                new JsonRpcError(-32700, "nested too deep", Map.of("reason", "too_deep")),
                 new JsonRpcException(-32700, "too_deep", "nested too deep").jsonRpcError(BUSY_CODE));
-        assertEquals(new JsonRpcError(-32700, "bad", Map.of()), new JsonRpcException(-32700, null, "bad").jsonRpcError(BUSY_CODE));
+        assertEquals(
+                new JsonRpcError(-32700, "bad", Map.of()),
+                new JsonRpcException(-32700, null, "bad").jsonRpcError(BUSY_CODE));
     }
 }

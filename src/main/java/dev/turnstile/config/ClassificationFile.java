@@ -60,18 +60,21 @@ final class ClassificationFile {
         for (Map.Entry<?, ?> entry : root.entrySet()) {
             String key = String.valueOf(entry.getKey());
             switch (key) {
-                case "methods" -> rules(source, key, entry.getValue()).forEach(r -> builder.method(r.name, r.callClass));
+                case "methods" ->
+                    rules(source, key, entry.getValue()).forEach(r -> builder.method(r.name, r.callClass));
                 case "tools" -> rules(source, key, entry.getValue()).forEach(r -> builder.tool(r.name, r.callClass));
-                case "operationClasses" -> rules(source, key, entry.getValue()).forEach(r -> {
-                    if (r.callClass == CallClass.BYPASS) {
-                        throw new IllegalArgumentException(source + ": operationClasses." + r.name
-                                + " must be read or write: 'bypass'");
-                    }
-                    builder.tool(r.name, r.callClass);
-                });
+                case "operationClasses" ->
+                    rules(source, key, entry.getValue()).forEach(r -> {
+                        if (r.callClass == CallClass.BYPASS) {
+                            throw new IllegalArgumentException(
+                                    source + ": operationClasses." + r.name + " must be read or write: 'bypass'");
+                        }
+                        builder.tool(r.name, r.callClass);
+                    });
                 case "readPrefixes" -> builder.readPrefixes(prefixes(source, entry.getValue()));
-                default -> throw new IllegalArgumentException(source + ": unknown key '" + key
-                        + "' (expected methods, tools, operationClasses or readPrefixes)");
+                default ->
+                    throw new IllegalArgumentException(source + ": unknown key '" + key
+                            + "' (expected methods, tools, operationClasses or readPrefixes)");
             }
         }
         return builder.build();
@@ -81,8 +84,10 @@ final class ClassificationFile {
         try {
             return JsonbBuilder.create();
         } catch (JsonbException | ServiceConfigurationError | NoClassDefFoundError e) {
-            throw new IllegalStateException(setting + " is set but no JSON-B implementation is on the class path:"
-                    + " add one such as org.eclipse:yasson (a full Jakarta EE server has one)", e);
+            throw new IllegalStateException(
+                    setting + " is set but no JSON-B implementation is on the class path:"
+                            + " add one such as org.eclipse:yasson (a full Jakarta EE server has one)",
+                    e);
         }
     }
 

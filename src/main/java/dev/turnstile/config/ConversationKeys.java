@@ -14,8 +14,8 @@ import java.util.Objects;
 public record ConversationKeys(List<KeySource> keySources, List<KeySource> turnSources, Unkeyed unkeyed) {
 
     /** The default key sources: what real clients send today. */
-    public static final List<KeySource> DEFAULT_KEY_SOURCES = List.of(KeySource.SESSION_ID,
-            KeySource.meta("/sessionID"), KeySource.baggage("gen_ai.conversation.id"));
+    public static final List<KeySource> DEFAULT_KEY_SOURCES =
+            List.of(KeySource.SESSION_ID, KeySource.meta("/sessionID"), KeySource.baggage("gen_ai.conversation.id"));
 
     /** The turn source that reads Codex's turn metadata: {@code turn-sources=meta:/x-codex-turn-metadata/turn_id}. */
     public static final KeySource CODEX_TURN = KeySource.meta("/x-codex-turn-metadata/turn_id");
@@ -52,6 +52,8 @@ public record ConversationKeys(List<KeySource> keySources, List<KeySource> turnS
      */
     public List<KeySource> metaSources() {
         return java.util.stream.Stream.concat(keySources.stream(), turnSources.stream())
-                .filter(s -> s.kind() == KeySource.Kind.META).distinct().toList();
+                .filter(s -> s.kind() == KeySource.Kind.META)
+                .distinct()
+                .toList();
     }
 }

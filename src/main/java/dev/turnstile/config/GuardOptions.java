@@ -20,10 +20,19 @@ package dev.turnstile.config;
  * @param learnAnnotations whether the filter learns tool classes from the {@code readOnlyHint} of the
  *                       {@code tools/list} results that pass through it, and uses what was learned
  */
-public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
-                           boolean failOpenReads, boolean failOpenWrites, String turnHeader,
-                           boolean bindPrincipal, WaitMode waitMode, ConversationKeys keys, int busyCode2026,
-                           boolean learnAnnotations) {
+public record GuardOptions(
+        boolean enabled,
+        long maxBodySize,
+        int maxJsonDepth,
+        int busyCode,
+        boolean failOpenReads,
+        boolean failOpenWrites,
+        String turnHeader,
+        boolean bindPrincipal,
+        WaitMode waitMode,
+        ConversationKeys keys,
+        int busyCode2026,
+        boolean learnAnnotations) {
 
     /** The MCP session header: {@value}. */
     public static final String SESSION_HEADER = "Mcp-Session-Id";
@@ -97,11 +106,29 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      *                                  code inside -32768..-32000; the message names the setting and the value
      * @throws NullPointerException     when {@code waitMode} is null
      */
-    public GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
-                        boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal,
-                        WaitMode waitMode) {
-        this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
-                waitMode, null, DEFAULT_BUSY_CODE_2026, true);
+    public GuardOptions(
+            boolean enabled,
+            long maxBodySize,
+            int maxJsonDepth,
+            int busyCode,
+            boolean failOpenReads,
+            boolean failOpenWrites,
+            String turnHeader,
+            boolean bindPrincipal,
+            WaitMode waitMode) {
+        this(
+                enabled,
+                maxBodySize,
+                maxJsonDepth,
+                busyCode,
+                failOpenReads,
+                failOpenWrites,
+                turnHeader,
+                bindPrincipal,
+                waitMode,
+                null,
+                DEFAULT_BUSY_CODE_2026,
+                true);
     }
 
     /**
@@ -123,11 +150,31 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      *                                  code inside -32768..-32000; the message names the setting and the value
      * @throws NullPointerException     when {@code waitMode} is null
      */
-    public GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
-                        boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal,
-                        WaitMode waitMode, ConversationKeys keys, int busyCode2026) {
-        this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
-                waitMode, keys, busyCode2026, true);
+    public GuardOptions(
+            boolean enabled,
+            long maxBodySize,
+            int maxJsonDepth,
+            int busyCode,
+            boolean failOpenReads,
+            boolean failOpenWrites,
+            String turnHeader,
+            boolean bindPrincipal,
+            WaitMode waitMode,
+            ConversationKeys keys,
+            int busyCode2026) {
+        this(
+                enabled,
+                maxBodySize,
+                maxJsonDepth,
+                busyCode,
+                failOpenReads,
+                failOpenWrites,
+                turnHeader,
+                bindPrincipal,
+                waitMode,
+                keys,
+                busyCode2026,
+                true);
     }
 
     /**
@@ -146,9 +193,24 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      *                                  under 1, the turn header not an HTTP header name, or the 2026 busy
      *                                  code inside -32768..-32000; the message names the setting and the value
      */
-    public GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, int busyCode,
-                        boolean failOpenReads, boolean failOpenWrites, String turnHeader, boolean bindPrincipal) {
-        this(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites, turnHeader, bindPrincipal,
+    public GuardOptions(
+            boolean enabled,
+            long maxBodySize,
+            int maxJsonDepth,
+            int busyCode,
+            boolean failOpenReads,
+            boolean failOpenWrites,
+            String turnHeader,
+            boolean bindPrincipal) {
+        this(
+                enabled,
+                maxBodySize,
+                maxJsonDepth,
+                busyCode,
+                failOpenReads,
+                failOpenWrites,
+                turnHeader,
+                bindPrincipal,
                 WaitMode.ASYNC);
     }
 
@@ -159,8 +221,19 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      * @return the default options
      */
     public static GuardOptions defaults() {
-        return new GuardOptions(true, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_DEPTH, DEFAULT_BUSY_CODE,
-                false, false, DEFAULT_TURN_HEADER, false, WaitMode.ASYNC, null, DEFAULT_BUSY_CODE_2026, true);
+        return new GuardOptions(
+                true,
+                DEFAULT_MAX_BODY_SIZE,
+                DEFAULT_MAX_JSON_DEPTH,
+                DEFAULT_BUSY_CODE,
+                false,
+                false,
+                DEFAULT_TURN_HEADER,
+                false,
+                WaitMode.ASYNC,
+                null,
+                DEFAULT_BUSY_CODE_2026,
+                true);
     }
 
     /**
@@ -170,8 +243,19 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      * @return a copy with {@code mode}
      */
     public GuardOptions withWaitMode(WaitMode mode) {
-        return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
-                turnHeader, bindPrincipal, mode, keys, busyCode2026, learnAnnotations);
+        return new GuardOptions(
+                enabled,
+                maxBodySize,
+                maxJsonDepth,
+                busyCode,
+                failOpenReads,
+                failOpenWrites,
+                turnHeader,
+                bindPrincipal,
+                mode,
+                keys,
+                busyCode2026,
+                learnAnnotations);
     }
 
     /**
@@ -181,8 +265,19 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      * @return a copy with {@code other}
      */
     public GuardOptions withKeys(ConversationKeys other) {
-        return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
-                turnHeader, bindPrincipal, waitMode, other, busyCode2026, learnAnnotations);
+        return new GuardOptions(
+                enabled,
+                maxBodySize,
+                maxJsonDepth,
+                busyCode,
+                failOpenReads,
+                failOpenWrites,
+                turnHeader,
+                bindPrincipal,
+                waitMode,
+                other,
+                busyCode2026,
+                learnAnnotations);
     }
 
     /**
@@ -192,8 +287,19 @@ public record GuardOptions(boolean enabled, long maxBodySize, int maxJsonDepth, 
      * @return a copy with {@code learn}
      */
     public GuardOptions withLearnAnnotations(boolean learn) {
-        return new GuardOptions(enabled, maxBodySize, maxJsonDepth, busyCode, failOpenReads, failOpenWrites,
-                turnHeader, bindPrincipal, waitMode, keys, busyCode2026, learn);
+        return new GuardOptions(
+                enabled,
+                maxBodySize,
+                maxJsonDepth,
+                busyCode,
+                failOpenReads,
+                failOpenWrites,
+                turnHeader,
+                bindPrincipal,
+                waitMode,
+                keys,
+                busyCode2026,
+                learn);
     }
 
     /**

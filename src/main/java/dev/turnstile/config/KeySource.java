@@ -51,7 +51,8 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
      */
     public KeySource {
         Objects.requireNonNull(kind, "kind");
-        if ((kind == Kind.HEADER || kind == Kind.BAGGAGE) != (name != null) || (kind == Kind.META) != (pointer != null)) {
+        if ((kind == Kind.HEADER || kind == Kind.BAGGAGE) != (name != null)
+                || (kind == Kind.META) != (pointer != null)) {
             throw new IllegalArgumentException("a " + kind + " source needs exactly its own name or pointer");
         }
     }
@@ -109,8 +110,9 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
             case "header:" -> header(rest);
             case "meta:" -> meta(rest);
             case "baggage:" -> baggage(rest);
-            default -> throw new IllegalArgumentException("'" + t + "' is not a source: expected session-id,"
-                    + " header:NAME, meta:/POINTER or baggage:MEMBER");
+            default ->
+                throw new IllegalArgumentException("'" + t + "' is not a source: expected session-id,"
+                        + " header:NAME, meta:/POINTER or baggage:MEMBER");
         };
     }
 
@@ -174,7 +176,8 @@ public record KeySource(Kind kind, String name, JsonPointer pointer) {
 
     private static String checkToken(String value, String what) {
         if (value == null || !value.matches(TOKEN)) {
-            throw new IllegalArgumentException("'" + what + value + "' needs a name of token characters after '" + what + "'");
+            throw new IllegalArgumentException(
+                    "'" + what + value + "' needs a name of token characters after '" + what + "'");
         }
         return value;
     }

@@ -30,8 +30,10 @@ final class MicroProfileLookup {
         try {
             return MicroProfileConfigReader.current();
         } catch (IllegalStateException | ServiceConfigurationError e) {
-            LOG.info("the MicroProfile Config API is on the class path but no implementation answered ({});"
-                    + " turnstile.* is not read from it", e.toString());
+            LOG.info(
+                    "the MicroProfile Config API is on the class path but no implementation answered ({});"
+                            + " turnstile.* is not read from it",
+                    e.toString());
             return null;
         }
     }

@@ -33,8 +33,10 @@ public final class SettingSource {
      * @param environment      the environment variables
      * @throws NullPointerException when an argument is null
      */
-    public SettingSource(Function<String, String> initParams, Function<String, String> systemProperties,
-                         Map<String, String> environment) {
+    public SettingSource(
+            Function<String, String> initParams,
+            Function<String, String> systemProperties,
+            Map<String, String> environment) {
         this(initParams, NONE, systemProperties, environment);
     }
 
@@ -47,8 +49,11 @@ public final class SettingSource {
      * @param environment      the environment variables
      * @throws NullPointerException when an argument is null
      */
-    public SettingSource(Function<String, String> initParams, Function<String, String> microProfile,
-                         Function<String, String> systemProperties, Map<String, String> environment) {
+    public SettingSource(
+            Function<String, String> initParams,
+            Function<String, String> microProfile,
+            Function<String, String> systemProperties,
+            Map<String, String> environment) {
         this.initParams = Objects.requireNonNull(initParams, "initParams");
         this.microProfile = Objects.requireNonNull(microProfile, "microProfile");
         this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
@@ -64,8 +69,8 @@ public final class SettingSource {
      */
     public static SettingSource of(Function<String, String> initParams) {
         Function<String, String> microProfile = MicroProfileLookup.find();
-        return new SettingSource(initParams, microProfile == null ? NONE : microProfile,
-                System::getProperty, System.getenv());
+        return new SettingSource(
+                initParams, microProfile == null ? NONE : microProfile, System::getProperty, System.getenv());
     }
 
     /**

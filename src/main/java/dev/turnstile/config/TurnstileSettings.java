@@ -120,7 +120,9 @@ public final class TurnstileSettings {
         GuardOptions d = GuardOptions.defaults();
         GuardOptions options = new GuardOptions(
                 bool(source, ENABLED, d.enabled()),
-                source.get(MAX_BODY_SIZE) == null ? d.maxBodySize() : Values.size(source.describe(MAX_BODY_SIZE), source.get(MAX_BODY_SIZE)),
+                source.get(MAX_BODY_SIZE) == null
+                        ? d.maxBodySize()
+                        : Values.size(source.describe(MAX_BODY_SIZE), source.get(MAX_BODY_SIZE)),
                 integer(source, MAX_JSON_DEPTH, d.maxJsonDepth()),
                 integer(source, BUSY_CODE, d.busyCode()),
                 bool(source, FAIL_OPEN_READS, d.failOpenReads()),
@@ -174,8 +176,10 @@ public final class TurnstileSettings {
         duration(MAX_HOLD, b::maxHold);
         String grace = source.get(TURN_GRACE);
         if (grace != null) {
-            b.turnGrace("off".equalsIgnoreCase(grace) ? dev.turnstile.TurnstileConfig.TURN_GRACE_OFF
-                    : Values.duration(source.describe(TURN_GRACE), grace));
+            b.turnGrace(
+                    "off".equalsIgnoreCase(grace)
+                            ? dev.turnstile.TurnstileConfig.TURN_GRACE_OFF
+                            : Values.duration(source.describe(TURN_GRACE), grace));
         }
         duration(REDIS_TIMEOUT, b::redisTimeout);
         if (source.get(REDIS_POOL_SIZE) != null) {
@@ -191,7 +195,9 @@ public final class TurnstileSettings {
         set(REDIS_SENTINEL_USER, b::redisSentinelUser);
         set(REDIS_SENTINEL_PASSWORD, b::redisSentinelPassword);
         set(REDIS_TLS, v -> b.redisTls(Values.bool(source.describe(REDIS_TLS), v)));
-        set(REDIS_TLS_VERIFY_HOSTNAME, v -> b.redisTlsVerifyHostname(Values.bool(source.describe(REDIS_TLS_VERIFY_HOSTNAME), v)));
+        set(
+                REDIS_TLS_VERIFY_HOSTNAME,
+                v -> b.redisTlsVerifyHostname(Values.bool(source.describe(REDIS_TLS_VERIFY_HOSTNAME), v)));
         set(REDIS_TRUST_STORE, b::redisTrustStore);
         set(REDIS_TRUST_STORE_PASSWORD, b::redisTrustStorePassword);
         set(REDIS_TRUST_STORE_TYPE, b::redisTrustStoreType);
@@ -238,13 +244,14 @@ public final class TurnstileSettings {
 
     /** {@code key-sources}, {@code turn-sources} (else the {@code turn-header}) and {@code unkeyed}. */
     private static ConversationKeys keys(SettingSource source) {
-        String turnHeader = source.get(TURN_HEADER) == null ? GuardOptions.DEFAULT_TURN_HEADER : source.get(TURN_HEADER);
+        String turnHeader =
+                source.get(TURN_HEADER) == null ? GuardOptions.DEFAULT_TURN_HEADER : source.get(TURN_HEADER);
         ConversationKeys d;
         try {
             d = ConversationKeys.defaults(turnHeader);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source.describe(TURN_HEADER) + " must be an HTTP header name: '"
-                    + turnHeader + "'", e);
+            throw new IllegalArgumentException(
+                    source.describe(TURN_HEADER) + " must be an HTTP header name: '" + turnHeader + "'", e);
         }
         String keys = source.get(KEY_SOURCES);
         String turns = source.get(TURN_SOURCES);
@@ -260,8 +267,8 @@ public final class TurnstileSettings {
         return value == null ? fallback : Values.integer(source.describe(name), value);
     }
 
-    private static Classifier readClassification(SettingSource source, String file,
-                                                 Function<String, InputStream> resources) {
+    private static Classifier readClassification(
+            SettingSource source, String file, Function<String, InputStream> resources) {
         String setting = source.describe(CLASSIFICATION_FILE);
         JsonBinding.require(setting);
         try (InputStream in = open(file, resources)) {

@@ -62,8 +62,8 @@ public class TurnstileReadinessCheck implements HealthCheck {
         try {
             turnstile.ping();
         } catch (BackendUnavailableException e) {
-            return new HealthCheckResponse(NAME, HealthCheckResponse.Status.DOWN,
-                    Optional.of(Map.of(REASON, BACKEND_UNAVAILABLE)));
+            return new HealthCheckResponse(
+                    NAME, HealthCheckResponse.Status.DOWN, Optional.of(Map.of(REASON, BACKEND_UNAVAILABLE)));
         }
         return new HealthCheckResponse(NAME, HealthCheckResponse.Status.UP, Optional.empty());
     }

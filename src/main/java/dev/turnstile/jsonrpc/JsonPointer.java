@@ -39,7 +39,8 @@ public record JsonPointer(String text, List<String> tokens) {
         List<String> tokens = new ArrayList<>();
         for (String raw : text.substring(1).split("/", -1)) {
             if (raw.matches(".*~([^01].*|$)")) {
-                throw new IllegalArgumentException("a '~' in a JSON pointer must be followed by 0 or 1: '" + text + "'");
+                throw new IllegalArgumentException(
+                        "a '~' in a JSON pointer must be followed by 0 or 1: '" + text + "'");
             }
             tokens.add(raw.replace("~1", "/").replace("~0", "~"));
         }

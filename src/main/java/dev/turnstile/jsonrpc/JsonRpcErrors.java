@@ -58,6 +58,5 @@ public final class JsonRpcErrors {
     /** The reason of {@link #INVALID_PARAMS}; named apart from the code, which has the same name. */
     public static final String INVALID_PARAMS_REASON = "invalid_params";
 
-    private JsonRpcErrors() {
-    }
+    private JsonRpcErrors() {}
 }

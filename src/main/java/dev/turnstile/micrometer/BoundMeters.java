@@ -33,14 +33,22 @@ final class BoundMeters {
         for (Mode mode : Mode.values()) {
             Map<String, Timer> outcomes = new ConcurrentHashMap<>();
             for (String outcome : new String[] {ACQUIRED, BUSY_OUTCOME, ERROR}) {
-                outcomes.put(outcome, timer(ACQUIRE, "Time to get a place, or to give up", mode)
-                        .tag(OUTCOME, outcome).register(registry));
+                outcomes.put(
+                        outcome,
+                        timer(ACQUIRE, "Time to get a place, or to give up", mode)
+                                .tag(OUTCOME, outcome)
+                                .register(registry));
             }
             acquire.put(mode, outcomes);
             hold.put(mode, timer(HOLD, "Time a place was held", mode).register(registry));
             leaseLost.put(mode, counter(LEASE_LOST, "Places found lost while their call ran", MODE, mode.wireName()));
-            failOpen.put(mode, counter(FAIL_OPEN, "Calls that went on unguarded: the store was unreachable",
-                    MODE, mode.wireName()));
+            failOpen.put(
+                    mode,
+                    counter(
+                            FAIL_OPEN,
+                            "Calls that went on unguarded: the store was unreachable",
+                            MODE,
+                            mode.wireName()));
         }
         for (BusyReason reason : BusyReason.values()) {
             busy.put(reason, counter(BUSY, "Calls that gave up at their deadline", REASON, reason.wireName()));
@@ -55,12 +63,18 @@ final class BoundMeters {
     }
 
     private Counter counter(String name, String description, String tag, String value) {
-        return Counter.builder(name).description(description).tags(tags).tag(tag, value).register(registry);
+        return Counter.builder(name)
+                .description(description)
+                .tags(tags)
+                .tag(tag, value)
+                .register(registry);
     }
 
-    private void gauge(String name, String description, TurnstileMetrics source,
-                       ToIntFunction<Turnstile> value) {
-        Gauge.builder(name, source, s -> s.sum(value)).description(description).tags(tags).strongReference(true)
+    private void gauge(String name, String description, TurnstileMetrics source, ToIntFunction<Turnstile> value) {
+        Gauge.builder(name, source, s -> s.sum(value))
+                .description(description)
+                .tags(tags)
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -86,7 +100,7 @@ final class BoundMeters {
 
     /** Registered up front for the known operations; another one when it first fails. */
     Counter backendError(String operation) {
-        return backendErrors.computeIfAbsent(operation, op -> counter(BACKEND_ERRORS, "Failures of the lock store",
-                OPERATION, op));
+        return backendErrors.computeIfAbsent(
+                operation, op -> counter(BACKEND_ERRORS, "Failures of the lock store", OPERATION, op));
     }
 }

@@ -1,12 +1,12 @@
 package dev.turnstile.servlet;
 
-import dev.turnstile.internal.servlet.FilterDispatch;
-import dev.turnstile.internal.servlet.SharedGuard;
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
-import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
+import dev.turnstile.internal.config.TurnstileGuard;
+import dev.turnstile.internal.servlet.FilterDispatch;
+import dev.turnstile.internal.servlet.SharedGuard;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -82,8 +82,9 @@ public class TurnstileFilter implements Filter {
             return;
         }
         // one engine per application: @Guarded may have built it already (a bean created before this init)
-        SharedGuard.Claim claim = SharedGuard.claim(context, () -> new TurnstileGuard(settings.builder().build(),
-                settings.classifier(), settings.options()));
+        SharedGuard.Claim claim = SharedGuard.claim(
+                context,
+                () -> new TurnstileGuard(settings.builder().build(), settings.classifier(), settings.options()));
         configure(claim.guard(), claim.built());
     }
 
@@ -100,7 +101,9 @@ public class TurnstileFilter implements Filter {
     @Override
     public final void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        if (!enabled || !(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+        if (!enabled
+                || !(req instanceof HttpServletRequest request)
+                || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
             return;
         }

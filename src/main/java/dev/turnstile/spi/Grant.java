@@ -30,8 +30,14 @@ public sealed interface Grant {
      * @param holdingTurn      the hash of the turn holding the session, or ""
      * @param arrival          the caller's place among its turn's waiting calls, or ""
      */
-    record Denied(BusyReason reason, Duration earliestLeaseEnd, int queuePosition, String nextTurn,
-                  String holdingTurn, String arrival) implements Grant {
+    record Denied(
+            BusyReason reason,
+            Duration earliestLeaseEnd,
+            int queuePosition,
+            String nextTurn,
+            String holdingTurn,
+            String arrival)
+            implements Grant {
 
         /**
          * A denial without queue position, turns or arrival (for a store that keeps no line).

@@ -1,8 +1,8 @@
 package dev.turnstile.spi;
 
+import dev.turnstile.ToolClasses;
 import dev.turnstile.internal.engine.InProcessLockStore;
 import dev.turnstile.internal.engine.RedisLockStore;
-import dev.turnstile.ToolClasses;
 import java.time.Duration;
 import java.util.Collection;
 

@@ -13,15 +13,17 @@ final class FilterRegistrations {
 
     private FilterRegistrations() {}
 
-    static FilterRegistrationBean<TurnstileFilter> of(Turnstile turnstile, TurnstileSettings settings,
-                                                      Environment environment) {
-        FilterRegistrationBean<TurnstileFilter> registration = new FilterRegistrationBean<>(
-                new TurnstileFilter(turnstile, settings.classifier(), settings.options()));
+    static FilterRegistrationBean<TurnstileFilter> of(
+            Turnstile turnstile, TurnstileSettings settings, Environment environment) {
+        FilterRegistrationBean<TurnstileFilter> registration =
+                new FilterRegistrationBean<>(new TurnstileFilter(turnstile, settings.classifier(), settings.options()));
         registration.setName(TurnstileAutoConfiguration.FILTER_NAME);
         registration.setAsyncSupported(true); // the MCP transports go async, and so does a call that waits
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         registration.setUrlPatterns(urlPatterns(environment));
-        registration.setOrder(environment.getProperty(TurnstileAutoConfiguration.FILTER_ORDER, Integer.class,
+        registration.setOrder(environment.getProperty(
+                TurnstileAutoConfiguration.FILTER_ORDER,
+                Integer.class,
                 TurnstileAutoConfiguration.DEFAULT_FILTER_ORDER));
         return registration;
     }
@@ -32,11 +34,14 @@ final class FilterRegistrations {
         if (patterns != null && patterns.length > 0) {
             return List.of(patterns);
         }
-        String endpoint = environment.getProperty(TurnstileAutoConfiguration.SPRING_AI_MCP_ENDPOINT,
-                TurnstileAutoConfiguration.DEFAULT_MCP_ENDPOINT).trim();
+        String endpoint = environment
+                .getProperty(
+                        TurnstileAutoConfiguration.SPRING_AI_MCP_ENDPOINT,
+                        TurnstileAutoConfiguration.DEFAULT_MCP_ENDPOINT)
+                .trim();
         if (!endpoint.startsWith("/")) {
-            throw new IllegalArgumentException(TurnstileAutoConfiguration.SPRING_AI_MCP_ENDPOINT
-                    + " must start with '/': '" + endpoint + "'");
+            throw new IllegalArgumentException(
+                    TurnstileAutoConfiguration.SPRING_AI_MCP_ENDPOINT + " must start with '/': '" + endpoint + "'");
         }
         String path = servletPath(environment) + endpoint;
         path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -45,7 +50,9 @@ final class FilterRegistrations {
 
     /** The DispatcherServlet's path ({@code spring.mvc.servlet.path}) without its trailing '/': Spring AI's endpoint is under it. */
     private static String servletPath(Environment environment) {
-        String path = environment.getProperty(TurnstileAutoConfiguration.DISPATCHER_SERVLET_PATH, "").trim();
+        String path = environment
+                .getProperty(TurnstileAutoConfiguration.DISPATCHER_SERVLET_PATH, "")
+                .trim();
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }

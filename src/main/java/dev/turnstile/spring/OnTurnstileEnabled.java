@@ -22,8 +22,9 @@ final class OnTurnstileEnabled extends SpringBootCondition {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> ConditionOutcome.match(TurnstileAutoConfiguration.ENABLED + " is on");
             case "false", "no", "off", "0" -> ConditionOutcome.noMatch(TurnstileAutoConfiguration.ENABLED + " is off");
-            default -> throw new IllegalArgumentException(
-                    TurnstileAutoConfiguration.ENABLED + " must be true or false: '" + value + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        TurnstileAutoConfiguration.ENABLED + " must be true or false: '" + value + "'");
         };
     }
 }

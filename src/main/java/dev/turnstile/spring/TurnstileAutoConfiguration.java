@@ -85,7 +85,9 @@ public class TurnstileAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Turnstile turnstile(TurnstileSettings settings, ObjectProvider<TurnstileListener> listeners) {
-        return settings.builder().listener(Listeners.of(listeners.orderedStream().toList())).build();
+        return settings.builder()
+                .listener(Listeners.of(listeners.orderedStream().toList()))
+                .build();
     }
 
     /**
@@ -99,8 +101,8 @@ public class TurnstileAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(value = TurnstileFilter.class, parameterizedContainer = FilterRegistrationBean.class)
-    public FilterRegistrationBean<TurnstileFilter> turnstileFilter(Turnstile turnstile, TurnstileSettings settings,
-                                                                   Environment environment) {
+    public FilterRegistrationBean<TurnstileFilter> turnstileFilter(
+            Turnstile turnstile, TurnstileSettings settings, Environment environment) {
         return FilterRegistrations.of(turnstile, settings, environment);
     }
 

@@ -9,8 +9,8 @@ import dev.turnstile.TurnstileListener;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.internal.engine.ForwardingLockStore;
-import dev.turnstile.spi.Grant;
 import dev.turnstile.internal.engine.InProcessLockStore;
+import dev.turnstile.spi.Grant;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.spi.Place;
 import jakarta.annotation.Priority;
@@ -36,17 +36,28 @@ public class CountingGuardProducer {
     @Singleton
     TurnstileGuard guard() {
         LockStore store = new CountingStore(new InProcessLockStore());
-        Turnstile turnstile = Turnstile.builder().store(store).acquireTimeout(Duration.ofMillis(300))
+        Turnstile turnstile = Turnstile.builder()
+                .store(store)
+                .acquireTimeout(Duration.ofMillis(300))
                 .listener(new TurnstileListener() {
                     @Override
                     public void failedOpen(Mode mode) {
                         FAILED_OPEN.incrementAndGet();
                     }
-                }).build();
-        Classifier classifier = Classifier.builder().tool("lookup_*", CallClass.READ).build();
+                })
+                .build();
+        Classifier classifier =
+                Classifier.builder().tool("lookup_*", CallClass.READ).build();
         GuardOptions d = GuardOptions.defaults();
-        GuardOptions options = new GuardOptions(d.enabled(), d.maxBodySize(), d.maxJsonDepth(), d.busyCode(),
-                true, false, d.turnHeader(), d.bindPrincipal()); // fail-open for reads only
+        GuardOptions options = new GuardOptions(
+                d.enabled(),
+                d.maxBodySize(),
+                d.maxJsonDepth(),
+                d.busyCode(),
+                true,
+                false,
+                d.turnHeader(),
+                d.bindPrincipal()); // fail-open for reads only
         return new TurnstileGuard(turnstile, classifier, options);
     }
 

@@ -20,8 +20,10 @@ final class FakeRequest {
             headers.put("x-mcp-turn-id", turnId);
         }
         Map<String, Object> attributes = new ConcurrentHashMap<>();
-        return (HttpServletRequest) Proxy.newProxyInstance(FakeRequest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                FakeRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getHeader" -> headers.get(((String) args[0]).toLowerCase(java.util.Locale.ROOT));
                     case "getHeaders" -> {
                         String v = headers.get(((String) args[0]).toLowerCase(java.util.Locale.ROOT));

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
-import dev.turnstile.internal.cdi.TurnstileExtension;
 import dev.turnstile.config.GuardOptions;
+import dev.turnstile.internal.cdi.TurnstileExtension;
 import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.internal.engine.InProcessLockStore;
 import dev.turnstile.internal.servlet.CurrentRequest;
@@ -33,15 +33,24 @@ class GuardedDisabledTest {
         @Singleton
         TurnstileGuard guard() {
             GuardOptions d = GuardOptions.defaults();
-            GuardOptions disabled = new GuardOptions(false, d.maxBodySize(), d.maxJsonDepth(), d.busyCode(),
-                    d.failOpenReads(), d.failOpenWrites(), d.turnHeader(), d.bindPrincipal());
+            GuardOptions disabled = new GuardOptions(
+                    false,
+                    d.maxBodySize(),
+                    d.maxJsonDepth(),
+                    d.busyCode(),
+                    d.failOpenReads(),
+                    d.failOpenWrites(),
+                    d.turnHeader(),
+                    d.bindPrincipal());
             return new TurnstileGuard(Turnstile.builder().store(STORE).build(), Classifier.defaults(), disabled);
         }
     }
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld().addExtension(new TurnstileExtension())
-            .addBeanClasses(ToolBeans.Ledger.class, ToolBeans.Audit.class, DisabledGuardProducer.class)).build();
+    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
+                    .addExtension(new TurnstileExtension())
+                    .addBeanClasses(ToolBeans.Ledger.class, ToolBeans.Audit.class, DisabledGuardProducer.class))
+            .build();
 
     @Inject
     ToolBeans.Audit audit;

@@ -10,10 +10,10 @@ import dev.turnstile.BusyException;
 import dev.turnstile.BusyReason;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
-import dev.turnstile.internal.config.TurnstileGuard;
-import dev.turnstile.servlet.TurnstileAttributes;
 import dev.turnstile.internal.cdi.TurnstileExtension;
+import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.internal.servlet.CurrentRequest;
+import dev.turnstile.servlet.TurnstileAttributes;
 import dev.turnstile.testing.OverlapHistory;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -89,8 +89,14 @@ class GuardedInterceptorTest {
     @Test
     void readsOfTwoBeansInOneTurnRunTogether() throws Exception {
         CyclicBarrier both = new CyclicBarrier(2);
-        Future<?> a = inRequest(FakeRequest.of("s", "t"), () -> { ledger.balance(ToolBeans.Inside.meet(both)); return null; });
-        Future<?> b = inRequest(FakeRequest.of("s", "t"), () -> { audit.look(ToolBeans.Inside.meet(both)); return null; });
+        Future<?> a = inRequest(FakeRequest.of("s", "t"), () -> {
+            ledger.balance(ToolBeans.Inside.meet(both));
+            return null;
+        });
+        Future<?> b = inRequest(FakeRequest.of("s", "t"), () -> {
+            audit.look(ToolBeans.Inside.meet(both));
+            return null;
+        });
         a.get(30, TimeUnit.SECONDS); // the barrier only opens if both reads are inside at once
         b.get(30, TimeUnit.SECONDS);
     }
@@ -135,7 +141,8 @@ class GuardedInterceptorTest {
 
     @Test
     void aReadHolderAskingForAWriteFailsFastNamingTheMethod() {
-        LockUpgradeException e = assertThrows(LockUpgradeException.class, () -> inRequest("s", "t", ledger::balanceThenFix));
+        LockUpgradeException e =
+                assertThrows(LockUpgradeException.class, () -> inRequest("s", "t", ledger::balanceThenFix));
         assertTrue(e.getMessage().contains("Audit.fix()"), e.getMessage());
         assertEquals(1, CountingGuardProducer.ACQUIRES.get(), "no second acquire was tried");
     }
@@ -163,7 +170,10 @@ class GuardedInterceptorTest {
             assertEquals(Boolean.TRUE, request.getAttribute(TurnstileAttributes.FAILED_OPEN));
             assertThrows(BackendUnavailableException.class, () -> ledger.refund(null), "and closed for writes");
         }
-        assertEquals(1, CountingGuardProducer.FAILED_OPEN.get(), "the read's fail-open is reported, the write's error is not");
+        assertEquals(
+                1,
+                CountingGuardProducer.FAILED_OPEN.get(),
+                "the read's fail-open is reported, the write's error is not");
     }
 
     @Test
@@ -181,7 +191,9 @@ class GuardedInterceptorTest {
         String log = captured.toString(StandardCharsets.UTF_8);
         assertEquals(1, count(log, "Audit.read()"), log);
         assertEquals(1, count(log, "Audit.fix()"), log);
-        assertTrue(log.contains("WARN") && log.contains("immediateExecution(true)") && log.contains("CurrentRequest.bind"), log);
+        assertTrue(
+                log.contains("WARN") && log.contains("immediateExecution(true)") && log.contains("CurrentRequest.bind"),
+                log);
     }
 
     private static int count(String text, String part) {
@@ -273,11 +285,14 @@ class GuardedInterceptorTest {
 
     @Test
     void misusedAnnotationsFailTheDeploymentNamingTheMethod() {
-        Weld bad = new Weld().disableDiscovery().addExtension(new TurnstileExtension())
+        Weld bad = new Weld()
+                .disableDiscovery()
+                .addExtension(new TurnstileExtension())
                 .addBeanClasses(MisusedTools.class, CountingGuardProducer.class);
         Exception e = assertThrows(Exception.class, () -> bad.initialize().shutdown());
         String messages = String.valueOf(e.getMessage()) + " " + String.valueOf(e.getCause());
-        assertTrue(messages.contains("MisusedTools.refund()") && messages.contains("tool is only used with Access.TOOL"),
+        assertTrue(
+                messages.contains("MisusedTools.refund()") && messages.contains("tool is only used with Access.TOOL"),
                 messages);
     }
 

@@ -7,8 +7,8 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.ToolClasses;
 import dev.turnstile.Turnstile;
-import dev.turnstile.internal.cdi.TurnstileExtension;
 import dev.turnstile.config.GuardOptions;
+import dev.turnstile.internal.cdi.TurnstileExtension;
 import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.internal.engine.InProcessLockStore;
 import dev.turnstile.internal.servlet.CurrentRequest;
@@ -74,7 +74,8 @@ class GuardedLearnedClassTest {
         @Priority(Interceptor.Priority.APPLICATION)
         @Singleton
         TurnstileGuard guard() {
-            Turnstile turnstile = Turnstile.builder().store(new InProcessLockStore()).build();
+            Turnstile turnstile =
+                    Turnstile.builder().store(new InProcessLockStore()).build();
             return new TurnstileGuard(turnstile, Classifier.defaults(), GuardOptions.defaults());
         }
     }

@@ -19,8 +19,9 @@ class ReadmeCdiSnippetTest {
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
-            .addExtension(new TurnstileExtension())
-            .addBeanClasses(RefundTools.class, CountingGuardProducer.class)).build();
+                    .addExtension(new TurnstileExtension())
+                    .addBeanClasses(RefundTools.class, CountingGuardProducer.class))
+            .build();
 
     @Inject
     RefundTools tools;
@@ -28,8 +29,8 @@ class ReadmeCdiSnippetTest {
     @Test
     void theReadmeShowsTheSnippetThatThisTestRuns() throws Exception {
         String source = Files.readString(Path.of("src/test/java/dev/turnstile/cdi/RefundTools.java"));
-        String snippet = source.substring(source.indexOf("// tag::cdi[]\n") + "// tag::cdi[]\n".length(),
-                source.indexOf("// end::cdi[]"));
+        String snippet = source.substring(
+                source.indexOf("// tag::cdi[]\n") + "// tag::cdi[]\n".length(), source.indexOf("// end::cdi[]"));
         String readme = Files.readString(Path.of("README.md"));
         assertTrue(readme.contains(snippet), "README.md must contain RefundTools.java's snippet verbatim");
 

@@ -1,5 +1,6 @@
 package dev.turnstile.cdi;
 
+// spotless:off (the README shows this file as written, with its import and aligned comments)
 // tag::cdi[]
 import static dev.turnstile.cdi.Guarded.Access.READ;
 import static dev.turnstile.cdi.Guarded.Access.WRITE;
@@ -26,3 +27,4 @@ public class RefundTools {
     }
 }
 // end::cdi[]
+// spotless:on

@@ -32,10 +32,13 @@ class ClassificationWithoutJsonbTest {
         try (URLClassLoader app = ClassPathWithout.loader(left)) {
             thread.setContextClassLoader(app); // the application's class loader, as in a container
             Class<?> sourceType = app.loadClass(SettingSource.class.getName());
-            Object source = sourceType.getConstructor(Function.class, Function.class, Map.class)
+            Object source = sourceType
+                    .getConstructor(Function.class, Function.class, Map.class)
                     .newInstance(initParams, (Function<String, String>) n -> null, Map.of());
-            InvocationTargetException e = assertThrows(InvocationTargetException.class, () ->
-                    app.loadClass(TurnstileSettings.class.getName()).getMethod("load", sourceType, Function.class)
+            InvocationTargetException e = assertThrows(
+                    InvocationTargetException.class,
+                    () -> app.loadClass(TurnstileSettings.class.getName())
+                            .getMethod("load", sourceType, Function.class)
                             .invoke(null, source, (Function<String, Object>) n -> null));
             return e.getCause();
         } finally {
@@ -47,16 +50,21 @@ class ClassificationWithoutJsonbTest {
     void withoutTheApiTheMessageNamesWhatToAdd() throws Exception {
         Throwable failure = startUpFailure("jakarta.json.bind-api", "yasson");
         assertInstanceOf(IllegalStateException.class, failure, String.valueOf(failure));
-        assertEquals("turnstile.classification-file is set but JSON-B is not on the class path: add"
-                + " jakarta.json.bind:jakarta.json.bind-api and a JSON-B implementation such as org.eclipse:yasson"
-                + " (a full Jakarta EE server has both)", failure.getMessage());
+        assertEquals(
+                "turnstile.classification-file is set but JSON-B is not on the class path: add"
+                        + " jakarta.json.bind:jakarta.json.bind-api and a JSON-B implementation such as org.eclipse:yasson"
+                        + " (a full Jakarta EE server has both)",
+                failure.getMessage());
     }
 
     @Test
     void withoutAnImplementationTheMessageNamesOne() throws Exception {
         Throwable failure = startUpFailure("yasson");
         assertInstanceOf(IllegalStateException.class, failure, String.valueOf(failure));
-        assertTrue(failure.getMessage().startsWith("turnstile.classification-file is set but no JSON-B implementation"
-                + " is on the class path: add one such as org.eclipse:yasson"), failure.getMessage());
+        assertTrue(
+                failure.getMessage()
+                        .startsWith("turnstile.classification-file is set but no JSON-B implementation"
+                                + " is on the class path: add one such as org.eclipse:yasson"),
+                failure.getMessage());
     }
 }

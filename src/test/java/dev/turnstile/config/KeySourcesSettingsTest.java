@@ -15,7 +15,8 @@ class KeySourcesSettingsTest {
     private final Map<String, String> env = new HashMap<>();
 
     private GuardOptions load() {
-        return TurnstileSettings.load(new SettingSource(n -> null, n -> null, env), n -> null).options();
+        return TurnstileSettings.load(new SettingSource(n -> null, n -> null, env), n -> null)
+                .options();
     }
 
     private String fails() {
@@ -25,7 +26,11 @@ class KeySourcesSettingsTest {
     @Test
     void theDefaultsAreWhatRealClientsSend() {
         ConversationKeys keys = load().keys();
-        assertEquals(List.of(KeySource.SESSION_ID, KeySource.meta("/sessionID"), KeySource.baggage("gen_ai.conversation.id")),
+        assertEquals(
+                List.of(
+                        KeySource.SESSION_ID,
+                        KeySource.meta("/sessionID"),
+                        KeySource.baggage("gen_ai.conversation.id")),
                 keys.keySources());
         assertEquals(List.of(KeySource.header("X-Mcp-Turn-Id")), keys.turnSources());
         assertEquals(Unkeyed.PASS, keys.unkeyed());
@@ -36,11 +41,14 @@ class KeySourcesSettingsTest {
 
     @Test
     void everyFormOfTheGrammarParses() {
-        env.put("TURNSTILE_KEY_SOURCES", " header:X-Conversation-Id , meta:/a~1b/c, baggage:gen_ai.conversation.id,session-id");
+        env.put(
+                "TURNSTILE_KEY_SOURCES",
+                " header:X-Conversation-Id , meta:/a~1b/c, baggage:gen_ai.conversation.id,session-id");
         env.put("TURNSTILE_TURN_SOURCES", "meta:/x-codex-turn-metadata/turn_id");
         env.put("TURNSTILE_UNKEYED", "Principal");
         ConversationKeys keys = load().keys();
-        assertEquals(List.of("header:x-conversation-id", "meta:/a~1b/c", "baggage:gen_ai.conversation.id", "session-id"),
+        assertEquals(
+                List.of("header:x-conversation-id", "meta:/a~1b/c", "baggage:gen_ai.conversation.id", "session-id"),
                 keys.keySources().stream().map(KeySource::spec).toList());
         assertEquals(List.of("a/b", "c"), keys.keySources().get(1).pointer().tokens());
         assertEquals(List.of(ConversationKeys.CODEX_TURN), keys.turnSources());
@@ -58,8 +66,15 @@ class KeySourcesSettingsTest {
 
     @Test
     void badValuesFailNamingTheSetting() {
-        for (String bad : List.of("cookie:x", "header:", "header:bad name", "meta:sessionID", "meta:/a~2",
-                "baggage:", "session-id,session-id", "header:A,header:a")) {
+        for (String bad : List.of(
+                "cookie:x",
+                "header:",
+                "header:bad name",
+                "meta:sessionID",
+                "meta:/a~2",
+                "baggage:",
+                "session-id,session-id",
+                "header:A,header:a")) {
             env.put("TURNSTILE_KEY_SOURCES", bad);
             String message = fails();
             assertTrue(message.contains("TURNSTILE_KEY_SOURCES") && message.contains(bad), message);

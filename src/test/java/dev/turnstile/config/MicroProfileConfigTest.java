@@ -82,7 +82,9 @@ class MicroProfileConfigTest {
         assertEquals("environment variable TURNSTILE_BUSY_CODE", withEnv.describe("busy-code"));
         System.setProperty(PROPERTY, "-32050");
         assertEquals("-32050", SettingSource.of(params::get).get("busy-code"));
-        assertEquals("system property turnstile.busy-code", SettingSource.of(params::get).describe("busy-code"));
+        assertEquals(
+                "system property turnstile.busy-code",
+                SettingSource.of(params::get).describe("busy-code"));
     }
 
     @Test

@@ -33,17 +33,78 @@ class RedisConnectionSettingsTest {
     /** key.p12: a private key and its certificate; trust.p12: only the certificate; empty.p12: nothing. */
     @BeforeAll
     static void stores() throws Exception {
-        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-dname", "CN=turnstile-test", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", dir.resolve("key.p12").toString(), "-storepass", STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "client", "-file", dir.resolve("client.crt").toString(), "-storetype", "PKCS12",
-                "-keystore", dir.resolve("key.p12").toString(), "-storepass", STORE_PASSWORD);
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("client.crt").toString(),
-                "-storetype", "PKCS12", "-keystore", dir.resolve("trust.p12").toString(), "-storepass", STORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "client", "-file", dir.resolve("ca.pem").toString(), "-storetype",
-                "PKCS12", "-keystore", dir.resolve("key.p12").toString(), "-storepass", STORE_PASSWORD);
-        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-dname", "CN=turnstile-test", "-validity", "2",
-                "-storetype", "JKS", "-keystore", dir.resolve("key-other-password.jks").toString(),
-                "-storepass", STORE_PASSWORD, "-keypass", "Other-key-password");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "client",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=turnstile-test",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                dir.resolve("key.p12").toString(),
+                "-storepass",
+                STORE_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "client",
+                "-file",
+                dir.resolve("client.crt").toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                dir.resolve("key.p12").toString(),
+                "-storepass",
+                STORE_PASSWORD);
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                dir.resolve("client.crt").toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                dir.resolve("trust.p12").toString(),
+                "-storepass",
+                STORE_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "client",
+                "-file",
+                dir.resolve("ca.pem").toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                dir.resolve("key.p12").toString(),
+                "-storepass",
+                STORE_PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "client",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=turnstile-test",
+                "-validity",
+                "2",
+                "-storetype",
+                "JKS",
+                "-keystore",
+                dir.resolve("key-other-password.jks").toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-keypass",
+                "Other-key-password");
         java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
         empty.load(null, null);
         try (var out = java.nio.file.Files.newOutputStream(dir.resolve("empty.p12"))) {
@@ -66,7 +127,8 @@ class RedisConnectionSettingsTest {
 
     /** The start-up message; it never holds a password. */
     private String fails() {
-        String message = assertThrows(IllegalArgumentException.class, this::load).getMessage();
+        String message =
+                assertThrows(IllegalArgumentException.class, this::load).getMessage();
         assertFalse(message.contains(STORE_PASSWORD) || message.contains("sentinel-secret"), message);
         return message;
     }
@@ -101,7 +163,8 @@ class RedisConnectionSettingsTest {
         tlsWithTrustStore("missing.p12", STORE_PASSWORD);
         assertTrue(fails().startsWith("redis-trust-store names a file that does not exist: '"), fails());
         tlsWithTrustStore("trust.p12", "wrong");
-        assertTrue(fails().startsWith("redis-trust-store cannot be read as PKCS12 with redis-trust-store-password"),
+        assertTrue(
+                fails().startsWith("redis-trust-store cannot be read as PKCS12 with redis-trust-store-password"),
                 fails());
         tlsWithTrustStore("trust.p12", STORE_PASSWORD);
         set("redis-trust-store-type", "NOPE");
@@ -117,8 +180,10 @@ class RedisConnectionSettingsTest {
         set("redis-key-store", store("key-other-password.jks"));
         set("redis-key-store-password", STORE_PASSWORD);
         set("redis-key-store-type", "JKS");
-        assertTrue(fails().startsWith("redis-key-store holds a private key that redis-key-store-password does not open"
-                + " (the key's password must be the store's): '"), fails());
+        assertTrue(
+                fails().startsWith("redis-key-store holds a private key that redis-key-store-password does not open"
+                        + " (the key's password must be the store's): '"),
+                fails());
     }
 
     @Test
@@ -135,15 +200,18 @@ class RedisConnectionSettingsTest {
     void tlsSettingsWithoutTlsAreRefused() {
         set("redis-url", "redis://127.0.0.1:6379");
         set("redis-trust-store", store("trust.p12"));
-        assertEquals("redis-trust-store is set, but TLS is off: write rediss:// in redis-url, or set redis-tls=true",
+        assertEquals(
+                "redis-trust-store is set, but TLS is off: write rediss:// in redis-url, or set redis-tls=true",
                 fails());
         params.remove("turnstile.redis-trust-store");
         set("redis-key-store-password", STORE_PASSWORD);
         assertEquals("redis-key-store-password is set without redis-key-store", fails());
         params.remove("turnstile.redis-key-store-password");
         set("redis-tls-verify-hostname", "false");
-        assertEquals("redis-tls-verify-hostname is set, but TLS is off: write rediss:// in redis-url, or set"
-                + " redis-tls=true", fails());
+        assertEquals(
+                "redis-tls-verify-hostname is set, but TLS is off: write rediss:// in redis-url, or set"
+                        + " redis-tls=true",
+                fails());
     }
 
     @Test
@@ -167,8 +235,10 @@ class RedisConnectionSettingsTest {
     @Test
     void sentinelNeedsAMasterNameAndExcludesACluster() {
         set("redis-sentinel", "127.0.0.1:26379,127.0.0.1:26380");
-        assertEquals("redis-sentinel-master must name the master that the Sentinels of redis-sentinel watch, without"
-                + " spaces: ''", fails());
+        assertEquals(
+                "redis-sentinel-master must name the master that the Sentinels of redis-sentinel watch, without"
+                        + " spaces: ''",
+                fails());
         set("redis-sentinel-master", "my master");
         assertTrue(fails().startsWith("redis-sentinel-master must name the master"), fails());
         set("redis-sentinel-master", "mymaster");

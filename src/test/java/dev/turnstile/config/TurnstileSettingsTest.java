@@ -25,7 +25,8 @@ class TurnstileSettingsTest {
 
     private TurnstileSettings load() {
         Function<String, InputStream> resources = name -> files.containsKey(name)
-                ? new ByteArrayInputStream(files.get(name).getBytes(StandardCharsets.UTF_8)) : null;
+                ? new ByteArrayInputStream(files.get(name).getBytes(StandardCharsets.UTF_8))
+                : null;
         return TurnstileSettings.load(new SettingSource(params::get, props::get, env), resources);
     }
 
@@ -73,16 +74,17 @@ class TurnstileSettingsTest {
     void anErrorNamesTheSourceTheBadValueCameFrom() {
         params.put("turnstile.acquire-timeout", "5s");
         env.put("TURNSTILE_ACQUIRE_TIMEOUT", "never");
-        assertTrue(fails().getMessage().startsWith("environment variable TURNSTILE_ACQUIRE_TIMEOUT "),
+        assertTrue(
+                fails().getMessage().startsWith("environment variable TURNSTILE_ACQUIRE_TIMEOUT "),
                 fails().getMessage());
         props.put("turnstile.acquire-timeout", "soon");
-        assertTrue(fails().getMessage().startsWith("system property turnstile.acquire-timeout "),
-                fails().getMessage());
+        assertTrue(fails().getMessage().startsWith("system property turnstile.acquire-timeout "), fails().getMessage());
         env.put("TURNSTILE_ACQUIRE_TIMEOUT", "5s");
         props.clear();
         params.put("turnstile.acquire-timeout", "later");
         assertEquals("5s", new SettingSource(params::get, props::get, env).get("acquire-timeout"));
-        assertEquals("environment variable TURNSTILE_ACQUIRE_TIMEOUT",
+        assertEquals(
+                "environment variable TURNSTILE_ACQUIRE_TIMEOUT",
                 new SettingSource(params::get, props::get, env).describe("acquire-timeout"));
     }
 
@@ -112,21 +114,22 @@ class TurnstileSettingsTest {
     @Test
     void badValuesFailAtStartNamingTheSettingAndTheValue() {
         for (String[] bad : new String[][] {
-                {"turnstile.acquire-timeout", "soon", "turnstile.acquire-timeout"},
-                {"turnstile.lease", "100ms", "lease"},
-                {"turnstile.max-body-size", "lots", "turnstile.max-body-size"},
-                {"turnstile.fail-open-writes", "maybe", "turnstile.fail-open-writes"},
-                {"turnstile.busy-code", "x", "turnstile.busy-code"},
-                {"turnstile.key-prefix", "a{b}", "key-prefix"},
-                {"turnstile.turn-header", "Bad Header", "turn-header"},
-                {"turnstile.redis-url", "http://h:1", "redis-url"},
-                {"turnstile.wait-mode", "sometimes", "turnstile.wait-mode"},
-                {"turnstile.redis-cluster", "h1", "redis-cluster"}}) {
+            {"turnstile.acquire-timeout", "soon", "turnstile.acquire-timeout"},
+            {"turnstile.lease", "100ms", "lease"},
+            {"turnstile.max-body-size", "lots", "turnstile.max-body-size"},
+            {"turnstile.fail-open-writes", "maybe", "turnstile.fail-open-writes"},
+            {"turnstile.busy-code", "x", "turnstile.busy-code"},
+            {"turnstile.key-prefix", "a{b}", "key-prefix"},
+            {"turnstile.turn-header", "Bad Header", "turn-header"},
+            {"turnstile.redis-url", "http://h:1", "redis-url"},
+            {"turnstile.wait-mode", "sometimes", "turnstile.wait-mode"},
+            {"turnstile.redis-cluster", "h1", "redis-cluster"}
+        }) {
             params.clear();
             params.put(bad[0], bad[1]);
             IllegalArgumentException e = fails();
-            assertTrue(e.getMessage().contains(bad[2]) && e.getMessage().contains(bad[1]),
-                    bad[0] + ": " + e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(bad[2]) && e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());
         }
         env.put("TURNSTILE_ACQUIRE_TIMEOUT", "never");
         assertTrue(fails().getMessage().contains("TURNSTILE_ACQUIRE_TIMEOUT"));

@@ -58,8 +58,8 @@ final class Checker {
     private void run() {
         finishSections();
         counts();
-        Map<Integer, List<Section>> bySession = history.sections.stream()
-                .collect(Collectors.groupingBy(s -> s.session));
+        Map<Integer, List<Section>> bySession =
+                history.sections.stream().collect(Collectors.groupingBy(s -> s.session));
         bySession.values().forEach(this::regressions);
         bySession.values().forEach(this::fencing);
         bySession.values().forEach(this::overlaps);
@@ -133,7 +133,9 @@ final class Checker {
     }
 
     private static List<Section> writes(List<Section> sections) {
-        return sections.stream().filter(Section::write).sorted(Comparator.comparingLong(s -> s.enter))
+        return sections.stream()
+                .filter(Section::write)
+                .sorted(Comparator.comparingLong(s -> s.enter))
                 .collect(Collectors.toList());
     }
 
@@ -171,13 +173,16 @@ final class Checker {
 
     private boolean excused(Section a, Section b) {
         for (PhaseFacts.Loss l : facts.losses) {
-            boolean slot = l.slots() == null || l.slots().contains(JedisClusterCRC16.getSlot("{" + a.sessionHash + "}"));
+            boolean slot =
+                    l.slots() == null || l.slots().contains(JedisClusterCRC16.getSlot("{" + a.sessionHash + "}"));
             if (slot && a.enter < l.grantedBefore() && b.enter >= l.grantedBefore()) {
                 return true;
             }
         }
         for (PhaseFacts.Cut c : facts.cuts) {
-            if (a.process.equals(c.process()) && c.to() - c.from() > load.lease().toNanos() && a.enter < c.from()
+            if (a.process.equals(c.process())
+                    && c.to() - c.from() > load.lease().toNanos()
+                    && a.enter < c.from()
                     && b.enter > c.from()) {
                 return true;
             }
@@ -201,8 +206,9 @@ final class Checker {
         for (Section s : lost) {
             if (!s.reportedLost()) {
                 report.unreportedLost++;
-                report.example("unreported lost lease", s.describe(facts.startedAt)
-                        + (s.releaseError ? " (its release failed)" : ""));
+                report.example(
+                        "unreported lost lease",
+                        s.describe(facts.startedAt) + (s.releaseError ? " (its release failed)" : ""));
             }
         }
     }
@@ -298,7 +304,8 @@ final class Checker {
             m.add(report.forbiddenOverlaps + " forbidden overlaps");
         }
         if (report.uncaughtOverlaps > 0) {
-            m.add(report.uncaughtOverlaps + " overlaps after a lost place caught neither by a fence nor by a lost-lease report");
+            m.add(report.uncaughtOverlaps
+                    + " overlaps after a lost place caught neither by a fence nor by a lost-lease report");
         }
         if (report.unreportedLost > 0) {
             m.add(report.unreportedLost + " really lost leases not reported");
@@ -318,12 +325,14 @@ final class Checker {
             noTtl.addAll(facts.last.withoutTtl());
         }
         if (!noTtl.isEmpty()) {
-            m.add(noTtl.size() + " keys without a TTL: " + noTtl.stream().sorted().limit(3).collect(Collectors.toList()));
+            m.add(noTtl.size() + " keys without a TTL: "
+                    + noTtl.stream().sorted().limit(3).collect(Collectors.toList()));
         }
         if (facts.last == null) {
             m.add("keys were not counted");
         } else if (facts.lockKeysGoneAfter < 0) {
-            m.add(facts.last.lockKeys() + " lock keys still there a lease after the drain (" + facts.last.lockKinds() + ")");
+            m.add(facts.last.lockKeys() + " lock keys still there a lease after the drain (" + facts.last.lockKinds()
+                    + ")");
         }
     }
 }

@@ -27,8 +27,8 @@ final class ChildProcesses {
     synchronized Process start(ProcessBuilder builder) throws IOException {
         Process p = builder.start();
         live.add(p);
-        Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        Files.writeString(
+                pidFile, p.pid() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return p;
     }
 
@@ -40,7 +40,9 @@ final class ChildProcesses {
 
     /** Sends a signal by name (STOP, CONT) with kill(1). */
     static void signal(Process p, String signal) throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                .inheritIO()
+                .start();
         if (k.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + p.pid() + " failed");
         }

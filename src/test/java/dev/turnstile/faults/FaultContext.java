@@ -23,6 +23,7 @@ final class FaultContext {
 
     /** The worker whose Redis connections go through the proxy on standalone phases. */
     static final int PROXIED_WORKER = 2;
+
     static final int WORKERS = 3;
     /** A hold this long is one that only a kill ends; the tail does not wait for it. */
     private static final long FOREVER_NANOS = Duration.ofMinutes(10).toNanos();
@@ -42,8 +43,17 @@ final class FaultContext {
     private final int[] incarnations = new int[WORKERS];
     private PhasePlan.Backend backend;
 
-    FaultContext(ChildProcesses children, String classpath, Path work, LoadSettings load, Sizes sizes,
-                 RedisServer aof, RedisServer volatileServer, LocalCluster cluster, NetProxy proxy, long seed) {
+    FaultContext(
+            ChildProcesses children,
+            String classpath,
+            Path work,
+            LoadSettings load,
+            Sizes sizes,
+            RedisServer aof,
+            RedisServer volatileServer,
+            LocalCluster cluster,
+            NetProxy proxy,
+            long seed) {
         this.children = children;
         this.classpath = classpath;
         this.work = work;
@@ -120,8 +130,8 @@ final class FaultContext {
         fresh.awaitReady();
         fresh.call(phaseCommands[i], Duration.ofSeconds(60));
         workers.set(i, fresh);
-        facts.note("worker " + victim.tag() + " killed; " + fresh.tag() + " joined "
-                + millis(System.nanoTime() - at) + " ms later");
+        facts.note("worker " + victim.tag() + " killed; " + fresh.tag() + " joined " + millis(System.nanoTime() - at)
+                + " ms later");
     }
 
     /**
@@ -130,8 +140,10 @@ final class FaultContext {
      * could not be had (noted; not a failure of the run).
      */
     String hold(int w, int session, Mode mode, long exitAt, PhaseFacts facts) throws IOException {
-        String answer = workers.get(w).call("hold " + session + " " + mode.name() + " " + exitAt,
-                load.acquireTimeout().plusSeconds(10));
+        String answer = workers.get(w)
+                .call(
+                        "hold " + session + " " + mode.name() + " " + exitAt,
+                        load.acquireTimeout().plusSeconds(10));
         if (exitAt - System.nanoTime() < FOREVER_NANOS) {
             facts.holdEnds(exitAt);
         }

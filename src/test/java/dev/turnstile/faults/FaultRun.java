@@ -72,10 +72,20 @@ public final class FaultRun {
         RedisServer vol = server(children, "standalone-volatile", RedisServer.volatileArgs());
         redisVersion = version(aof);
         say("starting the local cluster (3 masters, 3 replicas)");
-        LocalCluster cluster = LocalCluster.start(children, options.work(), options.sizes().nodeTimeoutMillis());
+        LocalCluster cluster =
+                LocalCluster.start(children, options.work(), options.sizes().nodeTimeoutMillis());
         NetProxy proxy = new NetProxy(aof.port());
-        FaultContext ctx = new FaultContext(children, System.getProperty("java.class.path"), options.work(),
-                options.load(), options.sizes(), aof, vol, cluster, proxy, options.seed());
+        FaultContext ctx = new FaultContext(
+                children,
+                System.getProperty("java.class.path"),
+                options.work(),
+                options.load(),
+                options.sizes(),
+                aof,
+                vol,
+                cluster,
+                proxy,
+                options.seed());
         say("starting 3 workers");
         try {
             ctx.startWorkers();
@@ -123,8 +133,9 @@ public final class FaultRun {
         for (PhaseFacts f : done) {
             reports.add(Checker.check(histories.get(f.index), f, options.load()));
         }
-        String header = "Run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + (options.label().isEmpty() ? ""
-                : " on " + options.label()) + "; redis-server " + redisVersion + "; three worker JVMs, worker w2"
+        String header = "Run " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + (options.label().isEmpty() ? "" : " on " + options.label()) + "; redis-server " + redisVersion
+                + "; three worker JVMs, worker w2"
                 + " reaches the standalone server through the run's proxy; cluster-node-timeout "
                 + options.sizes().nodeTimeoutMillis() + " ms.";
         String md = ResultsTable.render(options, header, reports, abort);

@@ -53,8 +53,8 @@ public final class FaultWorker {
         }
         LoadSettings settings = LoadSettings.parse(Arrays.asList(args).subList(3, args.length));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        FaultWorker worker = new FaultWorker(args[0], Integer.parseInt(args[1]), new Recorder(Path.of(args[2])),
-                settings, out);
+        FaultWorker worker =
+                new FaultWorker(args[0], Integer.parseInt(args[1]), new Recorder(Path.of(args[2])), settings, out);
         worker.answer("0", "READY");
         worker.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     }
@@ -83,8 +83,15 @@ public final class FaultWorker {
             }
             case "hold" -> {
                 WorkerPhase phase = current;
-                new Thread(() -> answer(seq, phase.hold(Integer.parseInt(args.get(0)), Mode.valueOf(args.get(1)),
-                        Long.parseLong(args.get(2)))), "fault-hold-acquire").start();
+                new Thread(
+                                () -> answer(
+                                        seq,
+                                        phase.hold(
+                                                Integer.parseInt(args.get(0)),
+                                                Mode.valueOf(args.get(1)),
+                                                Long.parseLong(args.get(2)))),
+                                "fault-hold-acquire")
+                        .start();
             }
             case "count" -> answer(seq, "COUNT " + (current == null ? 0 : current.sections()));
             case "drain" -> answer(seq, "DRAINED " + current.drain());
@@ -114,7 +121,15 @@ public final class FaultWorker {
         } else {
             b.redisUrl(a.get(4));
         }
-        current = new WorkerPhase(tag, index, phase, b.build(), listener, recorder, settings, Long.parseLong(a.get(5)),
+        current = new WorkerPhase(
+                tag,
+                index,
+                phase,
+                b.build(),
+                listener,
+                recorder,
+                settings,
+                Long.parseLong(a.get(5)),
                 PhasePlan.Load.valueOf(a.get(6)));
         current.start();
     }

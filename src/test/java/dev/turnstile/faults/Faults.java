@@ -36,7 +36,11 @@ final class Faults {
     static void killHolder(FaultContext ctx, PhaseFacts facts, int w, int session) throws Exception {
         int other = (w + 1) % FaultContext.WORKERS;
         ctx.hold(w, session, Mode.WRITE, FaultContext.after(Duration.ofHours(1)), facts);
-        ctx.hold(other, (session + 1) % ctx.load.sessions(), Mode.WRITE, FaultContext.after(ctx.sizes.lead().plus(ctx.sizes.holdAfter())),
+        ctx.hold(
+                other,
+                (session + 1) % ctx.load.sessions(),
+                Mode.WRITE,
+                FaultContext.after(ctx.sizes.lead().plus(ctx.sizes.holdAfter())),
                 facts);
         Thread.sleep(ctx.sizes.lead().toMillis());
         ctx.killAndRestartWorker(w, facts);
@@ -100,8 +104,8 @@ final class Faults {
         long planned = FaultContext.after(ctx.sizes.lead());
         boolean longer = length.compareTo(ctx.load.lease()) > 0;
         // across a longer cut the holder leaves its section just after its lease must have ended
-        long exitAt = planned + (longer ? ctx.load.lease().plus(ctx.sizes.lead()) : length.plus(ctx.sizes.holdAfter()))
-                .toNanos();
+        long exitAt = planned
+                + (longer ? ctx.load.lease().plus(ctx.sizes.lead()) : length.plus(ctx.sizes.holdAfter())).toNanos();
         ctx.hold(w, 0, Mode.WRITE, exitAt, facts);
         ctx.hold(0, 1, Mode.READ, planned + length.plus(ctx.sizes.holdAfter()).toNanos(), facts);
         FaultContext.sleepUntil(planned);
@@ -121,13 +125,15 @@ final class Faults {
     }
 
     private static Thread inside(FaultContext ctx, PhaseFacts facts, PhasePlan.Fault fault) {
-        Thread t = new Thread(() -> {
-            try {
-                fault.inject(ctx, facts);
-            } catch (Exception e) {
-                facts.note("the fault inside the cut failed: " + e);
-            }
-        }, "fault-inside-cut");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        fault.inject(ctx, facts);
+                    } catch (Exception e) {
+                        facts.note("the fault inside the cut failed: " + e);
+                    }
+                },
+                "fault-inside-cut");
         t.start();
         return t;
     }
@@ -140,7 +146,8 @@ final class Faults {
      * cluster_state:ok.
      */
     static void failover(FaultContext ctx, PhaseFacts facts) throws Exception {
-        long exitAt = FaultContext.after(ctx.sizes.lead().plus(ctx.load.lease()).plusMillis(2L * ctx.sizes.nodeTimeoutMillis()));
+        long exitAt = FaultContext.after(
+                ctx.sizes.lead().plus(ctx.load.lease()).plusMillis(2L * ctx.sizes.nodeTimeoutMillis()));
         List<LocalCluster.Node> nodes = ctx.cluster.topology();
         String hash = ctx.hold(0, 0, Mode.WRITE, exitAt, facts);
         LocalCluster.Node master = LocalCluster.masterOf(nodes, hash == null ? 0 : slot(hash));

@@ -70,28 +70,40 @@ final class HistoryFile {
         PhaseHistory ph = phases.computeIfAbsent(Integer.parseInt(f[1]), PhaseHistory::new);
         switch (f[0]) {
             case ENTER -> enter(f, ph);
-            case EXIT -> withSection(f, s -> {
-                s.exit = Long.parseLong(f[3]);
-                s.lostAtExit = "1".equals(f[4]);
-            });
-            case CLOSED -> withSection(f, s -> {
-                s.lostAfterClose = "1".equals(f[4]);
-                s.wasHeld = "-".equals(f[5]) ? null : "1".equals(f[5]);
-                s.releaseError = "1".equals(f[6]);
-                s.lostEvent = "1".equals(f[7]);
-            });
+            case EXIT ->
+                withSection(f, s -> {
+                    s.exit = Long.parseLong(f[3]);
+                    s.lostAtExit = "1".equals(f[4]);
+                });
+            case CLOSED ->
+                withSection(f, s -> {
+                    s.lostAfterClose = "1".equals(f[4]);
+                    s.wasHeld = "-".equals(f[5]) ? null : "1".equals(f[5]);
+                    s.releaseError = "1".equals(f[6]);
+                    s.lostEvent = "1".equals(f[7]);
+                });
             case LATE -> withSection(f, s -> s.lostLate = true);
             case BUSY -> ph.busy++;
             case FAILED -> ph.failures.merge(f[7].substring(0, f[7].indexOf(':')), 1, Integer::sum);
             case EVENT -> ph.event(f[3], f[6]);
-            case DRAINED, PHASE -> { }
+            case DRAINED, PHASE -> {}
             default -> throw new IllegalStateException("unknown record in the history of " + process + ": " + f[0]);
         }
     }
 
     private void enter(String[] f, PhaseHistory ph) {
-        Section s = new Section(process, f[2], Integer.parseInt(f[4]), f[5], Mode.valueOf(f[6]), "1".equals(f[7]),
-                Long.parseLong(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), f[12]);
+        Section s = new Section(
+                process,
+                f[2],
+                Integer.parseInt(f[4]),
+                f[5],
+                Mode.valueOf(f[6]),
+                "1".equals(f[7]),
+                Long.parseLong(f[8]),
+                Long.parseLong(f[9]),
+                Long.parseLong(f[10]),
+                Long.parseLong(f[11]),
+                f[12]);
         byId.put(s.id, s);
         ph.sections.add(s);
     }

@@ -17,8 +17,8 @@ import redis.clients.jedis.HostAndPort;
  * from the primaries; keys without a TTL are looked for on every node, replicas included.
  * {@code at} is when the scan began.
  */
-record KeyCensus(long at, Map<String, Integer> byKind, Set<String> withoutTtl, long fenceTtlMinMillis,
-                 long fenceTtlMaxMillis) {
+record KeyCensus(
+        long at, Map<String, Integer> byKind, Set<String> withoutTtl, long fenceTtlMinMillis, long fenceTtlMaxMillis) {
 
     static final Set<String> LONG_RETENTION_KINDS = Set.of("fence", "gone");
 
@@ -61,13 +61,17 @@ record KeyCensus(long at, Map<String, Integer> byKind, Set<String> withoutTtl, l
     }
 
     int lockKeys() {
-        return byKind.entrySet().stream().filter(e -> !LONG_RETENTION_KINDS.contains(e.getKey()))
-                .mapToInt(Map.Entry::getValue).sum();
+        return byKind.entrySet().stream()
+                .filter(e -> !LONG_RETENTION_KINDS.contains(e.getKey()))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     int longRetentionKeys() {
-        return byKind.entrySet().stream().filter(e -> LONG_RETENTION_KINDS.contains(e.getKey()))
-                .mapToInt(Map.Entry::getValue).sum();
+        return byKind.entrySet().stream()
+                .filter(e -> LONG_RETENTION_KINDS.contains(e.getKey()))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     /** The lock keys by kind, e.g. "turn 2, places 2". */

@@ -25,9 +25,19 @@ import java.util.Map;
  * @param turnSlice      length of a turn: every call of one session within the same slice of the
  *                       shared monotonic clock carries the same turn id, in every process
  */
-record LoadSettings(Duration lease, Duration acquireTimeout, Duration recheckInterval, Duration redisTimeout,
-                    Duration maxHold, int sessions, int threads, int hotThreads, double writeShare, Duration toolMin,
-                    Duration toolMax, Duration turnSlice) {
+record LoadSettings(
+        Duration lease,
+        Duration acquireTimeout,
+        Duration recheckInterval,
+        Duration redisTimeout,
+        Duration maxHold,
+        int sessions,
+        int threads,
+        int hotThreads,
+        double writeShare,
+        Duration toolMin,
+        Duration toolMax,
+        Duration turnSlice) {
 
     /** The worker's arguments for these settings. */
     List<String> toArgs() {
@@ -74,13 +84,19 @@ record LoadSettings(Duration lease, Duration acquireTimeout, Duration recheckInt
             }
             m.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        return new LoadSettings(millis(m, "lease-ms"), millis(m, "acquire-timeout-ms"),
-                millis(m, "recheck-interval-ms"), millis(m, "redis-timeout-ms"), millis(m, "max-hold-ms"),
-                Integer.parseInt(need(m, "sessions")), Integer.parseInt(need(m, "threads")),
+        return new LoadSettings(
+                millis(m, "lease-ms"),
+                millis(m, "acquire-timeout-ms"),
+                millis(m, "recheck-interval-ms"),
+                millis(m, "redis-timeout-ms"),
+                millis(m, "max-hold-ms"),
+                Integer.parseInt(need(m, "sessions")),
+                Integer.parseInt(need(m, "threads")),
                 Integer.parseInt(need(m, "hot-threads")),
                 Double.parseDouble(need(m, "write-share")),
                 Duration.ofNanos(Long.parseLong(need(m, "tool-min-us")) * 1000),
-                Duration.ofNanos(Long.parseLong(need(m, "tool-max-us")) * 1000), millis(m, "turn-slice-ms"));
+                Duration.ofNanos(Long.parseLong(need(m, "tool-max-us")) * 1000),
+                millis(m, "turn-slice-ms"));
     }
 
     /** The settings as one line for the results file. */

@@ -38,13 +38,20 @@ final class LocalCluster {
         for (int i = 0; i < 6; i++) {
             int port = Ports.free();
             List<String> args = new ArrayList<>(RedisServer.volatileArgs());
-            args.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis),
-                    "--repl-diskless-sync-delay", "0", // a replica syncs at once, not after 5 s
+            args.addAll(List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    Integer.toString(nodeTimeoutMillis),
+                    "--repl-diskless-sync-delay",
+                    "0", // a replica syncs at once, not after 5 s
                     // as the README advises: the masters that did not fail keep serving their slots
                     // while a failed one's slots are uncovered (with yes the whole Cluster refuses
                     // commands until the failover ends, and every held place can lose its lease)
-                    "--cluster-require-full-coverage", "no"));
+                    "--cluster-require-full-coverage",
+                    "no"));
             RedisServer s = new RedisServer(children, port, dir.resolve("cluster-" + port), args);
             s.spawn();
             c.servers.add(s);
@@ -62,10 +69,14 @@ final class LocalCluster {
         servers.forEach(s -> cmd.add("127.0.0.1:" + s.port()));
         cmd.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
         Path log = dir.resolve("cluster-create.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         if (p.waitFor() != 0) {
-            throw new IOException("redis-cli --cluster create failed: " + Files.readString(log, StandardCharsets.UTF_8));
+            throw new IOException(
+                    "redis-cli --cluster create failed: " + Files.readString(log, StandardCharsets.UTF_8));
         }
     }
 
@@ -92,8 +103,9 @@ final class LocalCluster {
             for (Node m : nodes) {
                 if (m.master() && !m.failed()) {
                     Node r = replicaOf(nodes, m);
-                    if (r == null || !RedisAdmin.info(new HostAndPort("127.0.0.1", r.port()), "replication")
-                            .contains("master_link_status:up")) {
+                    if (r == null
+                            || !RedisAdmin.info(new HostAndPort("127.0.0.1", r.port()), "replication")
+                                    .contains("master_link_status:up")) {
                         return false;
                     }
                 }
@@ -145,11 +157,16 @@ final class LocalCluster {
     }
 
     static Node masterOf(List<Node> nodes, int slot) {
-        return nodes.stream().filter(n -> n.master() && !n.failed() && n.owns(slot)).findFirst().orElseThrow();
+        return nodes.stream()
+                .filter(n -> n.master() && !n.failed() && n.owns(slot))
+                .findFirst()
+                .orElseThrow();
     }
 
     static Node replicaOf(List<Node> nodes, Node master) {
-        return nodes.stream().filter(n -> !n.master() && n.masterId().equals(master.id()) && !n.failed())
-                .findFirst().orElse(null);
+        return nodes.stream()
+                .filter(n -> !n.master() && n.masterId().equals(master.id()) && !n.failed())
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -37,6 +37,7 @@ final class PhaseFacts {
     long faultEnd = -1;
     /** The latest planned end of a hold placed across a fault (holds that only a kill ends aside). */
     long holdsUntil = -1;
+
     long drainedAt;
     KeyCensus atDrain;
     KeyCensus last;
@@ -70,7 +71,10 @@ final class PhaseFacts {
     }
 
     Kill killOf(String process) {
-        return kills.stream().filter(k -> k.process().equals(process)).findFirst().orElse(null);
+        return kills.stream()
+                .filter(k -> k.process().equals(process))
+                .findFirst()
+                .orElse(null);
     }
 
     void note(String text) {

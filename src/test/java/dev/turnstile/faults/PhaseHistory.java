@@ -14,6 +14,7 @@ final class PhaseHistory {
     final Map<String, Integer> failures = new TreeMap<>();
     /** Listener events by name; backend errors by operation ("backendError acquire"). */
     final Map<String, Integer> events = new TreeMap<>();
+
     int busy;
 
     PhaseHistory(int index) {

@@ -15,6 +15,7 @@ final class PhaseReport {
     int acquireOtherFailures;
     /** Listener events: backendError by operation, leaseLost, released with wasHeld=false. */
     Map<String, Integer> events = new TreeMap<>();
+
     int forbiddenOverlaps;
     int excusedOverlaps;
     int uncaughtOverlaps;
@@ -27,13 +28,16 @@ final class PhaseReport {
     int unfinishedSections;
     /** Per session, nanoseconds until it served a new turn after the fault; null when it did not. */
     List<Long> recoveries = new ArrayList<>();
+
     int sessionsNotServed;
     long notServedFor;
     /** Hand-offs after the fault's end, and before the fault began. */
     List<Long> handoffs = new ArrayList<>();
+
     List<Long> handoffsBefore = new ArrayList<>();
     /** The median hand-off of the session whose median is the longest. */
     long worstSessionHandoff = -1;
+
     final List<String> mustFailures = new ArrayList<>();
     final List<String> examples = new ArrayList<>();
     /** What the checker found worth saying beside the figures. */

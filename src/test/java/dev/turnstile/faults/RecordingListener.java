@@ -70,7 +70,13 @@ final class RecordingListener implements TurnstileListener {
 
     /** One {@code L} record: phase, time, event name, session hash, mode, detail. */
     void event(String name, String sessionHash, Mode mode, String detail) {
-        recorder.write(HistoryFile.EVENT, phase, System.nanoTime(), name, sessionHash,
-                mode == null ? "-" : mode.name(), detail.isEmpty() ? "-" : detail);
+        recorder.write(
+                HistoryFile.EVENT,
+                phase,
+                System.nanoTime(),
+                name,
+                sessionHash,
+                mode == null ? "-" : mode.name(),
+                detail.isEmpty() ? "-" : detail);
     }
 }

@@ -15,8 +15,8 @@ final class Recovery {
 
     private Recovery() {}
 
-    static void measure(Map<Integer, List<Section>> bySession, PhaseFacts facts, LoadSettings load,
-                        PhaseReport report) {
+    static void measure(
+            Map<Integer, List<Section>> bySession, PhaseFacts facts, LoadSettings load, PhaseReport report) {
         if (facts.faultEnd < 0) {
             return;
         }
@@ -37,8 +37,11 @@ final class Recovery {
             }
         }
         long first = ref.sliceStart - Math.floorDiv(ref.sliceStart - ready, slice) * slice; // first slice >= ready
-        long served = sections.stream().filter(s -> !s.hold && s.sliceStart >= first)
-                .mapToLong(s -> s.enter).min().orElse(-1);
+        long served = sections.stream()
+                .filter(s -> !s.hold && s.sliceStart >= first)
+                .mapToLong(s -> s.enter)
+                .min()
+                .orElse(-1);
         if (served < 0) {
             report.sessionsNotServed++;
             report.notServedFor = Math.max(report.notServedFor, facts.drainedAt - first);

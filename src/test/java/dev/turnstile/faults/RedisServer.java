@@ -52,12 +52,24 @@ final class RedisServer {
     /** Starts the process; returns the time just before it was spawned. Does not wait for it. */
     long spawn() throws IOException {
         Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--daemonize", "no", "--dir", dir.toString(),
-                "--logfile", dir.resolve("redis.log").toString(), "--maxmemory-policy", "noeviction"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString(),
+                "--maxmemory-policy",
+                "noeviction"));
         cmd.addAll(extraArgs);
         long at = System.nanoTime();
-        process = children.start(new ProcessBuilder(cmd).redirectErrorStream(true)
+        process = children.start(new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()));
         return at;
     }

@@ -28,9 +28,11 @@ final class ResultsTable {
         line("");
         line("Engine and load: " + o.load().describe() + ".");
         line("");
-        String verdict = abort != null ? "**ABORTED**: " + abort
-                : failed == 0 ? "**PASS**: every MUST check held"
-                : "**FAIL**: MUST checks failed in " + failed + " of " + reports.size() + " phases";
+        String verdict = abort != null
+                ? "**ABORTED**: " + abort
+                : failed == 0
+                        ? "**PASS**: every MUST check held"
+                        : "**FAIL**: MUST checks failed in " + failed + " of " + reports.size() + " phases";
         line(verdict + ". " + ops + " guarded operations in all. Definitions: faults/README.md.");
     }
 
@@ -44,7 +46,8 @@ final class ResultsTable {
         line("|---|---|--:|--:|--:|---|--:|--:|--:|--:|---|---|");
         for (PhaseReport r : reports) {
             line("| " + r.facts.plan.name() + " | " + r.facts.plan.fault() + " | " + r.ops + " | " + r.busy + " | "
-                    + r.acquireBackendFailures + (r.acquireOtherFailures > 0 ? " (+" + r.acquireOtherFailures + " other)" : "")
+                    + r.acquireBackendFailures
+                    + (r.acquireOtherFailures > 0 ? " (+" + r.acquireOtherFailures + " other)" : "")
                     + " | " + backendErrors(r.events) + " | " + r.forbiddenOverlaps + " | " + r.excusedOverlaps + " ("
                     + r.uncaughtOverlaps + ") | " + r.fenceRegressions + " | " + r.staleWritesRejected + " | "
                     + r.reallyLost + " / " + r.reportedLost + " (" + r.reportedLostAtExit + ") / " + r.unreportedLost
@@ -56,9 +59,10 @@ final class ResultsTable {
         line("");
         line("## Recovery and cleanup");
         line("");
-        line("| phase | fault end | next turn after the fault end: median / max (sessions not served) | hand-off p50 / p99:"
-                + " before the fault → after its end (slowest session's p50 after) | keys at drain: lock / fence and tombstones | lock keys gone after the drain"
-                + " | keys without TTL |");
+        line(
+                "| phase | fault end | next turn after the fault end: median / max (sessions not served) | hand-off p50 / p99:"
+                        + " before the fault → after its end (slowest session's p50 after) | keys at drain: lock / fence and tombstones | lock keys gone after the drain"
+                        + " | keys without TTL |");
         line("|---|---|---|---|---|---|--:|");
         for (PhaseReport r : reports) {
             PhaseFacts f = r.facts;
@@ -102,7 +106,8 @@ final class ResultsTable {
                         + r.facts.atDrain.fenceTtlMaxMillis() / 1000 + " s at the drain");
             }
             if (r.facts.atDrain != null && r.facts.atDrain.byKind().getOrDefault("gone", 0) > 0) {
-                parts.add("tombstones of abandoned acquires at the drain: " + r.facts.atDrain.byKind().get("gone"));
+                parts.add("tombstones of abandoned acquires at the drain: "
+                        + r.facts.atDrain.byKind().get("gone"));
             }
             if (r.facts.atDrain != null && r.facts.atDrain.lockKeys() > 0) {
                 parts.add("lock keys at the drain: " + r.facts.atDrain.lockKinds());
@@ -134,16 +139,18 @@ final class ResultsTable {
         List<Long> v = new ArrayList<>(r.recoveries);
         v.sort(null);
         String served = v.isEmpty() ? "none served" : ms(v.get(v.size() / 2)) + " / " + ms(v.get(v.size() - 1)) + " ms";
-        return served + (r.sessionsNotServed > 0
-                ? " (" + r.sessionsNotServed + " not served for " + ms(r.notServedFor) + " ms)" : "");
+        return served
+                + (r.sessionsNotServed > 0
+                        ? " (" + r.sessionsNotServed + " not served for " + ms(r.notServedFor) + " ms)"
+                        : "");
     }
 
     private static String handoffs(PhaseReport r) {
         if (r.handoffs.isEmpty()) {
             return "-";
         }
-        return percentiles(r.handoffsBefore) + " → " + percentiles(r.handoffs) + String.format(" ms (%.1f)",
-                r.worstSessionHandoff / 1e6);
+        return percentiles(r.handoffsBefore) + " → " + percentiles(r.handoffs)
+                + String.format(" ms (%.1f)", r.worstSessionHandoff / 1e6);
     }
 
     private static String percentiles(List<Long> values) {

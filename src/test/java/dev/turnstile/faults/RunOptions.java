@@ -20,11 +20,19 @@ import java.util.Set;
  * --label TEXT       what was run (the driver passes the checkout's commit)
  * </pre>
  */
-record RunOptions(Path out, Path work, boolean smoke, List<String> phases, LoadSettings load, Sizes sizes, long seed,
-                  String label) {
+record RunOptions(
+        Path out,
+        Path work,
+        boolean smoke,
+        List<String> phases,
+        LoadSettings load,
+        Sizes sizes,
+        long seed,
+        String label) {
 
     static final long DEFAULT_SEED = 20260709L;
-    private static final Set<String> OWN = Set.of("--out", "--work", "--phases", "--ops-per-phase", "--seed", "--label");
+    private static final Set<String> OWN =
+            Set.of("--out", "--work", "--phases", "--ops-per-phase", "--seed", "--label");
 
     static RunOptions parse(String[] args) {
         boolean smoke = List.of(args).contains("--smoke");
@@ -45,8 +53,15 @@ record RunOptions(Path out, Path work, boolean smoke, List<String> phases, LoadS
         if (own.containsKey("--ops-per-phase")) {
             sizes = sizes.withOpsPerPhase(Long.parseLong(own.get("--ops-per-phase")));
         }
-        List<String> phases = own.containsKey("--phases") ? List.of(own.get("--phases").split(",")) : List.of();
-        return new RunOptions(Path.of(own.get("--out")), Path.of(own.get("--work")), smoke, phases, load, sizes,
+        List<String> phases =
+                own.containsKey("--phases") ? List.of(own.get("--phases").split(",")) : List.of();
+        return new RunOptions(
+                Path.of(own.get("--out")),
+                Path.of(own.get("--work")),
+                smoke,
+                phases,
+                load,
+                sizes,
                 Long.parseLong(own.getOrDefault("--seed", Long.toString(DEFAULT_SEED))),
                 own.getOrDefault("--label", ""));
     }

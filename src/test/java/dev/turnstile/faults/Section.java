@@ -19,9 +19,11 @@ final class Section {
     final long sliceStart;
     /** When {@code acquire} was called. */
     final long start;
+
     final long enter;
     /** The fencing token of a write, -1 for a read. */
     final long fence;
+
     final String sessionHash;
 
     long exit = -1;
@@ -32,10 +34,21 @@ final class Section {
     boolean lostEvent;
     /** The released event heard on the closing thread: true, false, or null when none came. */
     Boolean wasHeld;
+
     boolean releaseError;
 
-    Section(String process, String id, int session, String turn, Mode mode, boolean hold, long sliceStart,
-            long start, long enter, long fence, String sessionHash) {
+    Section(
+            String process,
+            String id,
+            int session,
+            String turn,
+            Mode mode,
+            boolean hold,
+            long sliceStart,
+            long start,
+            long enter,
+            long fence,
+            String sessionHash) {
         this.process = process;
         this.id = id;
         this.session = session;
@@ -72,8 +85,16 @@ final class Section {
     }
 
     String describe(long origin) {
-        return String.format("%s %s session-%d %s %s [%.1f, %.1f] ms%s%s", process, id, session, turn,
-                mode.name().toLowerCase(), (enter - origin) / 1e6, (exit - origin) / 1e6,
-                fence >= 0 ? " fence " + fence : "", killed ? " (killed)" : "");
+        return String.format(
+                "%s %s session-%d %s %s [%.1f, %.1f] ms%s%s",
+                process,
+                id,
+                session,
+                turn,
+                mode.name().toLowerCase(),
+                (enter - origin) / 1e6,
+                (exit - origin) / 1e6,
+                fence >= 0 ? " fence " + fence : "",
+                killed ? " (killed)" : "");
     }
 }

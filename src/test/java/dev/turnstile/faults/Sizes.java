@@ -20,36 +20,86 @@ import java.time.Duration;
  * @param lead            how long before a fault its holders take their places
  * @param holdAfter       how long a holder keeps its place after the fault ended
  */
-record Sizes(boolean smoke, Duration warm, Duration tail, Duration tailCap, long opsPerPhase, int nodeTimeoutMillis,
-             Duration pauseShort, Duration pauseLong, Duration cutShort, Duration cutLong, Duration lead,
-             Duration holdAfter) {
+record Sizes(
+        boolean smoke,
+        Duration warm,
+        Duration tail,
+        Duration tailCap,
+        long opsPerPhase,
+        int nodeTimeoutMillis,
+        Duration pauseShort,
+        Duration pauseLong,
+        Duration cutShort,
+        Duration cutLong,
+        Duration lead,
+        Duration holdAfter) {
 
     static final Duration PAUSE_LONG = Duration.ofMillis(700);
     static final int FULL_OPS_PER_PHASE = 9000;
 
     static Sizes full(LoadSettings s) {
-        return new Sizes(false, Duration.ofSeconds(2), max(s.lease().plusSeconds(1), Duration.ofSeconds(3)),
-                Duration.ofSeconds(15), FULL_OPS_PER_PHASE, (int) s.lease().toMillis(), s.redisTimeout().dividedBy(2), PAUSE_LONG,
-                s.lease().multipliedBy(2).dividedBy(5), s.lease().plusSeconds(2), Duration.ofMillis(300),
+        return new Sizes(
+                false,
+                Duration.ofSeconds(2),
+                max(s.lease().plusSeconds(1), Duration.ofSeconds(3)),
+                Duration.ofSeconds(15),
+                FULL_OPS_PER_PHASE,
+                (int) s.lease().toMillis(),
+                s.redisTimeout().dividedBy(2),
+                PAUSE_LONG,
+                s.lease().multipliedBy(2).dividedBy(5),
+                s.lease().plusSeconds(2),
+                Duration.ofMillis(300),
                 Duration.ofMillis(400));
     }
 
     static Sizes smoke(LoadSettings s) {
-        return new Sizes(true, Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300), 0, 1000,
-                s.redisTimeout().dividedBy(2), PAUSE_LONG, s.lease().multipliedBy(2).dividedBy(5),
-                s.lease().plusMillis(500), Duration.ofMillis(150), Duration.ofMillis(200));
+        return new Sizes(
+                true,
+                Duration.ofMillis(200),
+                Duration.ofMillis(300),
+                Duration.ofMillis(300),
+                0,
+                1000,
+                s.redisTimeout().dividedBy(2),
+                PAUSE_LONG,
+                s.lease().multipliedBy(2).dividedBy(5),
+                s.lease().plusMillis(500),
+                Duration.ofMillis(150),
+                Duration.ofMillis(200));
     }
 
     /** The engine and load settings of the full run (the smoke run has a shorter lease and acquire timeout, fewer threads). */
     static LoadSettings defaults(boolean smoke) {
-        return new LoadSettings(Duration.ofMillis(smoke ? 1500 : 3000), Duration.ofSeconds(smoke ? 1 : 2),
-                Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofMinutes(15), 5, smoke ? 4 : 6, 3, 0.3, Duration.ofNanos(500_000),
-                Duration.ofNanos(3_000_000), Duration.ofMillis(150));
+        return new LoadSettings(
+                Duration.ofMillis(smoke ? 1500 : 3000),
+                Duration.ofSeconds(smoke ? 1 : 2),
+                Duration.ofMillis(500),
+                Duration.ofMillis(300),
+                Duration.ofMinutes(15),
+                5,
+                smoke ? 4 : 6,
+                3,
+                0.3,
+                Duration.ofNanos(500_000),
+                Duration.ofNanos(3_000_000),
+                Duration.ofMillis(150));
     }
 
     Sizes withOpsPerPhase(long ops) {
-        return new Sizes(smoke, warm, tail, tailCap, ops, nodeTimeoutMillis, pauseShort, pauseLong, cutShort, cutLong,
-                lead, holdAfter);
+        return new Sizes(
+                smoke,
+                warm,
+                tail,
+                tailCap,
+                ops,
+                nodeTimeoutMillis,
+                pauseShort,
+                pauseLong,
+                cutShort,
+                cutLong,
+                lead,
+                holdAfter);
     }
 
     private static Duration max(Duration a, Duration b) {

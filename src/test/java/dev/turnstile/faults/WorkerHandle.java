@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class WorkerHandle {
 
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx160m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+    private static final List<String> JVM_OPTIONS = List.of(
+            "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.showDateTime=true");
 
     private final String tag;
     private final Path history;
@@ -46,19 +46,22 @@ final class WorkerHandle {
     }
 
     /** Starts a worker process; returns once it has said READY. */
-    static WorkerHandle start(ChildProcesses children, String classpath, Path workDir, String tag, int index,
-                              LoadSettings settings) throws IOException {
+    static WorkerHandle start(
+            ChildProcesses children, String classpath, Path workDir, String tag, int index, LoadSettings settings)
+            throws IOException {
         Path history = workDir.resolve("history-" + tag + ".tsv");
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-cp", classpath));
         cmd.addAll(JVM_OPTIONS);
-        String extra = System.getenv("FAULTS_WORKER_JAVA_OPTS"); // e.g. -Dorg.slf4j.simpleLogger.log.dev.turnstile=debug
+        String extra =
+                System.getenv("FAULTS_WORKER_JAVA_OPTS"); // e.g. -Dorg.slf4j.simpleLogger.log.dev.turnstile=debug
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
         cmd.addAll(List.of(FaultWorker.class.getName(), tag, Integer.toString(index), history.toString()));
         cmd.addAll(settings.toArgs());
         Process p = children.start(new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("worker-" + tag + ".log").toFile())));
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        workDir.resolve("worker-" + tag + ".log").toFile())));
         return new WorkerHandle(tag, history, p);
     }
 
@@ -100,14 +103,16 @@ final class WorkerHandle {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for worker " + tag, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("worker " + tag + " did not answer '" + what + "' (alive: " + process.isAlive()
-                    + "; see worker-" + tag + ".log)", e);
+            throw new IOException(
+                    "worker " + tag + " did not answer '" + what + "' (alive: " + process.isAlive() + "; see worker-"
+                            + tag + ".log)",
+                    e);
         }
     }
 
     private void readAnswers() {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 int space = line.indexOf(' ');

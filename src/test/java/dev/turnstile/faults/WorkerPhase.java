@@ -43,8 +43,16 @@ final class WorkerPhase implements AutoCloseable {
     private final List<Thread> holds = new ArrayList<>();
     private volatile boolean stopping;
 
-    WorkerPhase(String tag, int worker, int phase, Turnstile turnstile, RecordingListener listener, Recorder recorder,
-                LoadSettings settings, long turnBase, PhasePlan.Load load) {
+    WorkerPhase(
+            String tag,
+            int worker,
+            int phase,
+            Turnstile turnstile,
+            RecordingListener listener,
+            Recorder recorder,
+            LoadSettings settings,
+            long turnBase,
+            PhasePlan.Load load) {
         this.tag = tag;
         this.worker = worker;
         this.phase = phase;
@@ -60,7 +68,8 @@ final class WorkerPhase implements AutoCloseable {
         recorder.write(HistoryFile.PHASE, phase, System.nanoTime());
         for (int i = 0; i < settings.threads() + settings.hotThreads(); i++) {
             int session = i < settings.threads() && load == PhasePlan.Load.SPREAD
-                    ? (worker * settings.threads() + i) % settings.sessions() : 0;
+                    ? (worker * settings.threads() + i) % settings.sessions()
+                    : 0;
             Thread t = new Thread(() -> loop(session), "fault-load-" + i);
             t.setDaemon(true);
             threads.add(t);
@@ -134,13 +143,32 @@ final class WorkerPhase implements AutoCloseable {
         held(permit, session, turn, mode, start, sliceStart, hold, end.at());
     }
 
-    private void held(Permit permit, int session, String turn, Mode mode, long start, long sliceStart,
-                      boolean hold, long exitAt) {
+    private void held(
+            Permit permit,
+            int session,
+            String turn,
+            Mode mode,
+            long start,
+            long sliceStart,
+            boolean hold,
+            long exitAt) {
         long enter = System.nanoTime();
         String id = tag + "-" + ids.incrementAndGet();
         sections.incrementAndGet();
-        recorder.write(HistoryFile.ENTER, phase, id, Thread.currentThread().getName(), session, turn, mode.name(),
-                hold ? 1 : 0, sliceStart, start, enter, permit.fence().orElse(-1), permit.sessionHash());
+        recorder.write(
+                HistoryFile.ENTER,
+                phase,
+                id,
+                Thread.currentThread().getName(),
+                session,
+                turn,
+                mode.name(),
+                hold ? 1 : 0,
+                sliceStart,
+                start,
+                enter,
+                permit.fence().orElse(-1),
+                permit.sessionHash());
         runTool(exitAt);
         long exit = System.nanoTime();
         recorder.write(HistoryFile.EXIT, phase, id, exit, permit.leaseLost() ? 1 : 0);
@@ -151,8 +179,15 @@ final class WorkerPhase implements AutoCloseable {
             listener.endRelease();
         }
         boolean lost = permit.leaseLost();
-        recorder.write(HistoryFile.CLOSED, phase, id, System.nanoTime(), lost ? 1 : 0,
-                heard.wasHeld == null ? "-" : heard.wasHeld ? "1" : "0", heard.error ? 1 : 0, heard.lostEvent ? 1 : 0);
+        recorder.write(
+                HistoryFile.CLOSED,
+                phase,
+                id,
+                System.nanoTime(),
+                lost ? 1 : 0,
+                heard.wasHeld == null ? "-" : heard.wasHeld ? "1" : "0",
+                heard.error ? 1 : 0,
+                heard.lostEvent ? 1 : 0);
         if (!lost) {
             notLost.add(new Pending(id, permit));
         }
@@ -161,7 +196,8 @@ final class WorkerPhase implements AutoCloseable {
     /** The tool: holds the place until {@code exitAt}; a drain interrupts a hold early. */
     private static void runTool(long exitAt) {
         long left;
-        while ((left = exitAt - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted()) {
+        while ((left = exitAt - System.nanoTime()) > 0
+                && !Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(left);
         }
     }
@@ -169,11 +205,26 @@ final class WorkerPhase implements AutoCloseable {
     private void failed(int session, String turn, Mode mode, long start, RuntimeException e) {
         long now = System.nanoTime();
         if (e instanceof BusyException busy) {
-            recorder.write(HistoryFile.BUSY, phase, session, turn, mode.name(), start, now, busy.reason().name());
+            recorder.write(
+                    HistoryFile.BUSY,
+                    phase,
+                    session,
+                    turn,
+                    mode.name(),
+                    start,
+                    now,
+                    busy.reason().name());
             return;
         }
         String kind = e instanceof BackendUnavailableException ? "backend" : "other";
-        recorder.write(HistoryFile.FAILED, phase, session, turn, mode.name(), start, now,
+        recorder.write(
+                HistoryFile.FAILED,
+                phase,
+                session,
+                turn,
+                mode.name(),
+                start,
+                now,
                 kind + ":" + rootCause(e).getClass().getSimpleName());
         LockSupport.parkNanos(BACKOFF_NANOS); // a refused connection fails at once: do not spin
     }

@@ -19,7 +19,10 @@ class TurnstileReadinessCheckIT {
     @Test
     void shouldBeUpWhileRedisAnswersAndDownOnceItStops() throws Exception {
         try (RedisProcess redis = RedisProcess.start();
-             Turnstile turnstile = Turnstile.builder().redisUrl(redis.url()).redisTimeout(Duration.ofSeconds(1)).build()) {
+                Turnstile turnstile = Turnstile.builder()
+                        .redisUrl(redis.url())
+                        .redisTimeout(Duration.ofSeconds(1))
+                        .build()) {
             TurnstileReadinessCheck check = new TurnstileReadinessCheck(turnstile);
             turnstile.ping();
             assertEquals(HealthCheckResponse.Status.UP, check.call().getStatus());
@@ -41,15 +44,21 @@ class TurnstileReadinessCheckIT {
     @Test
     void shouldBeDownOnAPortWhereNothingListens() throws Exception {
         String url = "redis://127.0.0.1:" + RedisProcess.freePort();
-        try (Turnstile turnstile = Turnstile.builder().redisUrl(url).redisTimeout(Duration.ofSeconds(1)).build()) {
+        try (Turnstile turnstile = Turnstile.builder()
+                .redisUrl(url)
+                .redisTimeout(Duration.ofSeconds(1))
+                .build()) {
             assertThrows(BackendUnavailableException.class, turnstile::ping);
-            assertEquals(HealthCheckResponse.Status.DOWN, new TurnstileReadinessCheck(turnstile).call().getStatus());
+            assertEquals(
+                    HealthCheckResponse.Status.DOWN,
+                    new TurnstileReadinessCheck(turnstile).call().getStatus());
         }
     }
 
     @Test
     void shouldAlwaysBeUpInProcessAndDownOnceClosed() {
-        Turnstile turnstile = Turnstile.builder().store(new InProcessLockStore()).build();
+        Turnstile turnstile =
+                Turnstile.builder().store(new InProcessLockStore()).build();
         TurnstileReadinessCheck check = new TurnstileReadinessCheck(turnstile);
         assertEquals(HealthCheckResponse.Status.UP, check.call().getStatus());
         turnstile.close();

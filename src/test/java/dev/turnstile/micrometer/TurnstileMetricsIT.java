@@ -91,8 +91,13 @@ class TurnstileMetricsIT {
                 metrics.failedOpen(m);
             }
         };
-        turnstile = Turnstile.builder().redisUrl(redis.url()).lease(LONG).recheckInterval(LONG)
-                .redisTimeout(Duration.ofSeconds(1)).listener(listener).build();
+        turnstile = Turnstile.builder()
+                .redisUrl(redis.url())
+                .lease(LONG)
+                .recheckInterval(LONG)
+                .redisTimeout(Duration.ofSeconds(1))
+                .listener(listener)
+                .build();
         metrics.bindTo(registry);
     }
 
@@ -104,17 +109,29 @@ class TurnstileMetricsIT {
 
     @Test
     void shouldRegisterEveryMeterAtZeroWithoutASessionTag() {
-        Set<String> names = registry.getMeters().stream().map(m -> m.getId().getName())
+        Set<String> names = registry.getMeters().stream()
+                .map(m -> m.getId().getName())
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(Set.of("turnstile.acquire", "turnstile.hold", "turnstile.busy",
-                "turnstile.lease.lost", "turnstile.backend.errors", "turnstile.fail.open", "turnstile.waiting",
-                "turnstile.held")), names);
-        Set<String> tagKeys = registry.getMeters().stream().flatMap(m -> m.getId().getTags().stream())
-                .map(Tag::getKey).collect(Collectors.toSet());
+        assertEquals(
+                new TreeSet<>(Set.of(
+                        "turnstile.acquire",
+                        "turnstile.hold",
+                        "turnstile.busy",
+                        "turnstile.lease.lost",
+                        "turnstile.backend.errors",
+                        "turnstile.fail.open",
+                        "turnstile.waiting",
+                        "turnstile.held")),
+                names);
+        Set<String> tagKeys = registry.getMeters().stream()
+                .flatMap(m -> m.getId().getTags().stream())
+                .map(Tag::getKey)
+                .collect(Collectors.toSet());
         assertEquals(Set.of("mode", "outcome", "reason", "operation"), tagKeys);
         assertEquals(6, registry.find("turnstile.acquire").timers().size()); // 2 modes x 3 outcomes
         for (Meter meter : registry.getMeters()) {
-            meter.measure().forEach(m -> assertEquals(0.0, m.getValue(), meter.getId().toString()));
+            meter.measure()
+                    .forEach(m -> assertEquals(0.0, m.getValue(), meter.getId().toString()));
         }
     }
 
@@ -132,15 +149,16 @@ class TurnstileMetricsIT {
         assertEquals(0, acquires("read", "acquired"));
         assertEquals(1.0, counter("turnstile.busy", "reason", "session_busy"));
         assertEquals(1.0, counter("turnstile.busy", "reason", "turn_busy"));
-        assertEquals(1, registry.get("turnstile.hold").tag("mode", "write").timer().count());
+        assertEquals(
+                1, registry.get("turnstile.hold").tag("mode", "write").timer().count());
         assertEquals(0.0, gauge("turnstile.held"));
     }
 
     @Test
     void shouldShowACallWaitingWhileItWaits() throws Exception {
         Permit held = turnstile.acquire("session-2", "turn-a", Mode.WRITE);
-        CompletableFuture<Permit> next = CompletableFuture.supplyAsync(
-                () -> turnstile.acquire("session-2", "turn-b", Mode.READ, LONG));
+        CompletableFuture<Permit> next =
+                CompletableFuture.supplyAsync(() -> turnstile.acquire("session-2", "turn-b", Mode.READ, LONG));
         assertTrue(waiting.await(20, TimeUnit.SECONDS), "the second call never waited");
         assertEquals(1.0, gauge("turnstile.waiting"));
         held.close();
@@ -168,7 +186,8 @@ class TurnstileMetricsIT {
         permit.close(); // the release finds nothing: the lease was lost
         assertEquals(1.0, counter("turnstile.lease.lost", "mode", "read"));
         assertEquals(0.0, counter("turnstile.lease.lost", "mode", "write"));
-        assertEquals(1, registry.get("turnstile.hold").tag("mode", "read").timer().count());
+        assertEquals(
+                1, registry.get("turnstile.hold").tag("mode", "read").timer().count());
     }
 
     @Test
@@ -179,7 +198,11 @@ class TurnstileMetricsIT {
     }
 
     private long acquires(String mode, String outcome) {
-        return registry.get("turnstile.acquire").tag("mode", mode).tag("outcome", outcome).timer().count();
+        return registry.get("turnstile.acquire")
+                .tag("mode", mode)
+                .tag("outcome", outcome)
+                .timer()
+                .count();
     }
 
     private double counter(String name, String tag, String value) {

@@ -26,28 +26,38 @@ class TurnstileAutoConfigurationEdgesIT {
     }
 
     private static List<String> turnstileThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .map(Thread::getName).filter(n -> n.startsWith("turnstile-")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("turnstile-"))
+                .toList();
     }
 
     @Test
     void shouldStopTheStartUpOnAnEnabledValueThatIsNotABoolean() {
         // the filter's own settings refuse 'ture'; a silent "off" leaves every call unguarded
-        web.withPropertyValues("turnstile.enabled=ture").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("turnstile.enabled").hasMessageContaining("ture"));
+        web.withPropertyValues("turnstile.enabled=ture")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("turnstile.enabled")
+                        .hasMessageContaining("ture"));
     }
 
     @Test
     void shouldReadEnabledYesAsOnLikeTheFilterDoes() {
-        web.withPropertyValues("turnstile.enabled=yes").run(context -> assertThat(context).hasSingleBean(Turnstile.class)
-                .hasBean("turnstileFilter"));
+        web.withPropertyValues("turnstile.enabled=yes")
+                .run(context ->
+                        assertThat(context).hasSingleBean(Turnstile.class).hasBean("turnstileFilter"));
     }
 
     @Test
     void shouldGuardTheMcpEndpointUnderTheDispatcherServletPath() {
         // with spring.mvc.servlet.path=/api Spring AI's endpoint is /api/mcp: /mcp/* matches nothing
         web.withPropertyValues("spring.mvc.servlet.path=/api")
-                .run(context -> assertThat(registration(context).getUrlPatterns()).containsExactly("/api/mcp/*"));
+                .run(context ->
+                        assertThat(registration(context).getUrlPatterns()).containsExactly("/api/mcp/*"));
     }
 
     @Test

@@ -43,8 +43,11 @@ class TurnstileAutoConfigurationTest {
     @Test
     void shouldRegisterTheFilterAsyncSupportedForRequestAndAsyncLastInTheChainAtTheMcpEndpoint() {
         web.run(context -> {
-            assertThat(context).hasSingleBean(Turnstile.class).hasSingleBean(TurnstileSettings.class)
-                    .hasSingleBean(TurnstileMetrics.class).doesNotHaveBean(TurnstileHealthIndicator.class);
+            assertThat(context)
+                    .hasSingleBean(Turnstile.class)
+                    .hasSingleBean(TurnstileSettings.class)
+                    .hasSingleBean(TurnstileMetrics.class)
+                    .doesNotHaveBean(TurnstileHealthIndicator.class);
             FilterRegistrationBean<TurnstileFilter> registration = registration(context);
             assertThat(registration.getFilter()).isInstanceOf(TurnstileFilter.class);
             assertThat(registration.isAsyncSupported()).isTrue();
@@ -61,9 +64,12 @@ class TurnstileAutoConfigurationTest {
     @Test
     void shouldGuardSpringAisEndpointOrTheConfiguredPatternsAtTheConfiguredOrder() {
         web.withPropertyValues("spring.ai.mcp.server.streamable-http.mcp-endpoint=/api/mcp/")
-                .run(context -> assertThat(registration(context).getUrlPatterns()).containsExactly("/api/mcp/*"));
-        web.withPropertyValues("spring.ai.mcp.server.streamable-http.mcp-endpoint=/api/mcp",
-                        "turnstile.servlet.url-patterns=/a/*,/b", "turnstile.servlet.filter-order=5")
+                .run(context ->
+                        assertThat(registration(context).getUrlPatterns()).containsExactly("/api/mcp/*"));
+        web.withPropertyValues(
+                        "spring.ai.mcp.server.streamable-http.mcp-endpoint=/api/mcp",
+                        "turnstile.servlet.url-patterns=/a/*,/b",
+                        "turnstile.servlet.filter-order=5")
                 .run(context -> {
                     assertThat(registration(context).getUrlPatterns()).containsExactly("/a/*", "/b");
                     assertThat(registration(context).getOrder()).isEqualTo(5);
@@ -73,30 +79,38 @@ class TurnstileAutoConfigurationTest {
     @Test
     void shouldTurnEverythingOffWithEnabledFalse() {
         web.withPropertyValues("turnstile.enabled=false", "management.health.turnstile.enabled=true")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Turnstile.class)
-                        .doesNotHaveBean("turnstileFilter").doesNotHaveBean(TurnstileMetrics.class)
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(Turnstile.class)
+                        .doesNotHaveBean("turnstileFilter")
+                        .doesNotHaveBean(TurnstileMetrics.class)
                         .doesNotHaveBean(TurnstileHealthIndicator.class));
     }
 
     @Test
     void shouldStayOutOfApplicationsThatAreNotServletWebApplications() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TurnstileAutoConfiguration.class))
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(TurnstileAutoConfiguration.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Turnstile.class));
     }
 
     @Test
     void shouldStayOutOfSpringBoot3() {
         web.withClassLoader(new FilteredClassLoader(TurnstileAutoConfiguration.SPRING_BOOT_4_CLASS))
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Turnstile.class)
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(Turnstile.class)
                         .doesNotHaveBean("turnstileFilter"));
     }
 
     @Test
     void shouldReadTurnstileSettingsFromTheEnvironmentWithSystemPropertiesBeforeEnvironmentVariables() {
         Map<String, Object> variables = Map.of("TURNSTILE_KEY_PREFIX", "from-env", "TURNSTILE_LEASE", "45s");
-        web.withInitializer(context -> context.getEnvironment().getPropertySources().addAfter(
-                        StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource("test-env", variables)))
+        web.withInitializer(context -> context.getEnvironment()
+                        .getPropertySources()
+                        .addAfter(
+                                StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+                                new SystemEnvironmentPropertySource("test-env", variables)))
                 .withSystemProperties("turnstile.key-prefix=from-sys")
                 .withPropertyValues("turnstile.acquire-timeout=7s")
                 .run(context -> {
@@ -109,8 +123,13 @@ class TurnstileAutoConfigurationTest {
 
     @Test
     void shouldStopTheStartUpNamingABadSetting() {
-        web.withPropertyValues("turnstile.lease=soon").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("turnstile.lease").hasMessageContaining("soon"));
+        web.withPropertyValues("turnstile.lease=soon")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("turnstile.lease")
+                        .hasMessageContaining("soon"));
     }
 
     @Test
@@ -138,8 +157,12 @@ class TurnstileAutoConfigurationTest {
             try (Permit permit = context.getBean(Turnstile.class).acquire("s", null, Mode.WRITE)) {
                 assertThat(registry.get("turnstile.held").gauge().value()).isEqualTo(1.0);
             }
-            assertThat(registry.get("turnstile.acquire").tag("mode", "write").tag("outcome", "acquired")
-                    .timer().count()).isEqualTo(1);
+            assertThat(registry.get("turnstile.acquire")
+                            .tag("mode", "write")
+                            .tag("outcome", "acquired")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
             assertThat(context.getBean(RecordingListener.class).events).containsExactly("started", "acquired");
         });
     }
@@ -148,7 +171,8 @@ class TurnstileAutoConfigurationTest {
     void shouldOfferTheHealthIndicatorOnlyWhenEnabled() {
         web.withPropertyValues("management.health.turnstile.enabled=true").run(context -> {
             assertThat(context).hasSingleBean(TurnstileHealthIndicator.class).hasBean("turnstileHealthIndicator");
-            assertThat(context.getBean(TurnstileHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+            assertThat(context.getBean(TurnstileHealthIndicator.class).health().getStatus())
+                    .isEqualTo(Status.UP);
         });
         web.withPropertyValues("management.health.turnstile.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(TurnstileHealthIndicator.class));
@@ -178,7 +202,8 @@ class TurnstileAutoConfigurationTest {
     static class OwnFilter {
         @Bean
         FilterRegistrationBean<TurnstileFilter> myTurnstileFilter(Turnstile turnstile, TurnstileSettings settings) {
-            return new FilterRegistrationBean<>(new TurnstileFilter(turnstile, settings.classifier(), settings.options()));
+            return new FilterRegistrationBean<>(
+                    new TurnstileFilter(turnstile, settings.classifier(), settings.options()));
         }
     }
 

@@ -16,7 +16,10 @@ class TurnstileHealthIndicatorIT {
     @Test
     void shouldBeUpWhileRedisAnswersAndDownOnceItStops() throws Exception {
         try (RedisProcess redis = RedisProcess.start();
-             Turnstile turnstile = Turnstile.builder().redisUrl(redis.url()).redisTimeout(Duration.ofSeconds(1)).build()) {
+                Turnstile turnstile = Turnstile.builder()
+                        .redisUrl(redis.url())
+                        .redisTimeout(Duration.ofSeconds(1))
+                        .build()) {
             TurnstileHealthIndicator indicator = new TurnstileHealthIndicator(turnstile);
             assertEquals(Status.UP, indicator.health().getStatus());
 
@@ -33,8 +36,13 @@ class TurnstileHealthIndicatorIT {
     @Test
     void shouldBeDownOnAPortWhereNothingListens() throws Exception {
         String url = "redis://127.0.0.1:" + RedisProcess.freePort();
-        try (Turnstile turnstile = Turnstile.builder().redisUrl(url).redisTimeout(Duration.ofSeconds(1)).build()) {
-            assertEquals(Status.DOWN, new TurnstileHealthIndicator(turnstile).health().getStatus());
+        try (Turnstile turnstile = Turnstile.builder()
+                .redisUrl(url)
+                .redisTimeout(Duration.ofSeconds(1))
+                .build()) {
+            assertEquals(
+                    Status.DOWN,
+                    new TurnstileHealthIndicator(turnstile).health().getStatus());
         }
     }
 }

@@ -61,7 +61,10 @@ public final class OverlapHistory {
     public long overlappingReads() {
         long[] count = {0};
         forEachOverlap((a, b) -> {
-            if (a.mode() == Mode.READ && b.mode() == Mode.READ && a.turn() != null && a.turn().equals(b.turn())) {
+            if (a.mode() == Mode.READ
+                    && b.mode() == Mode.READ
+                    && a.turn() != null
+                    && a.turn().equals(b.turn())) {
                 count[0]++;
             }
         });

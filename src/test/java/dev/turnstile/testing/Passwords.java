@@ -30,9 +30,13 @@ public final class Passwords {
      * runs of at least four letters or digits (a password cut at a {@code /} or {@code @} is a leak too).
      */
     public static List<String> telltales(String password) {
-        List<String> runs = Arrays.stream(password.split("[^A-Za-z0-9]+")).filter(r -> r.length() >= 4).toList();
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(password, percentEncoded(password)),
-                runs.stream()).distinct().toList();
+        List<String> runs = Arrays.stream(password.split("[^A-Za-z0-9]+"))
+                .filter(r -> r.length() >= 4)
+                .toList();
+        return java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(password, percentEncoded(password)), runs.stream())
+                .distinct()
+                .toList();
     }
 
     /** Fails, naming what leaked, when {@code text} holds any telltale of {@code password}. */

@@ -26,14 +26,21 @@ public final class RedisClusterProcesses implements AutoCloseable {
         RedisClusterProcesses cluster = new RedisClusterProcesses(nodes);
         try {
             for (int i = 0; i < 3; i++) {
-                nodes.add(RedisProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", "5000"));
+                nodes.add(RedisProcess.start(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "5000"));
             }
             List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(n -> command.add("127.0.0.1:" + n.port()));
             command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            Process create = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process create = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed");
             }
@@ -67,7 +74,10 @@ public final class RedisClusterProcesses implements AutoCloseable {
                 List<?> r = (List<?>) range;
                 if (slot >= (Long) r.get(0) && slot <= (Long) r.get(1)) {
                     long port = (Long) ((List<?>) r.get(2)).get(1);
-                    return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+                    return nodes.stream()
+                            .filter(n -> n.port() == port)
+                            .findFirst()
+                            .orElseThrow();
                 }
             }
         }

@@ -50,8 +50,8 @@ public final class RedisProcess implements AutoCloseable {
     public static RedisProcess start(int port, String... extraArgs) throws IOException {
         Path binary = findOnPath("redis-server");
         assumeTrue(binary != null, "redis-server is not on the PATH");
-        RedisProcess redis = new RedisProcess(binary, port, Files.createTempDirectory("turnstile-it-redis"),
-                List.of(extraArgs));
+        RedisProcess redis =
+                new RedisProcess(binary, port, Files.createTempDirectory("turnstile-it-redis"), List.of(extraArgs));
         redis.launch();
         return redis;
     }
@@ -73,8 +73,12 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     public Jedis admin() {
-        return new Jedis(node(), DefaultJedisClientConfig.builder().connectionTimeoutMillis(5000)
-                .socketTimeoutMillis(5000).build());
+        return new Jedis(
+                node(),
+                DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(5000)
+                        .socketTimeoutMillis(5000)
+                        .build());
     }
 
     /** kill -STOP: the server holds every byte it receives until {@link #resume()}. */
@@ -118,7 +122,9 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
         }
@@ -126,29 +132,41 @@ public final class RedisProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         output.setLength(0);
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString()));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         Process started = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                String row;
-                while ((row = in.readLine()) != null) {
-                    if (output.length() < 20_000) {
-                        output.append(row).append('\n');
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+                        String row;
+                        while ((row = in.readLine()) != null) {
+                            if (output.length() < 20_000) {
+                                output.append(row).append('\n');
+                            }
+                            if (row.contains("Ready to accept connections")) {
+                                ready.complete(true);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // process gone
                     }
-                    if (row.contains("Ready to accept connections")) {
-                        ready.complete(true);
-                    }
-                }
-            } catch (IOException e) {
-                // process gone
-            }
-            ready.complete(false);
-        }, "redis-server-" + port + "-output");
+                    ready.complete(false);
+                },
+                "redis-server-" + port + "-output");
         reader.setDaemon(true);
         reader.start();
         boolean up;
@@ -182,7 +200,8 @@ public final class RedisProcess implements AutoCloseable {
             }
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 

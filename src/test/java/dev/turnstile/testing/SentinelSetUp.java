@@ -91,7 +91,9 @@ public final class SentinelSetUp {
         });
         await("every Sentinel names a new master", () -> sentinels.stream().allMatch(s -> !old.equals(masterOf(s))));
         HostAndPort promoted = master();
-        await(promoted + " says it is a master", () -> "master".equals(role(promoted).get(0)));
+        await(
+                promoted + " says it is a master",
+                () -> "master".equals(role(promoted).get(0)));
         return promoted;
     }
 
@@ -102,7 +104,8 @@ public final class SentinelSetUp {
     public void awaitReplicaOf(HostAndPort node, HostAndPort master) throws InterruptedException {
         await(node + " replicates " + master, () -> {
             List<Object> role = role(node);
-            return "slave".equals(role.get(0)) && master.getPort() == ((Number) role.get(2)).intValue()
+            return "slave".equals(role.get(0))
+                    && master.getPort() == ((Number) role.get(2)).intValue()
                     && "connected".equals(role.get(3));
         });
     }
@@ -117,8 +120,13 @@ public final class SentinelSetUp {
     /** The pid of the server on {@code node} (a local process), for {@link #signal}. */
     public static String pid(HostAndPort node) {
         try (Jedis jedis = connect(node)) {
-            return jedis.info("server").lines().filter(l -> l.startsWith("process_id:")).findFirst()
-                    .orElseThrow().substring("process_id:".length()).trim();
+            return jedis.info("server")
+                    .lines()
+                    .filter(l -> l.startsWith("process_id:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("process_id:".length())
+                    .trim();
         }
     }
 
@@ -131,8 +139,12 @@ public final class SentinelSetUp {
     }
 
     public static Jedis connect(HostAndPort node) {
-        return new Jedis(node, DefaultJedisClientConfig.builder().connectionTimeoutMillis(2000)
-                .socketTimeoutMillis(2000).build());
+        return new Jedis(
+                node,
+                DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(2000)
+                        .socketTimeoutMillis(2000)
+                        .build());
     }
 
     /** Polls {@code condition} every 50 ms until it holds; fails after {@link #PATIENCE}. */

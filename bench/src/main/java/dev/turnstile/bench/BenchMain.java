@@ -80,7 +80,8 @@ public final class BenchMain {
                 report.learningCpu = CpuMeter.describe(before, cpu.read());
                 progress("  " + report.learningCpu);
             }
-            progress("thread pinning: " + settings.pinning().threads() + " container threads, one busy session (phase 6)");
+            progress("thread pinning: " + settings.pinning().threads()
+                    + " container threads, one busy session (phase 6)");
             try (PinningPhase pinning = new PinningPhase(redisUrl, settings.pinning())) {
                 report.pinning.addAll(pinning.run(BenchMain::progress));
             }
@@ -89,14 +90,20 @@ public final class BenchMain {
             CpuMeter.Reading before = cpu.read();
             report.floor.addAll(new FloorPhase(settings).run(redisUrl));
             report.floorCpu = CpuMeter.describe(before, cpu.read());
-            report.floor.forEach(r -> progress(String.format(Locale.ROOT, "  %-34s %8.1f µs/op", r.benchmark(), r.microsPerOp())));
+            report.floor.forEach(
+                    r -> progress(String.format(Locale.ROOT, "  %-34s %8.1f µs/op", r.benchmark(), r.microsPerOp())));
         }
         report.seconds = (System.nanoTime() - start) / 1e9;
         report.loadAfter = Environment.loadAverage();
         Files.writeString(out.resolve("results.md"), report.markdown(), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("handoff.svg"), HandoffSvg.render(report.handoffs, Report.HANDOFF_TARGET_MS,
-                "loopback Redis, " + report.env.cores() + " cores; " + settings.handoffPairs() + " session pairs × "
-                        + settings.handoffRoundsPerPair() + " hand-offs per guard"), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("handoff.svg"),
+                HandoffSvg.render(
+                        report.handoffs,
+                        Report.HANDOFF_TARGET_MS,
+                        "loopback Redis, " + report.env.cores() + " cores; " + settings.handoffPairs()
+                                + " session pairs × " + settings.handoffRoundsPerPair() + " hand-offs per guard"),
+                StandardCharsets.UTF_8);
         System.out.print(report.summary());
         System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("handoff.svg"));
     }
@@ -105,9 +112,10 @@ public final class BenchMain {
     private static void runEnginePhases(String redisUrl, RedisAdmin admin, Settings settings, Report report)
             throws Exception {
         try (TurnstileGuard turnstile = TurnstileGuard.redis(redisUrl);
-             TurnstileGuard control = new TurnstileGuard(IN_PROCESS_CONTROL, Turnstile.builder().build());
-             SeedBaseline seed = new SeedBaseline(RedisAdmin.pooledClient(redisUrl, 64));
-             RedissonGuard redisson = RedissonGuard.connect(redisUrl)) {
+                TurnstileGuard control = new TurnstileGuard(
+                        IN_PROCESS_CONTROL, Turnstile.builder().build());
+                SeedBaseline seed = new SeedBaseline(RedisAdmin.pooledClient(redisUrl, 64));
+                RedissonGuard redisson = RedissonGuard.connect(redisUrl)) {
             List<Guard> guards = List.of(turnstile, seed, redisson);
             commands(redisUrl, admin, settings, report, guards);
             List<Guard> handoffGuards = new ArrayList<>(guards);
@@ -118,24 +126,38 @@ public final class BenchMain {
             for (Guard g : guards) {
                 ScalePhase.Row r = scale.run(g, g == turnstile ? key -> key.endsWith(":fence") : key -> false);
                 report.scale.add(r);
-                progress(String.format(Locale.ROOT, "  %-22s %.0f B/session, %d lock keys left, %d records left (%.1f s)",
-                        r.guard(), r.bytesPerSession(), r.lockKeysLeft(), r.retained(), r.seconds()));
+                progress(String.format(
+                        Locale.ROOT,
+                        "  %-22s %.0f B/session, %d lock keys left, %d records left (%.1f s)",
+                        r.guard(),
+                        r.bytesPerSession(),
+                        r.lockKeysLeft(),
+                        r.retained(),
+                        r.seconds()));
             }
         }
     }
 
-    private static void commands(String redisUrl, RedisAdmin admin, Settings settings, Report report, List<Guard> guards)
-            throws Exception {
+    private static void commands(
+            String redisUrl, RedisAdmin admin, Settings settings, Report report, List<Guard> guards) throws Exception {
         progress("Redis commands per call (phase 1)");
         try (MonitorTap tap = new MonitorTap(redisUrl)) {
             CommandCountPhase commands = new CommandCountPhase(admin, tap, settings);
             for (Guard g : guards) {
                 for (CommandCountPhase.Row r : commands.run(g)) {
                     report.commands.add(r);
-                    progress(String.format(Locale.ROOT, "  %-22s %-44s %5.2f sent/call (%s EVALSHA, %s EVAL%s)%s",
-                            r.guard(), r.scenario(), r.clientPerCall(), Report.num(r.evalshaPerCall(), 2),
-                            Report.num(r.evalPerCall(), 2), r.otherNames().isEmpty() ? "" : ", " + r.otherNames(),
-                            Double.isNaN(r.duringWait()) ? "" : ", " + Report.num(r.duringWait(), 1) + " while waiting"));
+                    progress(String.format(
+                            Locale.ROOT,
+                            "  %-22s %-44s %5.2f sent/call (%s EVALSHA, %s EVAL%s)%s",
+                            r.guard(),
+                            r.scenario(),
+                            r.clientPerCall(),
+                            Report.num(r.evalshaPerCall(), 2),
+                            Report.num(r.evalPerCall(), 2),
+                            r.otherNames().isEmpty() ? "" : ", " + r.otherNames(),
+                            Double.isNaN(r.duringWait())
+                                    ? ""
+                                    : ", " + Report.num(r.duringWait(), 1) + " while waiting"));
                 }
             }
         }
@@ -160,8 +182,14 @@ public final class BenchMain {
             long[] sample = parts.stream().flatMapToLong(Arrays::stream).toArray();
             report.handoffs.put(g.name(), sample);
             Stats s = Stats.ofNanos(sample);
-            progress(String.format(Locale.ROOT, "  %-30s n=%d p50 %.2f ms p99 %.2f ms max %.2f ms", g.name(),
-                    s.count(), s.p50(), s.p99(), s.max()));
+            progress(String.format(
+                    Locale.ROOT,
+                    "  %-30s n=%d p50 %.2f ms p99 %.2f ms max %.2f ms",
+                    g.name(),
+                    s.count(),
+                    s.p50(),
+                    s.p99(),
+                    s.max()));
         });
         progress("  " + report.handoffCpu);
     }

@@ -14,10 +14,17 @@ final class BenchRequests {
      * A {@code tools/call} of {@code tool} with the JSON-RPC id {@code id}; a tool that takes
      * {@code toolMillis} in the echo servlet (0: none), answered as {@code answer} asks.
      */
-    static byte[] toolsCall(String authority, String path, String session, String turn, long id, String tool,
-                            int toolMillis, Answer answer) {
-        String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-                + tool + "\",\"arguments\":{\"key\":\"k" + (id % 16) + "\"}}}";
+    static byte[] toolsCall(
+            String authority,
+            String path,
+            String session,
+            String turn,
+            long id,
+            String tool,
+            int toolMillis,
+            Answer answer) {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":{\"key\":\"k" + (id % 16) + "\"}}}";
         String extra = (toolMillis > 0 ? "\r\n" + EchoServlet.TOOL_TIME_HEADER + ": " + toolMillis : "")
                 + answer.headerLines();
         return post(authority, path, session, turn, extra, body);
@@ -29,8 +36,8 @@ final class BenchRequests {
         return post(authority, path, session, null, answer.headerLines(), body);
     }
 
-    private static byte[] post(String authority, String path, String session, String turn, String extraHeaders,
-                               String body) {
+    private static byte[] post(
+            String authority, String path, String session, String turn, String extraHeaders, String body) {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + authority
                 + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"

@@ -20,9 +20,17 @@ import java.util.concurrent.TimeUnit;
 final class CommandCountPhase {
 
     /** One measured scenario of one guard; per-call figures. */
-    record Row(String guard, String scenario, int calls, double evalshaPerCall, double evalPerCall,
-               double otherPerCall, String otherNames, double insidePerCall, double duringWait,
-               long waitWindowMs) {
+    record Row(
+            String guard,
+            String scenario,
+            int calls,
+            double evalshaPerCall,
+            double evalPerCall,
+            double otherPerCall,
+            String otherNames,
+            double insidePerCall,
+            double duringWait,
+            long waitWindowMs) {
         double clientPerCall() {
             return evalshaPerCall + evalPerCall + otherPerCall;
         }
@@ -80,10 +88,13 @@ final class CommandCountPhase {
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         try {
             for (int i = 0; i < 10; i++) { // warm-up: scripts loaded, pools and pub/sub connections opened
-                guard.acquire(session, "warm-" + i, i % 2 == 0 ? Mode.READ : Mode.WRITE).close();
+                guard.acquire(session, "warm-" + i, i % 2 == 0 ? Mode.READ : Mode.WRITE)
+                        .close();
             }
             contendedRound(guard, session, holder, waiter, -1);
-            return List.of(uncontended(guard, session, Mode.READ), uncontended(guard, session, Mode.WRITE),
+            return List.of(
+                    uncontended(guard, session, Mode.READ),
+                    uncontended(guard, session, Mode.WRITE),
                     contended(guard, session, holder, waiter));
         } finally {
             holder.shutdownNow();
@@ -92,7 +103,10 @@ final class CommandCountPhase {
     }
 
     private Row uncontended(Guard guard, String session, Mode mode) throws Exception {
-        return sequential(guard.name(), "uncontended " + mode.wireName(), settings.commandCalls(),
+        return sequential(
+                guard.name(),
+                "uncontended " + mode.wireName(),
+                settings.commandCalls(),
                 i -> guard.acquire(session, "turn-" + mode + "-" + i, mode).close());
     }
 
@@ -108,7 +122,8 @@ final class CommandCountPhase {
         return row(guardName, scenario, calls, delta(before, snapshot()), Double.NaN);
     }
 
-    private Row contended(Guard guard, String session, ExecutorService holder, ExecutorService waiter) throws Exception {
+    private Row contended(Guard guard, String session, ExecutorService holder, ExecutorService waiter)
+            throws Exception {
         int rounds = settings.waitRounds();
         Counts total = new Counts(Map.of(), Map.of());
         long duringWait = 0;
@@ -117,13 +132,17 @@ final class CommandCountPhase {
             duringWait += contendedRound(guard, session, holder, waiter, r);
             total = total.plus(delta(before, snapshot()));
         }
-        return row(guard.name(), "contended: holder + waiter of another turn", rounds * 2, total,
+        return row(
+                guard.name(),
+                "contended: holder + waiter of another turn",
+                rounds * 2,
+                total,
                 (double) duringWait / rounds);
     }
 
     /** One hand-off with a waiter parked for the wait window; returns the commands sent in that window. */
-    private long contendedRound(Guard guard, String session, ExecutorService holder, ExecutorService waiter,
-                                int round) throws Exception {
+    private long contendedRound(Guard guard, String session, ExecutorService holder, ExecutorService waiter, int round)
+            throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> h = holder.submit(() -> {
@@ -134,7 +153,8 @@ final class CommandCountPhase {
             return null;
         });
         held.await();
-        Future<?> w = waiter.submit(() -> guard.acquire(session, "wait-" + round, Mode.WRITE).close());
+        Future<?> w = waiter.submit(
+                () -> guard.acquire(session, "wait-" + round, Mode.WRITE).close());
         Thread.sleep(settings.waitSettle().toMillis());
         Snapshot windowStart = snapshot();
         Thread.sleep(settings.waitWindow().toMillis());
@@ -142,7 +162,9 @@ final class CommandCountPhase {
         release.countDown();
         w.get(10, TimeUnit.SECONDS);
         h.get(10, TimeUnit.SECONDS);
-        return delta(windowStart, windowEnd).sent().values().stream().mapToLong(Long::longValue).sum();
+        return delta(windowStart, windowEnd).sent().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     private Snapshot snapshot() throws InterruptedException {
@@ -163,11 +185,21 @@ final class CommandCountPhase {
                 continue;
             }
             other += e.getValue();
-            names.append(names.length() == 0 ? "" : ", ").append(e.getKey().replace('|', ' ').toUpperCase(Locale.ROOT))
-                    .append(' ').append(Report.num((double) e.getValue() / calls, 2));
+            names.append(names.length() == 0 ? "" : ", ")
+                    .append(e.getKey().replace('|', ' ').toUpperCase(Locale.ROOT))
+                    .append(' ')
+                    .append(Report.num((double) e.getValue() / calls, 2));
         }
-        return new Row(guardName, scenario, calls, (double) evalsha / calls, (double) eval / calls,
-                (double) other / calls, names.toString(), (double) counts.inside() / calls, duringWait,
+        return new Row(
+                guardName,
+                scenario,
+                calls,
+                (double) evalsha / calls,
+                (double) eval / calls,
+                (double) other / calls,
+                names.toString(),
+                (double) counts.inside() / calls,
+                duringWait,
                 settings.waitWindow().toMillis());
     }
 

@@ -18,7 +18,10 @@ final class CostMeter {
         static final Cost ZERO = new Cost(0, 0, 0, 0);
 
         Cost plus(Cost o) {
-            return new Cost(jvmSeconds + o.jvmSeconds, redisSeconds + o.redisSeconds, commands + o.commands,
+            return new Cost(
+                    jvmSeconds + o.jvmSeconds,
+                    redisSeconds + o.redisSeconds,
+                    commands + o.commands,
                     scripts + o.scripts);
         }
     }
@@ -41,7 +44,10 @@ final class CostMeter {
                 commands += e.getValue() - before.commands().getOrDefault(e.getKey(), 0L);
             }
         }
-        return new Cost(now.jvmSeconds() - before.jvmSeconds(), now.redisSeconds() - before.redisSeconds(), commands,
+        return new Cost(
+                now.jvmSeconds() - before.jvmSeconds(),
+                now.redisSeconds() - before.redisSeconds(),
+                commands,
                 delta(before, now, "evalsha") + delta(before, now, "eval"));
     }
 

@@ -38,7 +38,8 @@ final class CpuMeter {
         }
         double jvm = selfAndChildren();
         if (Double.isNaN(jvm)
-                && ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                && ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean os) {
             jvm = os.getProcessCpuTime() / 1e9;
         }
         return new Reading(System.nanoTime() / 1e9, busy, jvm, admin.redisCpuSeconds());
@@ -49,7 +50,8 @@ final class CpuMeter {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-            long jiffies = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            long jiffies =
+                    Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
             return jiffies / JIFFIES_PER_SECOND;
         } catch (Exception e) {
             return Double.NaN;
@@ -67,8 +69,15 @@ final class CpuMeter {
         if (Double.isNaN(busy) || wall <= 0) {
             return "CPU use not measured (no /proc/stat)";
         }
-        return String.format(Locale.ROOT, "over %.0f s the %d cores were %.0f %% busy: this JVM (and its JMH fork) %.0f %%, redis-server "
-                + "%.0f %%, other processes %.0f %%", wall, cores, 100 * busy, 100 * jvm, 100 * redis,
+        return String.format(
+                Locale.ROOT,
+                "over %.0f s the %d cores were %.0f %% busy: this JVM (and its JMH fork) %.0f %%, redis-server "
+                        + "%.0f %%, other processes %.0f %%",
+                wall,
+                cores,
+                100 * busy,
+                100 * jvm,
+                100 * redis,
                 100 * Math.max(0, busy - jvm - redis));
     }
 }

@@ -19,7 +19,8 @@ final class EchoAnswers {
      */
     static final byte[] TOOLS = ascii(",\"result\":{\"tools\":["
             + tool(LearningPhase.LEARNED_READ, ",\"annotations\":{\"readOnlyHint\":true}")
-            + "," + tool(LoadGenerator.WRITE_TOOL, ",\"annotations\":{\"readOnlyHint\":false,\"destructiveHint\":false}")
+            + ","
+            + tool(LoadGenerator.WRITE_TOOL, ",\"annotations\":{\"readOnlyHint\":false,\"destructiveHint\":false}")
             + "," + tool(LoadGenerator.READ_TOOL, "") + "]}}");
 
     private static final Map<Integer, byte[]> TAILS = new ConcurrentHashMap<>();
@@ -28,8 +29,10 @@ final class EchoAnswers {
 
     /** The tail of a {@code tools/call} answer whose text has {@code textBytes} bytes (0: {@code "ok"}). */
     static byte[] tail(int textBytes) {
-        return TAILS.computeIfAbsent(textBytes, n -> ascii(",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\""
-                + (n == 0 ? "ok" : "x".repeat(n)) + "\"}],\"isError\":false}}"));
+        return TAILS.computeIfAbsent(
+                textBytes,
+                n -> ascii(",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + (n == 0 ? "ok" : "x".repeat(n))
+                        + "\"}],\"isError\":false}}"));
     }
 
     /** A whole answer as text (for an SSE event's data line). */

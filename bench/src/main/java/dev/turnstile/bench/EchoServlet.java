@@ -43,7 +43,8 @@ final class EchoServlet extends HttpServlet {
         byte[] id = id(body);
         work(request.getHeader(TOOL_TIME_HEADER));
         Answer answer = Answer.of(request);
-        byte[] tail = EchoAnswers.contains(body, TOOLS_LIST) ? EchoAnswers.TOOLS : EchoAnswers.tail(answer.resultBytes());
+        byte[] tail =
+                EchoAnswers.contains(body, TOOLS_LIST) ? EchoAnswers.TOOLS : EchoAnswers.tail(answer.resultBytes());
         if (answer.sse()) {
             sse(request, response, id, tail);
         } else {

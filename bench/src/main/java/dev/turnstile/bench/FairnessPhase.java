@@ -6,7 +6,6 @@ import dev.turnstile.Permit;
 import dev.turnstile.Turnstile;
 import dev.turnstile.TurnstileBuilder;
 import dev.turnstile.TurnstileConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +26,17 @@ import java.util.concurrent.atomic.LongAccumulator;
 final class FairnessPhase {
 
     /** One store and grace: the other turn's waits (ms; busy ones at their deadline) and the holding turn's. */
-    record Row(String store, String grace, int rounds, int served, int busy, double longestWaitMs,
-               double shortestWaitMs, double holderLongestWaitMs, long holderCalls, long timeoutMs) {}
+    record Row(
+            String store,
+            String grace,
+            int rounds,
+            int served,
+            int busy,
+            double longestWaitMs,
+            double shortestWaitMs,
+            double holderLongestWaitMs,
+            long holderCalls,
+            long timeoutMs) {}
 
     private final Settings.Fairness settings;
 
@@ -40,15 +48,27 @@ final class FairnessPhase {
         List<Row> rows = new ArrayList<>();
         for (String store : List.of("Redis", "in-process")) {
             for (boolean v1 : List.of(true, false)) {
-                TurnstileBuilder b = Turnstile.builder().acquireTimeout(settings.timeout())
+                TurnstileBuilder b = Turnstile.builder()
+                        .acquireTimeout(settings.timeout())
                         .turnGrace(v1 ? TurnstileConfig.TURN_GRACE_OFF : TurnstileConfig.DEFAULT_TURN_GRACE);
                 try (Turnstile turnstile = (store.equals("Redis") ? b.redisUrl(redisUrl) : b).build()) {
-                    Row r = rounds(turnstile, store, v1 ? "off (v1)" : TurnstileConfig.DEFAULT_TURN_GRACE.toMillis()
-                            + " ms (default)", v1 ? settings.v1Rounds() : settings.rounds());
+                    Row r = rounds(
+                            turnstile,
+                            store,
+                            v1 ? "off (v1)" : TurnstileConfig.DEFAULT_TURN_GRACE.toMillis() + " ms (default)",
+                            v1 ? settings.v1Rounds() : settings.rounds());
                     rows.add(r);
-                    progress.accept(String.format(Locale.ROOT, "  %-10s turn-grace %-14s other turn: %d served, %d busy, "
-                                    + "longest wait %.0f ms; holding turn: %d calls, longest wait %.0f ms", r.store(),
-                            r.grace(), r.served(), r.busy(), r.longestWaitMs(), r.holderCalls(), r.holderLongestWaitMs()));
+                    progress.accept(String.format(
+                            Locale.ROOT,
+                            "  %-10s turn-grace %-14s other turn: %d served, %d busy, "
+                                    + "longest wait %.0f ms; holding turn: %d calls, longest wait %.0f ms",
+                            r.store(),
+                            r.grace(),
+                            r.served(),
+                            r.busy(),
+                            r.longestWaitMs(),
+                            r.holderCalls(),
+                            r.holderLongestWaitMs()));
                 }
             }
         }
@@ -74,13 +94,28 @@ final class FairnessPhase {
         } finally {
             pool.shutdownNow();
         }
-        return new Row(store, grace, rounds, served, rounds - served, longest, shortest, holderWait.get() / 1e6,
-                holderCalls[0], settings.timeout().toMillis());
+        return new Row(
+                store,
+                grace,
+                rounds,
+                served,
+                rounds - served,
+                longest,
+                shortest,
+                holderWait.get() / 1e6,
+                holderCalls[0],
+                settings.timeout().toMillis());
     }
 
     /** One round; returns whether turn B got its place, and its wait in {@code waited[0]} (ms). */
-    private boolean round(Turnstile turnstile, String session, ExecutorService pool, LongAccumulator holderWait,
-                          long[] holderCalls, double[] waited) throws Exception {
+    private boolean round(
+            Turnstile turnstile,
+            String session,
+            ExecutorService pool,
+            LongAccumulator holderWait,
+            long[] holderCalls,
+            double[] waited)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         long hold = settings.hold().toMillis();
         List<Future<Long>> readers = List.of(
@@ -108,8 +143,9 @@ final class FairnessPhase {
     }
 
     /** Turn A's reader: acquire, hold, release, again, until stopped; returns its calls. */
-    private long reader(Turnstile turnstile, String session, long offsetMillis, AtomicBoolean stop,
-                        LongAccumulator longestWait) throws InterruptedException {
+    private long reader(
+            Turnstile turnstile, String session, long offsetMillis, AtomicBoolean stop, LongAccumulator longestWait)
+            throws InterruptedException {
         Thread.sleep(offsetMillis);
         long calls = 0;
         while (!stop.get()) {

@@ -54,24 +54,32 @@ final class HandoffPhase {
         }
     }
 
-    private Void holder(Guard guard, String session, int rounds, CyclicBarrier start, CyclicBarrier done,
-                        long[] released) throws Exception {
+    private Void holder(
+            Guard guard, String session, int rounds, CyclicBarrier start, CyclicBarrier done, long[] released)
+            throws Exception {
         long span = settings.handoffMaxDelay().toNanos();
         for (int r = 0; r < rounds; r++) {
             Guard.Held held = guard.acquire(session, "a-" + r, Mode.WRITE);
-            start.await();                                     // the waiter starts its acquire now
+            start.await(); // the waiter starts its acquire now
             LockSupport.parkNanos(2_000_000 + ThreadLocalRandom.current().nextLong(span));
             synchronized (released) {
                 released[0] = System.nanoTime();
             }
             held.close();
-            done.await();                                      // the waiter got in and left
+            done.await(); // the waiter got in and left
         }
         return null;
     }
 
-    private Void waiter(Guard guard, String session, int rounds, CyclicBarrier start, CyclicBarrier done,
-                        long[] released, LongList sample) throws Exception {
+    private Void waiter(
+            Guard guard,
+            String session,
+            int rounds,
+            CyclicBarrier start,
+            CyclicBarrier done,
+            long[] released,
+            LongList sample)
+            throws Exception {
         for (int r = 0; r < rounds; r++) {
             start.await();
             Guard.Held held = guard.acquire(session, "b-" + r, Mode.WRITE);

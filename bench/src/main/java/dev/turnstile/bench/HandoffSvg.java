@@ -44,10 +44,22 @@ final class HandoffSvg {
         Axes axes = new Axes(minX, maxX, minY, plotW);
 
         StringBuilder svg = new StringBuilder(64 * 1024);
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n", W, height, W, height));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n",
+                W,
+                height,
+                W,
+                height));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        text(svg, W / 2.0, 22, "middle", 15, "bold",
+        text(
+                svg,
+                W / 2.0,
+                22,
+                "middle",
+                15,
+                "bold",
                 "Hand-off latency: the holder releases → the waiting call of the next turn starts");
         text(svg, W / 2.0, 40, "middle", 11, "normal", subtitle);
         for (double d = minX; d <= maxX; d++) { // vertical grid: 1-9 per decade
@@ -73,12 +85,20 @@ final class HandoffSvg {
         double xt = axes.x(targetMs);
         line(svg, xt, TOP, xt, TOP + PLOT_H, "#444", "6,4");
         text(svg, xt + 4, TOP + 14, "start", 10, "normal", "target: p99 ≤ " + Report.trimNum(targetMs) + " ms");
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>%n",
-                LEFT, TOP, plotW, PLOT_H));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>%n",
+                LEFT,
+                TOP,
+                plotW,
+                PLOT_H));
         text(svg, LEFT + plotW / 2.0, TOP + PLOT_H + 34, "middle", 12, "normal", "hand-off latency x (log scale)");
-        svg.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
-                + "transform=\"rotate(-90 18 %.1f)\">share of hand-offs taking x or longer</text>%n",
-                TOP + PLOT_H / 2.0, TOP + PLOT_H / 2.0));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
+                        + "transform=\"rotate(-90 18 %.1f)\">share of hand-offs taking x or longer</text>%n",
+                TOP + PLOT_H / 2.0,
+                TOP + PLOT_H / 2.0));
 
         int i = 0;
         for (Map.Entry<String, long[]> e : samples.entrySet()) {
@@ -89,16 +109,29 @@ final class HandoffSvg {
             svg.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"");
             for (int k = 0; k < n; k++) { // the k-th smallest: a share (n - k) / n took at least this long
                 if (k == n - 1 || sorted[k + 1] != sorted[k] || k % Math.max(1, n / 800) == 0) {
-                    svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", axes.x(sorted[k] / 1e6), axes.y((double) (n - k) / n)));
+                    svg.append(String.format(
+                            Locale.ROOT, "%.1f,%.1f ", axes.x(sorted[k] / 1e6), axes.y((double) (n - k) / n)));
                 }
             }
             svg.append("\"/>\n");
             Stats s = Stats.ofNanos(e.getValue());
             double ly = TOP + PLOT_H + 60 + LEGEND_LINE * i;
             line(svg, LEFT, ly - 4, LEFT + 24, ly - 4, color, null, 3);
-            text(svg, LEFT + 32, ly, "start", 12, "normal", String.format(Locale.ROOT,
-                    "%s — p50 %s ms · p99 %s ms · max %s ms (n = %d)", e.getKey(), Report.num(s.p50(), 2),
-                    Report.num(s.p99(), 2), Report.num(s.max(), 2), s.count()));
+            text(
+                    svg,
+                    LEFT + 32,
+                    ly,
+                    "start",
+                    12,
+                    "normal",
+                    String.format(
+                            Locale.ROOT,
+                            "%s — p50 %s ms · p99 %s ms · max %s ms (n = %d)",
+                            e.getKey(),
+                            Report.num(s.p50(), 2),
+                            Report.num(s.p99(), 2),
+                            Report.num(s.max(), 2),
+                            s.count()));
             i++;
         }
         svg.append("</svg>\n");
@@ -121,16 +154,29 @@ final class HandoffSvg {
         line(svg, x1, y1, x2, y2, color, dash, 1);
     }
 
-    private static void line(StringBuilder svg, double x1, double y1, double x2, double y2, String color, String dash,
-                             int width) {
-        svg.append(String.format(Locale.ROOT,
+    private static void line(
+            StringBuilder svg, double x1, double y1, double x2, double y2, String color, String dash, int width) {
+        svg.append(String.format(
+                Locale.ROOT,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%d\"%s/>%n",
-                x1, y1, x2, y2, color, width, dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
+                x1,
+                y1,
+                x2,
+                y2,
+                color,
+                width,
+                dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
     }
 
     private static void text(StringBuilder svg, double x, double y, String anchor, int size, String weight, String s) {
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" font-weight=\"%s\">%s</text>%n",
-                x, y, anchor, size, weight, s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")));
+                x,
+                y,
+                anchor,
+                size,
+                weight,
+                s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")));
     }
 }

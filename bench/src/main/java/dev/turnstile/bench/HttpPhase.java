@@ -35,8 +35,14 @@ final class HttpPhase implements AutoCloseable {
      * One cell; {@code waits} is null for the filters without Turnstile's listener, {@code sent} for
      * cells without a MONITOR slice (all but the Redis-backed guards under contention).
      */
-    record Row(LoadGenerator.Scenario scenario, Variant variant, LoadGenerator.Result result, double ratioVsNone,
-               WaitCounter.Snapshot waits, CostMeter.Cost cost, Sent sent) {
+    record Row(
+            LoadGenerator.Scenario scenario,
+            Variant variant,
+            LoadGenerator.Result result,
+            double ratioVsNone,
+            WaitCounter.Snapshot waits,
+            CostMeter.Cost cost,
+            Sent sent) {
 
         /** µs of CPU (this JVM with its load generator, plus redis-server) per answered call. */
         double cpuMicrosPerCall() {
@@ -89,13 +95,20 @@ final class HttpPhase implements AutoCloseable {
         waits.put(IN_PROCESS, new WaitCounter());
         waits.put(REDIS, new WaitCounter());
         inProcess = Turnstile.builder().listener(waits.get(IN_PROCESS)).build();
-        onRedis = Turnstile.builder().redisUrl(redisUrl).listener(waits.get(REDIS)).build();
+        onRedis = Turnstile.builder()
+                .redisUrl(redisUrl)
+                .listener(waits.get(REDIS))
+                .build();
         redisson = RedissonGuard.connect(redisUrl);
         floorClient = RedisAdmin.pooledClient(redisUrl, TurnstileBuilder.DEFAULT_REDIS_POOL_SIZE);
         server = new BenchServer(200);
         server.addApp(NONE.key(), null, Map.of());
-        server.addApp(IN_PROCESS.key(), new TurnstileFilter(inProcess, Classifier.defaults(), GuardOptions.defaults()), Map.of());
-        server.addApp(REDIS.key(), new TurnstileFilter(onRedis, Classifier.defaults(), GuardOptions.defaults()), Map.of());
+        server.addApp(
+                IN_PROCESS.key(),
+                new TurnstileFilter(inProcess, Classifier.defaults(), GuardOptions.defaults()),
+                Map.of());
+        server.addApp(
+                REDIS.key(), new TurnstileFilter(onRedis, Classifier.defaults(), GuardOptions.defaults()), Map.of());
         server.addApp(REDISSON.key(), new RedissonFilter(redisson), Map.of());
         server.addApp(FLOOR.key(), new FloorFilter(floorClient), Map.of());
         port = server.start();
@@ -108,18 +121,39 @@ final class HttpPhase implements AutoCloseable {
             list.add(new LoadGenerator.Scenario(INDEPENDENT, name, sessions, 1, 0.9, LoadGenerator.Turns.ROTATING, 0));
             list.add(new LoadGenerator.Scenario(INDEPENDENT, name, sessions, 1, 0.1, LoadGenerator.Turns.ROTATING, 0));
         }
-        int most = settings.httpSessions().stream().mapToInt(Integer::intValue).max().orElse(1);
+        int most = settings.httpSessions().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(1);
         for (int millis : settings.httpToolMillis()) {
-            list.add(new LoadGenerator.Scenario(TOOL_TIME, most + " sessions × 1 caller", most, 1, 0.5,
-                    LoadGenerator.Turns.ROTATING, millis));
+            list.add(new LoadGenerator.Scenario(
+                    TOOL_TIME, most + " sessions × 1 caller", most, 1, 0.5, LoadGenerator.Turns.ROTATING, millis));
         }
         int c = settings.contentionCallers();
-        list.add(new LoadGenerator.Scenario(CONTENTION, "1 session × " + c + " callers, one shared turn",
-                1, c, 0.9, LoadGenerator.Turns.SHARED, 0));
-        list.add(new LoadGenerator.Scenario(CONTENTION, "1 session × " + c + " callers, one shared turn",
-                1, c, 0.1, LoadGenerator.Turns.SHARED, 0));
-        list.add(new LoadGenerator.Scenario(CONTENTION, "1 session × " + c + " callers, every call its own turn",
-                1, c, 0.5, LoadGenerator.Turns.OWN, 0));
+        list.add(new LoadGenerator.Scenario(
+                CONTENTION,
+                "1 session × " + c + " callers, one shared turn",
+                1,
+                c,
+                0.9,
+                LoadGenerator.Turns.SHARED,
+                0));
+        list.add(new LoadGenerator.Scenario(
+                CONTENTION,
+                "1 session × " + c + " callers, one shared turn",
+                1,
+                c,
+                0.1,
+                LoadGenerator.Turns.SHARED,
+                0));
+        list.add(new LoadGenerator.Scenario(
+                CONTENTION,
+                "1 session × " + c + " callers, every call its own turn",
+                1,
+                c,
+                0.5,
+                LoadGenerator.Turns.OWN,
+                0));
         return list;
     }
 
@@ -129,8 +163,8 @@ final class HttpPhase implements AutoCloseable {
 
     List<Row> run(Consumer<String> progress) throws Exception {
         LoadGenerator load = new LoadGenerator("127.0.0.1", port);
-        LoadGenerator.Scenario warm = new LoadGenerator.Scenario("warm-up", "warm-up", 4, 2, 0.5,
-                LoadGenerator.Turns.ROTATING, 0);
+        LoadGenerator.Scenario warm =
+                new LoadGenerator.Scenario("warm-up", "warm-up", 4, 2, 0.5, LoadGenerator.Turns.ROTATING, 0);
         for (Variant v : VARIANTS) { // JIT and connection pools, not counted
             load.run(path(v), warm, Duration.ZERO, settings.httpGlobalWarmup(), settings.httpMaxRequests());
         }
@@ -157,11 +191,17 @@ final class HttpPhase implements AutoCloseable {
             }
             for (Variant v : order) {
                 CostMeter.Mark before = meter.mark();
-                parts.get(v).add(load.run(path(v), scenario, settings.httpSliceWarmup(), settings.httpSliceMeasure(),
-                        settings.httpMaxRequests()));
+                parts.get(v)
+                        .add(load.run(
+                                path(v),
+                                scenario,
+                                settings.httpSliceWarmup(),
+                                settings.httpSliceMeasure(),
+                                settings.httpMaxRequests()));
                 costs.merge(v, meter.since(before), CostMeter.Cost::plus);
                 if (waits.containsKey(v)) { // counted over warm-up and measurement alike
-                    waited.computeIfAbsent(v, k -> new ArrayList<>()).add(waits.get(v).reset());
+                    waited.computeIfAbsent(v, k -> new ArrayList<>())
+                            .add(waits.get(v).reset());
                 }
             }
         }
@@ -169,7 +209,9 @@ final class HttpPhase implements AutoCloseable {
         double none = LoadGenerator.Result.merge(parts.get(NONE)).throughput();
         for (Variant v : variants) {
             LoadGenerator.Result r = LoadGenerator.Result.merge(parts.get(v));
-            Sent sent = scenario.group().equals(CONTENTION) && (v == REDIS || v == REDISSON) ? sent(load, scenario, v) : null;
+            Sent sent = scenario.group().equals(CONTENTION) && (v == REDIS || v == REDISSON)
+                    ? sent(load, scenario, v)
+                    : null;
             Row row = new Row(scenario, v, r, r.throughput() / none, merge(waited.get(v)), costs.get(v), sent);
             rows.add(row);
             progress.accept(describe(row));
@@ -181,7 +223,11 @@ final class HttpPhase implements AutoCloseable {
     private Sent sent(LoadGenerator load, LoadGenerator.Scenario scenario, Variant v) throws Exception {
         try (SentCounter counter = SentCounter.open(redisUrl, admin)) {
             Map<String, Long> before = counter.sent();
-            LoadGenerator.Result r = load.run(path(v), scenario, Duration.ZERO, settings.httpSliceMeasure().dividedBy(2),
+            LoadGenerator.Result r = load.run(
+                    path(v),
+                    scenario,
+                    Duration.ZERO,
+                    settings.httpSliceMeasure().dividedBy(2),
                     settings.httpMaxRequests());
             Map<String, Long> delta = SentCounter.delta(before, counter.sent());
             double calls = Math.max(1, r.calls());
@@ -195,14 +241,28 @@ final class HttpPhase implements AutoCloseable {
         LoadGenerator.Result r = row.result();
         WaitCounter.Snapshot w = row.waits();
         LoadGenerator.Scenario s = row.scenario();
-        return String.format(Locale.ROOT, "  %-62s %-31s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  %5.0f µs CPU/call"
-                        + "  %5.1f cmd/call%s%s%s",
+        return String.format(
+                Locale.ROOT,
+                "  %-62s %-31s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  %5.0f µs CPU/call" + "  %5.1f cmd/call%s%s%s",
                 s.name() + ", " + s.mix() + (s.toolMillis() > 0 ? ", tools " + s.toolMillis() + " ms" : ""),
-                row.variant().label(), r.throughput(), r.latency().p50(), r.latency().p99(), row.cpuMicrosPerCall(),
-                row.commandsPerCall(), w == null ? "" : String.format(Locale.ROOT, "  waited %.1f %% (max %.0f ms)",
-                        100 * w.waitedShare(), w.maxWaitMs()), r.errors() > 0 ? "  errors " + r.errors() : "",
-                row.sent() == null ? "" : String.format(Locale.ROOT, "  sent %.2f/call %s", row.sent().perCall(),
-                        row.sent().byName()));
+                row.variant().label(),
+                r.throughput(),
+                r.latency().p50(),
+                r.latency().p99(),
+                row.cpuMicrosPerCall(),
+                row.commandsPerCall(),
+                w == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT, "  waited %.1f %% (max %.0f ms)", 100 * w.waitedShare(), w.maxWaitMs()),
+                r.errors() > 0 ? "  errors " + r.errors() : "",
+                row.sent() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "  sent %.2f/call %s",
+                                row.sent().perCall(),
+                                row.sent().byName()));
     }
 
     private static WaitCounter.Snapshot merge(List<WaitCounter.Snapshot> parts) {

@@ -26,6 +26,7 @@ final class LearningPhase implements AutoCloseable {
 
     /** Read-only by its annotation only: no read prefix, no rule on the learning filter. */
     static final String LEARNED_READ = "fetch_invoice";
+
     static final String GROUP = "learning";
     static final HttpPhase.Variant ON = new HttpPhase.Variant("learn-on", "TurnstileFilter, learning on");
     static final HttpPhase.Variant OFF = new HttpPhase.Variant("learn-off", "TurnstileFilter, learning off");
@@ -39,11 +40,18 @@ final class LearningPhase implements AutoCloseable {
     static final int WARM_CALLS = 20;
 
     /** Commands per uncontended call of one filter, one answer and one tool; {@code ranAs}: the filter's mode. */
-    record CommandRow(HttpPhase.Variant variant, Answer answer, String tool, String ranAs, CommandCountPhase.Row counts) {}
+    record CommandRow(
+            HttpPhase.Variant variant, Answer answer, String tool, String ranAs, CommandCountPhase.Row counts) {}
 
     /** One filter in one cell: the merged result, its cost, the share of calls run as reads, req/s per slice. */
-    record Row(LoadGenerator.Scenario scenario, HttpPhase.Variant variant, LoadGenerator.Result result,
-               CostMeter.Cost cost, double readShare, double[] slices, double[] sliceCpu) {
+    record Row(
+            LoadGenerator.Scenario scenario,
+            HttpPhase.Variant variant,
+            LoadGenerator.Result result,
+            CostMeter.Cost cost,
+            double readShare,
+            double[] slices,
+            double[] sliceCpu) {
 
         /** µs of CPU (this JVM with its load generator, plus redis-server) per answered call. */
         double cpuMicrosPerCall() {
@@ -74,11 +82,26 @@ final class LearningPhase implements AutoCloseable {
         this.meter = new CostMeter(admin);
         turnstile = Turnstile.builder().redisUrl(redisUrl).listener(releases).build();
         server = new BenchServer(200);
-        servlets.put(ON, server.addApp(ON.key(), new TurnstileFilter(turnstile, Classifier.defaults(),
-                GuardOptions.defaults().withLearnAnnotations(true)), Map.of()));
-        servlets.put(OFF, server.addApp(OFF.key(), new TurnstileFilter(turnstile,
-                Classifier.builder().tool(LEARNED_READ, CallClass.READ).build(),
-                GuardOptions.defaults().withLearnAnnotations(false)), Map.of()));
+        servlets.put(
+                ON,
+                server.addApp(
+                        ON.key(),
+                        new TurnstileFilter(
+                                turnstile,
+                                Classifier.defaults(),
+                                GuardOptions.defaults().withLearnAnnotations(true)),
+                        Map.of()));
+        servlets.put(
+                OFF,
+                server.addApp(
+                        OFF.key(),
+                        new TurnstileFilter(
+                                turnstile,
+                                Classifier.builder()
+                                        .tool(LEARNED_READ, CallClass.READ)
+                                        .build(),
+                                GuardOptions.defaults().withLearnAnnotations(false)),
+                        Map.of()));
         port = server.start();
     }
 
@@ -88,8 +111,8 @@ final class LearningPhase implements AutoCloseable {
         for (int sessions : settings.learning().sessions()) {
             String name = sessions + " session" + (sessions == 1 ? "" : "s") + " × 1 caller";
             for (Answer answer : answers(settings)) {
-                list.add(new LoadGenerator.Scenario(GROUP, name, sessions, 1, 0.9, LoadGenerator.Turns.ROTATING, 0,
-                        LEARNED_READ, answer));
+                list.add(new LoadGenerator.Scenario(
+                        GROUP, name, sessions, 1, 0.9, LoadGenerator.Turns.ROTATING, 0, LEARNED_READ, answer));
             }
         }
         return list;
@@ -109,7 +132,12 @@ final class LearningPhase implements AutoCloseable {
         LoadGenerator load = new LoadGenerator(HOST, port);
         for (LoadGenerator.Scenario s : scenarios(settings)) { // JIT, pools; not counted
             for (HttpPhase.Variant v : VARIANTS) {
-                load.run(path(v), s, Duration.ZERO, settings.httpGlobalWarmup().dividedBy(4), settings.httpMaxRequests());
+                load.run(
+                        path(v),
+                        s,
+                        Duration.ZERO,
+                        settings.httpGlobalWarmup().dividedBy(4),
+                        settings.httpMaxRequests());
             }
         }
         List<CommandRow> commands = commands(progress);
@@ -124,8 +152,10 @@ final class LearningPhase implements AutoCloseable {
     private long teach() throws Exception {
         try (RawHttpClient client = new RawHttpClient(HOST, port)) {
             for (HttpPhase.Variant v : VARIANTS) {
-                check(v, "tools/list", client.post(BenchRequests.toolsList(authority(), path(v), "learn-teach", 1,
-                        Answer.JSON)));
+                check(
+                        v,
+                        "tools/list",
+                        client.post(BenchRequests.toolsList(authority(), path(v), "learn-teach", 1, Answer.JSON)));
             }
         }
         long start = System.nanoTime();
@@ -152,7 +182,8 @@ final class LearningPhase implements AutoCloseable {
     /** Uncontended calls one after the other, each a turn of its own, with MONITOR on (untimed). */
     private List<CommandRow> commands(Consumer<String> progress) throws Exception {
         List<CommandRow> rows = new ArrayList<>();
-        try (MonitorTap tap = new MonitorTap(redisUrl); RawHttpClient client = new RawHttpClient(HOST, port)) {
+        try (MonitorTap tap = new MonitorTap(redisUrl);
+                RawHttpClient client = new RawHttpClient(HOST, port)) {
             tap.awaitStarted(admin);
             CommandCountPhase counter = new CommandCountPhase(admin, tap, settings);
             for (HttpPhase.Variant v : VARIANTS) {
@@ -160,9 +191,17 @@ final class LearningPhase implements AutoCloseable {
                     for (String tool : List.of(LEARNED_READ, LoadGenerator.WRITE_TOOL)) {
                         CommandRow row = commands(counter, client, v, a, tool);
                         rows.add(row);
-                        progress.accept(String.format(Locale.ROOT, "  %-30s %-18s %-14s ran as %-5s %5.2f sent/call%s",
-                                v.label(), a.label(), tool, row.ranAs(), row.counts().clientPerCall(),
-                                row.counts().otherNames().isEmpty() ? "" : " (" + row.counts().otherNames() + ")"));
+                        progress.accept(String.format(
+                                Locale.ROOT,
+                                "  %-30s %-18s %-14s ran as %-5s %5.2f sent/call%s",
+                                v.label(),
+                                a.label(),
+                                tool,
+                                row.ranAs(),
+                                row.counts().clientPerCall(),
+                                row.counts().otherNames().isEmpty()
+                                        ? ""
+                                        : " (" + row.counts().otherNames() + ")"));
                     }
                 }
             }
@@ -170,8 +209,9 @@ final class LearningPhase implements AutoCloseable {
         return rows;
     }
 
-    private CommandRow commands(CommandCountPhase counter, RawHttpClient client, HttpPhase.Variant v, Answer a,
-                                String tool) throws Exception {
+    private CommandRow commands(
+            CommandCountPhase counter, RawHttpClient client, HttpPhase.Variant v, Answer a, String tool)
+            throws Exception {
         String turns = "cmd-" + v.key() + "-" + (a.sse() ? "sse" : "json") + "-" + tool + "-";
         for (int i = 0; i < WARM_CALLS; i++) {
             call(client, v, turns + "warm-" + i, i, tool, a);
@@ -180,16 +220,19 @@ final class LearningPhase implements AutoCloseable {
         long reads = servlet.reads();
         long writes = servlet.writes();
         int n = settings.commandCalls();
-        CommandCountPhase.Row counts = counter.sequential(v.label(), "uncontended " + tool, n,
-                i -> call(client, v, turns + i, i, tool, a));
+        CommandCountPhase.Row counts =
+                counter.sequential(v.label(), "uncontended " + tool, n, i -> call(client, v, turns + i, i, tool, a));
         return new CommandRow(v, a, tool, ranAs(servlet.reads() - reads, servlet.writes() - writes, n), counts);
     }
 
     /** One call, and the release of its place (which may come after the answer). */
     private void call(RawHttpClient client, HttpPhase.Variant v, String turn, long id, String tool, Answer answer)
             throws Exception {
-        check(v, "tools/call " + tool, client.post(BenchRequests.toolsCall(authority(), path(v), "learn-commands", turn,
-                id, tool, 0, answer)));
+        check(
+                v,
+                "tools/call " + tool,
+                client.post(
+                        BenchRequests.toolsCall(authority(), path(v), "learn-commands", turn, id, tool, 0, answer)));
         releases.awaitAllReleased(RELEASE_TIMEOUT);
     }
 
@@ -211,27 +254,41 @@ final class LearningPhase implements AutoCloseable {
                 long reads = servlet.reads();
                 long writes = servlet.writes();
                 CostMeter.Mark before = meter.mark();
-                LoadGenerator.Result r = load.run(path(v), scenario, s.sliceWarmup(), s.sliceMeasure(),
-                        settings.httpMaxRequests());
+                LoadGenerator.Result r =
+                        load.run(path(v), scenario, s.sliceWarmup(), s.sliceMeasure(), settings.httpMaxRequests());
                 slices.get(v).add(r, meter.since(before), servlet.reads() - reads, servlet.writes() - writes);
             }
         }
         Row on = slices.get(ON).row(scenario, ON);
         Row off = slices.get(OFF).row(scenario, OFF);
-        Cell cell = new Cell(scenario, on, off, PairedRatio.of(on.result().throughput() / off.result().throughput(),
-                on.slices(), off.slices()), PairedRatio.of(on.cpuMicrosPerCall() / off.cpuMicrosPerCall(),
-                on.sliceCpu(), off.sliceCpu()));
+        Cell cell = new Cell(
+                scenario,
+                on,
+                off,
+                PairedRatio.of(on.result().throughput() / off.result().throughput(), on.slices(), off.slices()),
+                PairedRatio.of(on.cpuMicrosPerCall() / off.cpuMicrosPerCall(), on.sliceCpu(), off.sliceCpu()));
         progress.accept(describe(cell));
         return cell;
     }
 
     private static String describe(Cell c) {
         LoadGenerator.Scenario s = c.scenario();
-        return String.format(Locale.ROOT, "  %-24s %-18s on %8.0f req/s (%4.0f µs CPU/call)  off %8.0f req/s"
-                        + " (%4.0f µs CPU/call)  on/off %s, CPU/call %s%s", s.name(), s.answer().label(),
-                c.on().result().throughput(), c.on().cpuMicrosPerCall(), c.off().result().throughput(),
-                c.off().cpuMicrosPerCall(), c.ratio().describe(), c.cpuRatio().describe(), c.on().result().errors() + c.off().result().errors() > 0
-                        ? "  errors " + c.on().result().errors() + "/" + c.off().result().errors() : "");
+        return String.format(
+                Locale.ROOT,
+                "  %-24s %-18s on %8.0f req/s (%4.0f µs CPU/call)  off %8.0f req/s"
+                        + " (%4.0f µs CPU/call)  on/off %s, CPU/call %s%s",
+                s.name(),
+                s.answer().label(),
+                c.on().result().throughput(),
+                c.on().cpuMicrosPerCall(),
+                c.off().result().throughput(),
+                c.off().cpuMicrosPerCall(),
+                c.ratio().describe(),
+                c.cpuRatio().describe(),
+                c.on().result().errors() + c.off().result().errors() > 0
+                        ? "  errors " + c.on().result().errors() + "/"
+                                + c.off().result().errors()
+                        : "");
     }
 
     /** One filter's slices of one cell. */
@@ -251,9 +308,16 @@ final class LearningPhase implements AutoCloseable {
         }
 
         Row row(LoadGenerator.Scenario scenario, HttpPhase.Variant variant) {
-            double[] perSlice = results.stream().mapToDouble(LoadGenerator.Result::throughput).toArray();
-            return new Row(scenario, variant, LoadGenerator.Result.merge(results), cost,
-                    (double) reads / Math.max(1, reads + writes), perSlice,
+            double[] perSlice = results.stream()
+                    .mapToDouble(LoadGenerator.Result::throughput)
+                    .toArray();
+            return new Row(
+                    scenario,
+                    variant,
+                    LoadGenerator.Result.merge(results),
+                    cost,
+                    (double) reads / Math.max(1, reads + writes),
+                    perSlice,
                     cpu.stream().mapToDouble(Double::doubleValue).toArray());
         }
     }

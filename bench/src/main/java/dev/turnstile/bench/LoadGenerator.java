@@ -37,12 +37,26 @@ final class LoadGenerator {
     /** The tool of the writes. */
     static final String WRITE_TOOL = "update_item";
 
-    record Scenario(String group, String name, int sessions, int callersPerSession, double readShare, Turns turns,
-                    int toolMillis, String readTool, Answer answer) {
+    record Scenario(
+            String group,
+            String name,
+            int sessions,
+            int callersPerSession,
+            double readShare,
+            Turns turns,
+            int toolMillis,
+            String readTool,
+            Answer answer) {
 
         /** Reads of {@link #READ_TOOL}, JSON answers. */
-        Scenario(String group, String name, int sessions, int callersPerSession, double readShare, Turns turns,
-                 int toolMillis) {
+        Scenario(
+                String group,
+                String name,
+                int sessions,
+                int callersPerSession,
+                double readShare,
+                Turns turns,
+                int toolMillis) {
             this(group, name, sessions, callersPerSession, readShare, turns, toolMillis, READ_TOOL, Answer.JSON);
         }
 
@@ -50,7 +64,8 @@ final class LoadGenerator {
             if (Math.abs(readShare - 0.5) < 1e-9) {
                 return "mixed 50/50";
             }
-            return readShare > 0.5 ? "read-heavy " + pct(readShare) + "/" + pct(1 - readShare)
+            return readShare > 0.5
+                    ? "read-heavy " + pct(readShare) + "/" + pct(1 - readShare)
                     : "write-heavy " + pct(readShare) + "/" + pct(1 - readShare);
         }
 
@@ -63,8 +78,8 @@ final class LoadGenerator {
      * One run (or several merged): successful calls per second, their latencies (ns), errors; {@code calls}
      * counts every answered call, warm-up included (for per-call CPU and Redis figures).
      */
-    record Result(double throughput, Stats latency, long ok, long errors, double seconds, long[] latencies,
-                  long calls) {
+    record Result(
+            double throughput, Stats latency, long ok, long errors, double seconds, long[] latencies, long calls) {
 
         static Result merge(List<Result> parts) {
             long ok = 0;
@@ -84,8 +99,8 @@ final class LoadGenerator {
                 all.add(l);
             }
             long[] latencies = LongList.concat(all);
-            return new Result(ok / Math.max(1e-9, seconds), Stats.ofNanos(latencies), ok, errors, seconds, latencies,
-                    calls);
+            return new Result(
+                    ok / Math.max(1e-9, seconds), Stats.ofNanos(latencies), ok, errors, seconds, latencies, calls);
         }
     }
 
@@ -96,8 +111,8 @@ final class LoadGenerator {
         private final Future<Result> result;
 
         private Background(String path, Scenario scenario) {
-            result = runner.submit(() -> LoadGenerator.this.run(path, scenario, Duration.ZERO, Duration.ofHours(1),
-                    Long.MAX_VALUE, stop));
+            result = runner.submit(() ->
+                    LoadGenerator.this.run(path, scenario, Duration.ZERO, Duration.ofHours(1), Long.MAX_VALUE, stop));
         }
 
         /** Stops sending; waits for the answers still due and returns what the load got. */
@@ -121,8 +136,7 @@ final class LoadGenerator {
         this.port = port;
     }
 
-    Result run(String path, Scenario scenario, Duration warmup, Duration measure, long maxRequests)
-            throws Exception {
+    Result run(String path, Scenario scenario, Duration warmup, Duration measure, long maxRequests) throws Exception {
         return run(path, scenario, warmup, measure, maxRequests, new AtomicBoolean());
     }
 
@@ -131,8 +145,9 @@ final class LoadGenerator {
         return new Background(path, scenario);
     }
 
-    private Result run(String path, Scenario scenario, Duration warmup, Duration measure, long maxRequests,
-                       AtomicBoolean stop) throws Exception {
+    private Result run(
+            String path, Scenario scenario, Duration warmup, Duration measure, long maxRequests, AtomicBoolean stop)
+            throws Exception {
         int callers = scenario.sessions() * scenario.callersPerSession();
         String cell = Long.toString(CELLS.incrementAndGet(), 36) + Long.toString(System.nanoTime() % 100_000, 36);
         long[] times = new long[2]; // warm-up end, measurement end
@@ -230,8 +245,15 @@ final class LoadGenerator {
                 case SHARED -> "t-" + session;
                 case OWN -> "t-" + session + "-" + index + "-" + n;
             };
-            return BenchRequests.toolsCall(host + ":" + port, path, session, turn, n,
-                    read ? scenario.readTool() : WRITE_TOOL, scenario.toolMillis(), scenario.answer());
+            return BenchRequests.toolsCall(
+                    host + ":" + port,
+                    path,
+                    session,
+                    turn,
+                    n,
+                    read ? scenario.readTool() : WRITE_TOOL,
+                    scenario.toolMillis(),
+                    scenario.answer());
         }
     }
 }

@@ -19,24 +19,30 @@ final class MonitorTap implements AutoCloseable {
     static final String MARKER = "bench-mark-";
 
     private final Jedis connection;
-    private final Map<String, Long> lua = new HashMap<>();            // guarded by this
+    private final Map<String, Long> lua = new HashMap<>(); // guarded by this
     private final Map<Long, Map<String, Long>> atMarker = new HashMap<>(); // guarded by this
 
     MonitorTap(String redisUrl) {
-        connection = new Jedis(RedisAdmin.hostAndPort(redisUrl),
-                DefaultJedisClientConfig.builder().clientName("bench-monitor").socketTimeoutMillis(0).build());
-        Thread reader = new Thread(() -> {
-            try {
-                connection.monitor(new JedisMonitor() {
-                    @Override
-                    public void onCommand(String line) {
-                        handle(line);
+        connection = new Jedis(
+                RedisAdmin.hostAndPort(redisUrl),
+                DefaultJedisClientConfig.builder()
+                        .clientName("bench-monitor")
+                        .socketTimeoutMillis(0)
+                        .build());
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        connection.monitor(new JedisMonitor() {
+                            @Override
+                            public void onCommand(String line) {
+                                handle(line);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        // closed
                     }
-                });
-            } catch (RuntimeException e) {
-                // closed
-            }
-        }, "bench-monitor");
+                },
+                "bench-monitor");
         reader.setDaemon(true);
         reader.start();
     }

@@ -30,8 +30,12 @@ final class PinningPhase implements AutoCloseable {
     static final String WAIT_MODE = "wait-mode";
 
     /** One row: the other sessions' result, and the busy session's (null without one). */
-    record Row(String label, String waitMode, LoadGenerator.Result others, LoadGenerator.Result busy,
-               long asyncDispatches) {}
+    record Row(
+            String label,
+            String waitMode,
+            LoadGenerator.Result others,
+            LoadGenerator.Result busy,
+            long asyncDispatches) {}
 
     private final Settings.Pinning settings;
     private final BenchServer server;
@@ -49,21 +53,37 @@ final class PinningPhase implements AutoCloseable {
 
     /** The filter's init-params, named {@code turnstile.<setting>} as in web.xml. */
     private static Map<String, String> params(String redisUrl, String waitMode) {
-        return Map.of(SettingSource.PROPERTY_PREFIX + TurnstileSettings.REDIS_URL, redisUrl,
-                SettingSource.PROPERTY_PREFIX + WAIT_MODE, waitMode);
+        return Map.of(
+                SettingSource.PROPERTY_PREFIX + TurnstileSettings.REDIS_URL,
+                redisUrl,
+                SettingSource.PROPERTY_PREFIX + WAIT_MODE,
+                waitMode);
     }
 
     List<Row> run(Consumer<String> progress) throws Exception {
         LoadGenerator load = new LoadGenerator("127.0.0.1", port);
-        LoadGenerator.Scenario others = new LoadGenerator.Scenario("pinning", settings.otherSessions() + " other sessions × 1 caller",
-                settings.otherSessions(), 1, 0.5, LoadGenerator.Turns.ROTATING, settings.toolMillis());
-        LoadGenerator.Scenario busy = new LoadGenerator.Scenario("pinning", "1 session × " + settings.busyCalls()
-                + " queued calls", 1, settings.busyCalls(), 0, LoadGenerator.Turns.OWN, settings.toolMillis());
+        LoadGenerator.Scenario others = new LoadGenerator.Scenario(
+                "pinning",
+                settings.otherSessions() + " other sessions × 1 caller",
+                settings.otherSessions(),
+                1,
+                0.5,
+                LoadGenerator.Turns.ROTATING,
+                settings.toolMillis());
+        LoadGenerator.Scenario busy = new LoadGenerator.Scenario(
+                "pinning",
+                "1 session × " + settings.busyCalls() + " queued calls",
+                1,
+                settings.busyCalls(),
+                0,
+                LoadGenerator.Turns.OWN,
+                settings.toolMillis());
         for (String app : List.of("blocking", "async")) { // JIT, pools and the wake-up connection, not counted
             load.run("/" + app + "/mcp", others, Duration.ZERO, settings.warmup(), Long.MAX_VALUE);
         }
         List<Row> rows = new ArrayList<>();
-        rows.add(measure(load, "the " + settings.otherSessions() + " other sessions alone", "async", others, null, async));
+        rows.add(measure(
+                load, "the " + settings.otherSessions() + " other sessions alone", "async", others, null, async));
         rows.add(measure(load, "one busy session, blocking waits", "blocking", others, busy, blocking));
         rows.add(measure(load, "one busy session, asynchronous waits", "async", others, busy, async));
         rows.forEach(r -> progress.accept(describe(r)));
@@ -75,8 +95,14 @@ final class PinningPhase implements AutoCloseable {
      * and stops the busy session when the window ends: with blocking waits, an other session's call
      * may wait in the container's queue until then, so its latency is cut off there (a lower bound).
      */
-    private Row measure(LoadGenerator load, String label, String mode, LoadGenerator.Scenario others,
-                        LoadGenerator.Scenario busy, EchoServlet servlet) throws Exception {
+    private Row measure(
+            LoadGenerator load,
+            String label,
+            String mode,
+            LoadGenerator.Scenario others,
+            LoadGenerator.Scenario busy,
+            EchoServlet servlet)
+            throws Exception {
         String path = "/" + mode + "/mcp";
         long dispatchedBefore = servlet.asyncDispatched();
         LoadGenerator.Background background = busy == null ? null : load.start(path, busy);
@@ -99,10 +125,24 @@ final class PinningPhase implements AutoCloseable {
 
     private static String describe(Row r) {
         LoadGenerator.Result o = r.others();
-        return String.format(Locale.ROOT, "  %-40s %s=%-8s others %7.0f req/s  p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms%s"
-                        + "  ASYNC dispatches %d", r.label(), WAIT_MODE, r.waitMode(), o.throughput(), o.latency().p50(),
-                o.latency().p99(), o.latency().max(), r.busy() == null ? "" : String.format(Locale.ROOT,
-                        "  busy session %5.0f calls/s, %d busy errors", r.busy().throughput(), r.busy().errors()),
+        return String.format(
+                Locale.ROOT,
+                "  %-40s %s=%-8s others %7.0f req/s  p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms%s"
+                        + "  ASYNC dispatches %d",
+                r.label(),
+                WAIT_MODE,
+                r.waitMode(),
+                o.throughput(),
+                o.latency().p50(),
+                o.latency().p99(),
+                o.latency().max(),
+                r.busy() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "  busy session %5.0f calls/s, %d busy errors",
+                                r.busy().throughput(),
+                                r.busy().errors()),
                 r.asyncDispatches());
     }
 

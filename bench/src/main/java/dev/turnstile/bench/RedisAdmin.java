@@ -24,7 +24,9 @@ final class RedisAdmin implements AutoCloseable {
     private final Jedis jedis;
 
     RedisAdmin(String redisUrl) {
-        this.jedis = new Jedis(hostAndPort(redisUrl), DefaultJedisClientConfig.builder().clientName("bench-admin").build());
+        this.jedis = new Jedis(
+                hostAndPort(redisUrl),
+                DefaultJedisClientConfig.builder().clientName("bench-admin").build());
     }
 
     static HostAndPort hostAndPort(String redisUrl) {
@@ -38,9 +40,12 @@ final class RedisAdmin implements AutoCloseable {
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
         pool.setJmxEnabled(false);
-        return RedisClient.builder().hostAndPort(hostAndPort(redisUrl))
-                .clientConfig(DefaultJedisClientConfig.builder().clientName("bench").build())
-                .poolConfig(pool).build();
+        return RedisClient.builder()
+                .hostAndPort(hostAndPort(redisUrl))
+                .clientConfig(
+                        DefaultJedisClientConfig.builder().clientName("bench").build())
+                .poolConfig(pool)
+                .build();
     }
 
     /** Calls per command name from INFO commandstats ("cmdstat_client|setname" → "client|setname"). */

@@ -32,8 +32,8 @@ final class ReleaseCounter implements TurnstileListener {
         while (released < acquired) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException((acquired - released) + " places were not released within "
-                        + timeout.toMillis() + " ms");
+                throw new IllegalStateException(
+                        (acquired - released) + " places were not released within " + timeout.toMillis() + " ms");
             }
             wait(Math.max(1, left / 1_000_000));
         }

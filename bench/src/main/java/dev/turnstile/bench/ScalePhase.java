@@ -18,9 +18,18 @@ import java.util.function.Predicate;
  */
 final class ScalePhase {
 
-    record Row(String guard, int sessions, double bytesPerSession, double keysPerSession, long lockKeysLeft,
-               String lockKeysTtl, long retained, double retainedBytes, String retainedTtl,
-               double bytesLeftPerSession, double seconds) {}
+    record Row(
+            String guard,
+            int sessions,
+            double bytesPerSession,
+            double keysPerSession,
+            long lockKeysLeft,
+            String lockKeysTtl,
+            long retained,
+            double retainedBytes,
+            String retainedTtl,
+            double bytesLeftPerSession,
+            double seconds) {}
 
     private final RedisAdmin admin;
     private final Settings settings;
@@ -36,7 +45,8 @@ final class ScalePhase {
         int threads = settings.scaleThreads();
         admin.flushAll();
         for (int i = 0; i < 4; i++) {
-            guard.acquire("scale-warm", "w-" + i, i % 2 == 0 ? Mode.READ : Mode.WRITE).close();
+            guard.acquire("scale-warm", "w-" + i, i % 2 == 0 ? Mode.READ : Mode.WRITE)
+                    .close();
         }
         admin.flushAll();
         Thread.sleep(100);
@@ -84,10 +94,18 @@ final class ScalePhase {
             for (String key : sample) {
                 recordBytes += admin.memoryUsage(key);
             }
-            return new Row(guard.name(), n, (double) (heldMemory - baseMemory) / n, (double) (heldKeys - baseKeys) / n,
-                    lockKeys.size(), ttlRange(lockKeys), records.size(),
-                    sample.isEmpty() ? 0 : (double) recordBytes / sample.size(), ttlRange(records),
-                    (double) (afterMemory - baseMemory) / n, seconds);
+            return new Row(
+                    guard.name(),
+                    n,
+                    (double) (heldMemory - baseMemory) / n,
+                    (double) (heldKeys - baseKeys) / n,
+                    lockKeys.size(),
+                    ttlRange(lockKeys),
+                    records.size(),
+                    sample.isEmpty() ? 0 : (double) recordBytes / sample.size(),
+                    ttlRange(records),
+                    (double) (afterMemory - baseMemory) / n,
+                    seconds);
         } finally {
             release.countDown();
             pool.shutdownNow();

@@ -84,8 +84,8 @@ final class SeedBaseline implements Guard {
             return 0
             """;
 
-    static final List<String> SCRIPTS = List.of(SESSION_ACQUIRE, SESSION_RELEASE, READ_LOCK, READ_UNLOCK,
-            WRITE_LOCK, WRITE_UNLOCK);
+    static final List<String> SCRIPTS =
+            List.of(SESSION_ACQUIRE, SESSION_RELEASE, READ_LOCK, READ_UNLOCK, WRITE_LOCK, WRITE_UNLOCK);
 
     private final UnifiedJedis redis;
     private final String ttl = Long.toString(LOCK_TTL.toMillis());

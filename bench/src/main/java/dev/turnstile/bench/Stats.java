@@ -16,8 +16,13 @@ record Stats(int count, double p50, double p90, double p99, double max, double m
         for (long v : sorted) {
             sum += v;
         }
-        return new Stats(sorted.length, ms(pick(sorted, 0.50)), ms(pick(sorted, 0.90)), ms(pick(sorted, 0.99)),
-                ms(sorted[sorted.length - 1]), sum / sorted.length / 1e6);
+        return new Stats(
+                sorted.length,
+                ms(pick(sorted, 0.50)),
+                ms(pick(sorted, 0.90)),
+                ms(pick(sorted, 0.99)),
+                ms(sorted[sorted.length - 1]),
+                sum / sorted.length / 1e6);
     }
 
     /** The nearest-rank percentile. */

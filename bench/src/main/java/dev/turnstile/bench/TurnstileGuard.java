@@ -16,7 +16,8 @@ final class TurnstileGuard implements Guard {
     }
 
     static TurnstileGuard redis(String redisUrl) {
-        return new TurnstileGuard("Turnstile", Turnstile.builder().redisUrl(redisUrl).build());
+        return new TurnstileGuard(
+                "Turnstile", Turnstile.builder().redisUrl(redisUrl).build());
     }
 
     Turnstile turnstile() {

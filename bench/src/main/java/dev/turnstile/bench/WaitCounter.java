@@ -40,7 +40,7 @@ final class WaitCounter implements TurnstileListener {
 
     /** Returns the counts so far and starts over. */
     Snapshot reset() {
-        return new Snapshot(acquired.getAndSet(0), waited.getAndSet(0), busy.getAndSet(0),
-                maxWait.getThenReset() / 1e6);
+        return new Snapshot(
+                acquired.getAndSet(0), waited.getAndSet(0), busy.getAndSet(0), maxWait.getThenReset() / 1e6);
     }
 }

@@ -1,10 +1,10 @@
 package dev.turnstile.itwildfly;
 
-import dev.turnstile.Turnstile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.Turnstile;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -45,10 +45,15 @@ class FilterOnWildFlyIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        File[] libs = Maven.configureResolver().workOffline()
+        File[] libs = Maven.configureResolver()
+                .workOffline()
                 .loadPomFromFile(System.getProperty("turnstile.it.pom", "pom.xml"))
-                .importCompileAndRuntimeDependencies().resolve().withTransitivity().asFile();
-        String webXml = """
+                .importCompileAndRuntimeDependencies()
+                .resolve()
+                .withTransitivity()
+                .asFile();
+        String webXml =
+                """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <filter>
@@ -85,7 +90,8 @@ class FilterOnWildFlyIT {
     @ArquillianResource
     URL deployed;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
 
     @Test
     void shouldRunAToolCallWriteGuardedAsAWrite() throws Exception {
@@ -110,7 +116,9 @@ class FilterOnWildFlyIT {
         assertEquals(-32002, error.getInt("code"), busy.body());
         assertEquals("session_busy", error.getJsonObject("data").getString("reason"), busy.body());
         assertEquals(2, json(busy).getInt("id"));
-        assertTrue(busy.headers().firstValue("Retry-After").isPresent(), "no Retry-After header: " + busy.headers().map());
+        assertTrue(
+                busy.headers().firstValue("Retry-After").isPresent(),
+                "no Retry-After header: " + busy.headers().map());
         assertFalse(turnA.isDone(), "turn A was answered before it was released");
 
         assertEquals(200, get("/mcp/release?gate=" + gate).statusCode());
@@ -120,7 +128,9 @@ class FilterOnWildFlyIT {
 
         HttpResponse<String> b = post(session, "B", toolCall(3, "write_item", "{}"));
         assertEquals(200, b.statusCode(), b.body());
-        assertEquals("write", json(b).getJsonObject("result").getString("mode"),
+        assertEquals(
+                "write",
+                json(b).getJsonObject("result").getString("mode"),
                 "turn B did not get in after the held async call completed: " + b.body());
     }
 
@@ -142,7 +152,8 @@ class FilterOnWildFlyIT {
         HttpResponse<String> b = turnB.get(30, TimeUnit.SECONDS);
         JsonObject result = json(b).getJsonObject("result");
         assertEquals("write", result.getString("mode"), b.body());
-        assertEquals("ASYNC", result.getString("dispatcher"), "turn B did not resume on its ASYNC dispatch: " + b.body());
+        assertEquals(
+                "ASYNC", result.getString("dispatcher"), "turn B did not resume on its ASYNC dispatch: " + b.body());
         assertEquals("true", get("/mcp/forwarded?contains=" + marker).body(), "the resumed call lost its body");
     }
 
@@ -163,7 +174,10 @@ class FilterOnWildFlyIT {
         HttpResponse<String> r = post(newSession(), null, "{this is " + marker);
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(-32700, json(r).getJsonObject("error").getInt("code"), r.body());
-        assertEquals("false", get("/mcp/forwarded?contains=" + marker).body(), "the filter forwarded a body it could not parse");
+        assertEquals(
+                "false",
+                get("/mcp/forwarded?contains=" + marker).body(),
+                "the filter forwarded a body it could not parse");
     }
 
     @Test
@@ -185,8 +199,7 @@ class FilterOnWildFlyIT {
 
     private static String toolCall(int id, String tool, String arguments) {
         return """
-                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"%s","arguments":%s}}"""
-                .formatted(id, tool, arguments);
+                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"%s","arguments":%s}}""".formatted(id, tool, arguments);
     }
 
     private HttpResponse<String> post(String session, String turn, String body) throws Exception {
@@ -194,7 +207,8 @@ class FilterOnWildFlyIT {
     }
 
     private CompletableFuture<HttpResponse<String>> postAsync(String session, String turn, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/mcp")).timeout(HTTP_TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/mcp"))
+                .timeout(HTTP_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -208,7 +222,8 @@ class FilterOnWildFlyIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -72,9 +72,10 @@ public class GuardedToolServlet extends HttpServlet {
         }
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
-        resp.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":" + (id == null ? "null" : id) + ",\"result\":{\"tool\":"
-                + quoted(tool) + ",\"text\":" + quoted(text) + ",\"mode\":"
-                + quoted(req.getAttribute(TurnstileAttributes.MODE)) + "}}");
+        resp.getWriter()
+                .write("{\"jsonrpc\":\"2.0\",\"id\":" + (id == null ? "null" : id) + ",\"result\":{\"tool\":"
+                        + quoted(tool) + ",\"text\":" + quoted(text) + ",\"mode\":"
+                        + quoted(req.getAttribute(TurnstileAttributes.MODE)) + "}}");
     }
 
     @Override
@@ -108,7 +109,9 @@ public class GuardedToolServlet extends HttpServlet {
     }
 
     private static String quoted(Object value) {
-        return value == null ? "null" : "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return value == null
+                ? "null"
+                : "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static String first(Pattern pattern, String body) {

@@ -55,7 +55,8 @@ public class HoldingServlet extends HttpServlet {
         String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         forwarded.add(body);
         String tool = first(TOOL, body);
-        String answer = answer(first(ID, body), tool, req.getAttribute(TurnstileAttributes.MODE), req.getDispatcherType());
+        String answer =
+                answer(first(ID, body), tool, req.getAttribute(TurnstileAttributes.MODE), req.getDispatcherType());
         String gate = first(GATE, body);
         if (HOLD_TOOL.equals(tool) && gate != null) {
             parked.put(gate, new Parked(ctx, answer));
@@ -93,7 +94,9 @@ public class HoldingServlet extends HttpServlet {
             }
             case "/forwarded" -> {
                 String part = req.getParameter("contains");
-                resp.getWriter().write(Boolean.toString(part != null && forwarded.stream().anyMatch(b -> b.contains(part))));
+                resp.getWriter()
+                        .write(Boolean.toString(
+                                part != null && forwarded.stream().anyMatch(b -> b.contains(part))));
             }
             default -> resp.sendError(404);
         }
@@ -123,8 +126,8 @@ public class HoldingServlet extends HttpServlet {
     }
 
     private static String answer(String id, String tool, Object mode, Object dispatcher) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + (id == null ? "null" : id) + ",\"result\":{\"tool\":"
-                + quoted(tool) + ",\"mode\":" + quoted(mode) + ",\"dispatcher\":" + quoted(dispatcher) + "}}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + (id == null ? "null" : id) + ",\"result\":{\"tool\":" + quoted(tool)
+                + ",\"mode\":" + quoted(mode) + ",\"dispatcher\":" + quoted(dispatcher) + "}}";
     }
 
     private static String quoted(Object value) {

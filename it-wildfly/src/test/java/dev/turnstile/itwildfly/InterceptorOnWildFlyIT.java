@@ -61,10 +61,15 @@ class InterceptorOnWildFlyIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        File[] libs = Maven.configureResolver().workOffline()
+        File[] libs = Maven.configureResolver()
+                .workOffline()
                 .loadPomFromFile(System.getProperty("turnstile.it.pom", "pom.xml"))
-                .importCompileAndRuntimeDependencies().resolve().withTransitivity().asFile();
-        String webXml = """
+                .importCompileAndRuntimeDependencies()
+                .resolve()
+                .withTransitivity()
+                .asFile();
+        String webXml =
+                """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <filter>
@@ -92,8 +97,10 @@ class InterceptorOnWildFlyIT {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "turnstile-wildfly-cdi.war")
                 .addClasses(GuardedToolServlet.class, LedgerTools.class, AuditTools.class, Gates.class)
                 .addAsLibraries(libs)
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
-                        + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"), "beans.xml")
+                .addAsWebInfResource(
+                        new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
+                                + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"),
+                        "beans.xml")
                 .addAsWebInfResource(new StringAsset("{\"tools\": {\"bean_*\": \"bypass\"}}"), "turnstile.json")
                 .setWebXML(new StringAsset(webXml));
         System.out.println("InterceptorOnWildFlyIT deploys " + war.getName() + " with WEB-INF/lib "
@@ -105,7 +112,9 @@ class InterceptorOnWildFlyIT {
     URL deployed;
 
     private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(HTTP_TIMEOUT).build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(HTTP_TIMEOUT)
+            .build();
     private Jedis redis;
     private final List<String> gates = new CopyOnWriteArrayList<>();
 
@@ -156,7 +165,9 @@ class InterceptorOnWildFlyIT {
         awaitEntered(r);
 
         CompletableFuture<HttpResponse<String>> write = callAsync(session, "t", "bean_refund", w);
-        assertTrue(awaitWaitingWriter(session, "t", w), "no waiting writer of turn t in Redis (the write entered, or neither happened)");
+        assertTrue(
+                awaitWaitingWriter(session, "t", w),
+                "no waiting writer of turn t in Redis (the write entered, or neither happened)");
         assertFalse(entered(w), "a write ran beside a read of its turn");
 
         open(r);
@@ -184,7 +195,9 @@ class InterceptorOnWildFlyIT {
 
         // that place is the filter's write: a bean write of the same turn, guarded by the interceptor, waits for it
         CompletableFuture<HttpResponse<String>> note = callAsync(session, "t", "bean_note", n);
-        assertTrue(awaitWaitingWriter(session, "t", n), "no waiting writer of turn t in Redis (the bean write entered, or neither happened)");
+        assertTrue(
+                awaitWaitingWriter(session, "t", n),
+                "no waiting writer of turn t in Redis (the bean write entered, or neither happened)");
         assertFalse(entered(n), "a bean write ran beside the filter's write of its turn");
 
         open(l);
@@ -202,7 +215,8 @@ class InterceptorOnWildFlyIT {
         JsonObject result = result(r);
         assertEquals("read", result.getString("mode"), r.body());
         String text = result.getString("text");
-        assertTrue(text.startsWith("upgrade refused: ") && text.contains("LedgerTools.fix() needs a write place"),
+        assertTrue(
+                text.startsWith("upgrade refused: ") && text.contains("LedgerTools.fix() needs a write place"),
                 "no LockUpgradeException naming LedgerTools.fix(): " + r.body());
         assertEquals(List.of(), places(session), "places left behind");
     }
@@ -253,9 +267,9 @@ class InterceptorOnWildFlyIT {
     private CompletableFuture<HttpResponse<String>> callAsync(String session, String turn, String tool, String gate) {
         String arguments = gate == null ? "{}" : "{\"gate\":\"" + gate + "\"}";
         String body = """
-                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"%s","arguments":%s}}"""
-                .formatted(tool, arguments);
-        HttpRequest request = HttpRequest.newBuilder(uri("/mcp")).timeout(HTTP_TIMEOUT)
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"%s","arguments":%s}}""".formatted(tool, arguments);
+        HttpRequest request = HttpRequest.newBuilder(uri("/mcp"))
+                .timeout(HTTP_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("Mcp-Session-Id", session)
@@ -279,7 +293,8 @@ class InterceptorOnWildFlyIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -2,8 +2,8 @@ package dev.turnstile.internal.cdi;
 
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.SettingSource;
-import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.config.TurnstileSettings;
+import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.internal.engine.InProcessLockStore;
 import dev.turnstile.internal.servlet.SharedGuard;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +47,8 @@ public class DefaultGuardProducer {
             owned = build(settings);
             return owned;
         }
-        TurnstileSettings settings = TurnstileSettings.load(SharedGuard.settings(context), context::getResourceAsStream);
+        TurnstileSettings settings =
+                TurnstileSettings.load(SharedGuard.settings(context), context::getResourceAsStream);
         SharedGuard.Claim claim = SharedGuard.claim(context, () -> build(settings));
         if (claim.built()) {
             owned = claim.guard(); // closed here; the filter closes the one it built
@@ -71,7 +72,8 @@ public class DefaultGuardProducer {
 
     private static TurnstileGuard build(TurnstileSettings settings) {
         // turned off: @Guarded passes every call through; an in-process engine stands in, connecting nowhere
-        Turnstile turnstile = settings.options().enabled() ? settings.builder().build()
+        Turnstile turnstile = settings.options().enabled()
+                ? settings.builder().build()
                 : Turnstile.builder().store(new InProcessLockStore()).build();
         return new TurnstileGuard(turnstile, settings.classifier(), settings.options());
     }

@@ -10,8 +10,8 @@ import dev.turnstile.cdi.GuardedBusyException;
 import dev.turnstile.cdi.LockUpgradeException;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.internal.config.TurnstileGuard;
-import dev.turnstile.jsonrpc.JsonRpcError;
 import dev.turnstile.internal.servlet.GuardedRequests;
+import dev.turnstile.jsonrpc.JsonRpcError;
 import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -20,8 +20,8 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -92,10 +92,13 @@ public class GuardedInterceptor {
         if (tool.isEmpty()) {
             return GuardedMethods.mode(method, g.classifier());
         }
-        ToolClasses learned = g.options().learnAnnotations() && request != null ? g.turnstile().toolClasses()
+        ToolClasses learned = g.options().learnAnnotations() && request != null
+                ? g.turnstile().toolClasses()
                 : ToolClasses.NONE;
         String endpoint = request == null ? "" : GuardedRequests.endpoint(request);
-        return g.classifier().classifyTool(tool, t -> learned.classOf(endpoint, t)).mode();
+        return g.classifier()
+                .classifyTool(tool, t -> learned.classOf(endpoint, t))
+                .mode();
     }
 
     /**
@@ -118,14 +121,23 @@ public class GuardedInterceptor {
 
     private void warnUnguarded(Method method, String where) {
         if (warnedUnguarded.add(method)) {
-            LOG.warn("@Guarded {} runs {}: it is not guarded (logged once per method). Run it on the request's"
-                    + " thread (MCP Java SDK: McpServer.sync(...).immediateExecution(true)) or carry the request"
-                    + " over with CurrentRequest.bind(request)", GuardedMethods.name(method), where);
+            LOG.warn(
+                    "@Guarded {} runs {}: it is not guarded (logged once per method). Run it on the request's"
+                            + " thread (MCP Java SDK: McpServer.sync(...).immediateExecution(true)) or carry the request"
+                            + " over with CurrentRequest.bind(request)",
+                    GuardedMethods.name(method),
+                    where);
         }
     }
 
-    private Object proceedHolding(InvocationContext ctx, TurnstileGuard g, HttpServletRequest request,
-                                  String key, Map<String, String> meta, Mode mode) throws Exception {
+    private Object proceedHolding(
+            InvocationContext ctx,
+            TurnstileGuard g,
+            HttpServletRequest request,
+            String key,
+            Map<String, String> meta,
+            Mode mode)
+            throws Exception {
         GuardOptions options = g.options();
         Permit permit;
         try {
@@ -136,8 +148,10 @@ public class GuardedInterceptor {
             if (!options.failOpen(mode)) {
                 throw e;
             }
-            LOG.warn("lock store unavailable: @Guarded {} ({}) goes on unguarded (fail-open)",
-                    GuardedMethods.name(ctx.getMethod()), mode.wireName());
+            LOG.warn(
+                    "lock store unavailable: @Guarded {} ({}) goes on unguarded (fail-open)",
+                    GuardedMethods.name(ctx.getMethod()),
+                    mode.wireName());
             request.setAttribute(TurnstileAttributes.FAILED_OPEN, Boolean.TRUE);
             g.turnstile().reportFailOpen(mode);
             return ctx.proceed();

@@ -47,10 +47,11 @@ public class TurnstileExtension implements Extension {
     void register(@Observes BeforeBeanDiscovery event, BeanManager beans) {
         event.addAnnotatedType(beans.createAnnotatedType(GuardedInterceptor.class), GuardedInterceptor.class.getName());
         event.addAnnotatedType(beans.createAnnotatedType(RequestLookup.class), RequestLookup.class.getName());
-        event.addAnnotatedType(beans.createAnnotatedType(DefaultGuardProducer.class), DefaultGuardProducer.class.getName());
+        event.addAnnotatedType(
+                beans.createAnnotatedType(DefaultGuardProducer.class), DefaultGuardProducer.class.getName());
         if (readinessCheckWanted()) {
-            event.addAnnotatedType(beans.createAnnotatedType(TurnstileReadinessCheck.class),
-                    TurnstileReadinessCheck.class.getName());
+            event.addAnnotatedType(
+                    beans.createAnnotatedType(TurnstileReadinessCheck.class), TurnstileReadinessCheck.class.getName());
         }
     }
 
@@ -63,8 +64,10 @@ public class TurnstileExtension implements Extension {
             Class.forName(HEALTH_API, false, TurnstileExtension.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
-            LOG.warn("{}=true, but MicroProfile Health ({}) is not on the class path: no readiness check",
-                    settings.describe(TurnstileSettings.HEALTH_READINESS), HEALTH_API);
+            LOG.warn(
+                    "{}=true, but MicroProfile Health ({}) is not on the class path: no readiness check",
+                    settings.describe(TurnstileSettings.HEALTH_READINESS),
+                    HEALTH_API);
             return false;
         }
     }
@@ -80,8 +83,7 @@ public class TurnstileExtension implements Extension {
             if (problem != null) {
                 problems.add(problem);
             }
-            if (java.lang.reflect.Modifier.isPrivate(method.getJavaMember().getModifiers())
-                    || method.isStatic()) {
+            if (java.lang.reflect.Modifier.isPrivate(method.getJavaMember().getModifiers()) || method.isStatic()) {
                 problems.add("@Guarded on " + GuardedMethods.name(method.getJavaMember())
                         + ": private and static methods are never intercepted");
             }

@@ -1,8 +1,8 @@
 package dev.turnstile.internal.config;
 
-import dev.turnstile.config.GuardOptions;
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
+import dev.turnstile.config.GuardOptions;
 import java.util.Objects;
 
 /**

@@ -1,10 +1,10 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.Watch;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileException;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.Watch;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,11 +31,11 @@ final class AsyncWait implements Runnable {
     private final Grant.Denied first;
     private final ScheduledExecutorService threads;
     private final CompletableFuture<Permit> result = new CompletableFuture<>();
-    private Watch watch;             // guarded by this; set once, before the first attempt
-    private boolean started;         // guarded by this: its watch is in place
+    private Watch watch; // guarded by this; set once, before the first attempt
+    private boolean started; // guarded by this: its watch is in place
     private volatile boolean settling; // this waiter completes the stage (not its caller)
-    private boolean scheduled;       // guarded by this: an attempt is queued or running
-    private boolean again;           // guarded by this: woken while one was queued or running
+    private boolean scheduled; // guarded by this: an attempt is queued or running
+    private boolean again; // guarded by this: woken while one was queued or running
     private ScheduledFuture<?> timer; // guarded by this
 
     AsyncWait(LockEngine engine, Acquisition a, Grant.Denied first, ScheduledExecutorService threads) {
@@ -202,7 +202,6 @@ final class AsyncWait implements Runnable {
         }
         return result.complete(permit);
     }
-
 
     private void cancelled() {
         synchronized (this) {

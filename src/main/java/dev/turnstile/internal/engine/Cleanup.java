@@ -1,8 +1,8 @@
 package dev.turnstile.internal.engine;
 
+import dev.turnstile.CleanupOutcome;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.spi.Place;
-import dev.turnstile.CleanupOutcome;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,11 +54,11 @@ final class Cleanup {
     private final SafeListener listener;
     private final LongSupplier ticker; // the engine's clock, for the give-up times; waits use real time
     private final Deque<Entry> queue = new ArrayDeque<>(); // guarded by this; due ones first, in turn
-    private Thread worker;                                 // guarded by this
-    private boolean stopped;                               // guarded by this
-    private long notBefore = System.nanoTime();            // guarded by this: the next attempt of any task
-    private int failures;                                  // guarded by this: consecutive failed attempts
-    private Entry inFlight;                                // guarded by this: taken from the queue, running
+    private Thread worker; // guarded by this
+    private boolean stopped; // guarded by this
+    private long notBefore = System.nanoTime(); // guarded by this: the next attempt of any task
+    private int failures; // guarded by this: consecutive failed attempts
+    private Entry inFlight; // guarded by this: taken from the queue, running
 
     /** A task and its own back-off. */
     private static final class Entry {
@@ -150,11 +150,17 @@ final class Cleanup {
                 boolean removed = task.attempt(store);
                 done(entry, true);
                 task.succeeded(removed);
-                listener.cleanedUp(task.place().sessionHash(), task.place().mode(), task.operation(),
+                listener.cleanedUp(
+                        task.place().sessionHash(),
+                        task.place().mode(),
+                        task.operation(),
                         removed ? CleanupOutcome.REMOVED : CleanupOutcome.NOTHING_LEFT);
             } catch (RuntimeException e) {
-                LOG.debug("clean-up after a failed {} in session {} failed: {}", task.operation(),
-                        task.place().sessionHash(), e.toString());
+                LOG.debug(
+                        "clean-up after a failed {} in session {} failed: {}",
+                        task.operation(),
+                        task.place().sessionHash(),
+                        e.toString());
                 listener.backendError("cleanup", e);
                 if (late) {
                     done(entry, true);
@@ -231,8 +237,11 @@ final class Cleanup {
     }
 
     private void gaveUp(Task task, String why) {
-        LOG.warn("gave up the clean-up after a failed {} in session {}: {}; what is left expires with its lease",
-                task.operation(), task.place().sessionHash(), why);
+        LOG.warn(
+                "gave up the clean-up after a failed {} in session {}: {}; what is left expires with its lease",
+                task.operation(),
+                task.place().sessionHash(),
+                why);
         listener.cleanedUp(task.place().sessionHash(), task.place().mode(), task.operation(), CleanupOutcome.GAVE_UP);
     }
 }

@@ -1,8 +1,8 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Place;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
+import dev.turnstile.spi.Place;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +25,7 @@ final class HeldPermit implements Permit {
     private final AtomicBoolean lost = new AtomicBoolean();
     private volatile boolean gone; // the store said it no longer holds the place
     private final AtomicBoolean reported = new AtomicBoolean();
-    private volatile long deadline;   // ticker nanos from which the lease may have ended
+    private volatile long deadline; // ticker nanos from which the lease may have ended
     private volatile long lastSentAt; // the last acquire or renewal that may have extended the place
     private volatile boolean renewing = true;
 

@@ -1,13 +1,13 @@
 package dev.turnstile.internal.engine;
 
+import dev.turnstile.BusyReason;
+import dev.turnstile.Mode;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.spi.Grant;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.spi.Place;
 import dev.turnstile.spi.Renewal;
 import dev.turnstile.spi.Watch;
-import dev.turnstile.BusyReason;
-import dev.turnstile.Mode;
-import dev.turnstile.ToolClasses;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,12 +29,12 @@ import java.util.function.LongSupplier;
 public final class InProcessLockStore implements LockStore {
 
     private final Map<String, Session> sessions = new HashMap<>(); // guarded by this
-    private final Map<String, Long> tombstones = new HashMap<>();  // token -> expiry (nanos), guarded by this
+    private final Map<String, Long> tombstones = new HashMap<>(); // token -> expiry (nanos), guarded by this
     private final WakeBoard board = new WakeBoard(WakeBoard.Hooks.NONE);
     private final ToolClasses toolClasses;
     private final LongSupplier nanoTime;
     private long lastFence; // guarded by this
-    private long arrivals;  // guarded by this: numbers the waiting calls in the order they came
+    private long arrivals; // guarded by this: numbers the waiting calls in the order they came
 
     public InProcessLockStore() {
         this(System::nanoTime);
@@ -198,10 +198,11 @@ public final class InProcessLockStore implements LockStore {
             long now = nanoTime.getAsLong();
             tombstones.put(place.token(), now + tombstone.toNanos());
             Session s = sessions.get(place.sessionHash());
-            removed = s != null && (s.places.remove("r:" + place.token()) != null
-                    | s.places.remove("w:" + place.token()) != null
-                    | s.unwait(Session.waiting(place.turnHash(), Mode.READ, place.token()))
-                    | s.unwait(Session.waiting(place.turnHash(), Mode.WRITE, place.token())));
+            removed = s != null
+                    && (s.places.remove("r:" + place.token()) != null
+                            | s.places.remove("w:" + place.token()) != null
+                            | s.unwait(Session.waiting(place.turnHash(), Mode.READ, place.token()))
+                            | s.unwait(Session.waiting(place.turnHash(), Mode.WRITE, place.token())));
             if (s != null) {
                 dropIfIdle(place.sessionHash(), s);
             }
@@ -242,9 +243,10 @@ public final class InProcessLockStore implements LockStore {
     private static final class Session {
         String turn;
         long fence; // of the latest write place
-        final Map<String, Long> places = new HashMap<>();        // "<r|w>:<token>" -> lease deadline
-        final Map<String, Long> waiting = new LinkedHashMap<>(); // "<turn>|<r|w>|<token>" -> mark deadline, in the order they came
-        final Map<String, Long> arrivalOf = new HashMap<>();     // the same members -> their arrival number
+        final Map<String, Long> places = new HashMap<>(); // "<r|w>:<token>" -> lease deadline
+        final Map<String, Long> waiting =
+                new LinkedHashMap<>(); // "<turn>|<r|w>|<token>" -> mark deadline, in the order they came
+        final Map<String, Long> arrivalOf = new HashMap<>(); // the same members -> their arrival number
         final LinkedHashMap<String, Long> turns = new LinkedHashMap<>(); // waiting turns, first come first
 
         static String waiting(String turn, Mode mode, String token) {
@@ -309,7 +311,8 @@ public final class InProcessLockStore implements LockStore {
          * while the session is free, or while its turn holds it with reads and the place is a read.
          */
         String heldBackInTurn(Place place, BusyReason reason) {
-            boolean readsOfItsTurn = place.mode() == Mode.READ && reason == BusyReason.TURN_BUSY
+            boolean readsOfItsTurn = place.mode() == Mode.READ
+                    && reason == BusyReason.TURN_BUSY
                     && places.keySet().stream().noneMatch(m -> m.startsWith("w:"));
             return places.isEmpty() || readsOfItsTurn ? aheadInTurn(place) : null;
         }
@@ -341,8 +344,11 @@ public final class InProcessLockStore implements LockStore {
         /** When the newest waiting mark of the turn ends (nanos), or 0. */
         long marksEnd(String turnHash) {
             String prefix = turnHash + "|";
-            return waiting.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .mapToLong(Map.Entry::getValue).max().orElse(0);
+            return waiting.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix))
+                    .mapToLong(Map.Entry::getValue)
+                    .max()
+                    .orElse(0);
         }
 
         int positionOf(String turnHash) {

@@ -24,8 +24,8 @@ final class InProcessToolClasses implements ToolClasses {
 
     private final LongSupplier clock;
     private final Map<String, Map<String, CallClass>> learned = new ConcurrentHashMap<>(); // written under this
-    private final Map<String, Long> epochs = lru();                      // guarded by this
-    private final Map<String, Walk> walks = lru();                       // guarded by this
+    private final Map<String, Long> epochs = lru(); // guarded by this
+    private final Map<String, Walk> walks = lru(); // guarded by this
 
     InProcessToolClasses(LongSupplier nanoClock) {
         this.clock = nanoClock;
@@ -38,7 +38,8 @@ final class InProcessToolClasses implements ToolClasses {
     }
 
     @Override
-    public synchronized void learn(String endpoint, String cursor, Map<String, Boolean> readOnlyHints, String nextCursor) {
+    public synchronized void learn(
+            String endpoint, String cursor, Map<String, Boolean> readOnlyHints, String nextCursor) {
         long now = clock.getAsLong();
         long epoch = epochs.getOrDefault(endpoint, 0L);
         Map<String, CallClass> merged = new HashMap<>();

@@ -35,8 +35,10 @@ final class JedisFailures {
             if (t instanceof JedisDataException || notConnected(t)) {
                 return false;
             }
-            if (t instanceof JedisConnectionException && t.getMessage() != null
-                    && (t.getMessage().startsWith("Failed to connect") || t.getMessage().startsWith("Failed to create socket"))) {
+            if (t instanceof JedisConnectionException
+                    && t.getMessage() != null
+                    && (t.getMessage().startsWith("Failed to connect")
+                            || t.getMessage().startsWith("Failed to create socket"))) {
                 return false; // the connection was never made
             }
         }
@@ -44,8 +46,10 @@ final class JedisFailures {
     }
 
     private static boolean notConnected(Throwable t) {
-        return t instanceof ConnectException || t instanceof NoRouteToHostException
-                || t instanceof UnknownHostException || t instanceof NoSuchElementException
+        return t instanceof ConnectException
+                || t instanceof NoRouteToHostException
+                || t instanceof UnknownHostException
+                || t instanceof NoSuchElementException
                 || t instanceof SSLHandshakeException; // the handshake comes before any command
     }
 
@@ -59,7 +63,8 @@ final class JedisFailures {
             if (t instanceof SSLException) {
                 return t.getMessage() + TLS_HINT;
             }
-            if (t instanceof SocketException && t.getMessage() != null
+            if (t instanceof SocketException
+                    && t.getMessage() != null
                     && (t.getMessage().contains("Broken pipe") || t.getMessage().contains("Connection reset"))) {
                 // TLS 1.3: a server that wants a client certificate closes the connection after the handshake
                 return "the server closed the connection (" + t.getMessage() + ")" + TLS_HINT;

@@ -19,7 +19,8 @@ public final class JedisVersion {
 
     /** Where a Jedis jar says its version: next to its classes, and where Maven puts it. */
     private static final String[] VERSION_FILES = {
-        "redis/clients/jedis/pom.properties", "META-INF/maven/redis.clients/jedis/pom.properties"};
+        "redis/clients/jedis/pom.properties", "META-INF/maven/redis.clients/jedis/pom.properties"
+    };
 
     private JedisVersion() {}
 

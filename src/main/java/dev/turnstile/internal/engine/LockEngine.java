@@ -1,27 +1,27 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
-import dev.turnstile.spi.Watch;
 import dev.turnstile.AcquireInterruptedException;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.TurnIds;
 import dev.turnstile.Turnstile;
-import dev.turnstile.ToolClasses;
 import dev.turnstile.TurnstileConfig;
-import dev.turnstile.TurnstileListener;
 import dev.turnstile.TurnstileException;
+import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
+import dev.turnstile.spi.Watch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,13 +63,22 @@ public final class LockEngine implements Turnstile {
     /** Threads that run the attempts of asynchronous waiters (an attempt is one Redis round trip). */
     static final int WAITER_THREADS = 2;
 
-    LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
-               ScheduledExecutorService executor, LongSupplier ticker) {
+    LockEngine(
+            TurnstileConfig config,
+            LockStore store,
+            TurnstileListener listener,
+            ScheduledExecutorService executor,
+            LongSupplier ticker) {
         this(config, store, listener, executor, null, ticker);
     }
 
-    LockEngine(TurnstileConfig config, LockStore store, TurnstileListener listener,
-               ScheduledExecutorService executor, ThreadFactory threadFactory, LongSupplier ticker) {
+    LockEngine(
+            TurnstileConfig config,
+            LockStore store,
+            TurnstileListener listener,
+            ScheduledExecutorService executor,
+            ThreadFactory threadFactory,
+            LongSupplier ticker) {
         this.config = Objects.requireNonNull(config, "config");
         this.store = Objects.requireNonNull(store, "store");
         this.listener = new SafeListener(Objects.requireNonNull(listener, "listener"));
@@ -78,16 +87,23 @@ public final class LockEngine implements Turnstile {
         this.waiterThreads = new DaemonThreads("turnstile-waiter", threadFactory);
         this.ownExecutor = executor == null ? newWatchdogExecutor() : null;
         this.cleanup = new Cleanup(store, this.listener, ticker, threadFactory);
-        this.watchdog = new Watchdog(store, config.lease(), config.maxHold(), config.renewInterval(),
-                executor == null ? ownExecutor : executor, ticker, this::reportLost, this.listener);
+        this.watchdog = new Watchdog(
+                store,
+                config.lease(),
+                config.maxHold(),
+                config.renewInterval(),
+                executor == null ? ownExecutor : executor,
+                ticker,
+                this::reportLost,
+                this.listener);
     }
 
     /**
      * Starts an engine on {@code store}. The watchdog runs on {@code executor} when one is given
      * (it is not shut down by {@link #close()}), otherwise on a daemon thread of its own.
      */
-    public static LockEngine start(TurnstileConfig config, LockStore store, TurnstileListener listener,
-                                   ScheduledExecutorService executor) {
+    public static LockEngine start(
+            TurnstileConfig config, LockStore store, TurnstileListener listener, ScheduledExecutorService executor) {
         return start(config, store, listener, executor, null);
     }
 
@@ -96,8 +112,12 @@ public final class LockEngine implements Turnstile {
      * with the engine's own threads (watchdog, waiters, clean-up) made by {@code threadFactory}
      * (null: plain daemon threads).
      */
-    public static LockEngine start(TurnstileConfig config, LockStore store, TurnstileListener listener,
-                                   ScheduledExecutorService executor, ThreadFactory threadFactory) {
+    public static LockEngine start(
+            TurnstileConfig config,
+            LockStore store,
+            TurnstileListener listener,
+            ScheduledExecutorService executor,
+            ThreadFactory threadFactory) {
         LockEngine engine = new LockEngine(config, store, listener, executor, threadFactory, System::nanoTime);
         engine.listener.started(engine);
         return engine;
@@ -158,7 +178,8 @@ public final class LockEngine implements Turnstile {
         }
         String turnHash = turnId == null ? "~" + Hashing.randomToken() : Hashing.turnHash(TurnIds.validate(turnId));
         Place place = new Place(Hashing.sessionHash(sessionId), turnHash, mode, Hashing.randomToken());
-        Duration mark = timeout.isZero() ? Duration.ZERO : config.waitingMark(); // a call that waits marks its place in line
+        Duration mark =
+                timeout.isZero() ? Duration.ZERO : config.waitingMark(); // a call that waits marks its place in line
         return new Acquisition(place, mark, ticker.getAsLong(), timeout);
     }
 
@@ -210,8 +231,12 @@ public final class LockEngine implements Turnstile {
     /** A subscription that does not come is waited for no longer than a re-check (nor the deadline). */
     private void awaitSubscription(Watch watch, Acquisition a) throws InterruptedException {
         try {
-            watch.subscribed().get(Math.min(a.deadline - ticker.getAsLong(), config.recheckInterval().toNanos()),
-                    TimeUnit.NANOSECONDS);
+            watch.subscribed()
+                    .get(
+                            Math.min(
+                                    a.deadline - ticker.getAsLong(),
+                                    config.recheckInterval().toNanos()),
+                            TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // the re-check covers a missed wake-up
         }
@@ -322,7 +347,9 @@ public final class LockEngine implements Turnstile {
         try {
             wasHeld = store.release(place);
         } catch (RuntimeException e) {
-            LOG.warn("release failed in session {} ({}); retried in the background", place.sessionHash(),
+            LOG.warn(
+                    "release failed in session {} ({}); retried in the background",
+                    place.sessionHash(),
                     e.getClass().getSimpleName());
             listener.backendError("release", e);
             cleanup.add(new Release(permit, requestedAt));
@@ -334,18 +361,23 @@ public final class LockEngine implements Turnstile {
     private void released(HeldPermit permit, boolean wasHeld, long requestedAt) {
         Place place = permit.place();
         if (!wasHeld) {
-            LOG.warn("released a {} place in session {} that was no longer held: its lease had run out",
-                    place.mode().wireName(), place.sessionHash());
+            LOG.warn(
+                    "released a {} place in session {} that was no longer held: its lease had run out",
+                    place.mode().wireName(),
+                    place.sessionHash());
             permit.markLost();
             reportLost(permit);
         }
-        listener.released(place.sessionHash(), place.mode(), Duration.ofNanos(requestedAt - permit.acquiredAt()), wasHeld);
+        listener.released(
+                place.sessionHash(), place.mode(), Duration.ofNanos(requestedAt - permit.acquiredAt()), wasHeld);
     }
 
     private void reportLost(HeldPermit permit) {
         if (permit.reportOnce()) {
-            LOG.warn("lease lost: a {} place in session {} may no longer be held while its call runs",
-                    permit.mode().wireName(), permit.sessionHash());
+            LOG.warn(
+                    "lease lost: a {} place in session {} may no longer be held while its call runs",
+                    permit.mode().wireName(),
+                    permit.sessionHash());
             listener.leaseLost(permit.sessionHash(), permit.mode());
         }
     }
@@ -423,7 +455,9 @@ public final class LockEngine implements Turnstile {
         /** One lease (plus the margin) after the last acquire or renewal was sent, nothing is left. */
         @Override
         public long givesUpAt() {
-            return permit.lastSentAt() + permit.leaseNanos() + HeldPermit.margin(config.lease()).toNanos();
+            return permit.lastSentAt()
+                    + permit.leaseNanos()
+                    + HeldPermit.margin(config.lease()).toNanos();
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Place;
 import dev.turnstile.TurnstileConfig;
+import dev.turnstile.spi.Place;
 import java.util.List;
 
 /**
@@ -63,8 +63,11 @@ final class RedisKeys {
     /** KEYS of learn.lua: the walk keys are the tools key when there is no cursor. */
     List<String> learn(String endpointHash, String cursorHash, String nextCursorHash) {
         String base = toolsBase(endpointHash);
-        return List.of(base + "tools", cursorHash == null ? base + "tools" : base + "walk:" + cursorHash,
-                nextCursorHash == null ? base + "tools" : base + "walk:" + nextCursorHash, base + "epoch",
+        return List.of(
+                base + "tools",
+                cursorHash == null ? base + "tools" : base + "walk:" + cursorHash,
+                nextCursorHash == null ? base + "tools" : base + "walk:" + nextCursorHash,
+                base + "epoch",
                 toolsChannel(endpointHash));
     }
 

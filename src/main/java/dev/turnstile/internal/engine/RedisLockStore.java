@@ -1,14 +1,14 @@
 package dev.turnstile.internal.engine;
 
+import dev.turnstile.BackendUnavailableException;
+import dev.turnstile.BusyReason;
+import dev.turnstile.Mode;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.spi.Grant;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.spi.Place;
 import dev.turnstile.spi.Renewal;
 import dev.turnstile.spi.Watch;
-import dev.turnstile.BackendUnavailableException;
-import dev.turnstile.BusyReason;
-import dev.turnstile.ToolClasses;
-import dev.turnstile.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,16 +61,21 @@ public final class RedisLockStore implements LockStore {
     private final String description;
     private final boolean tls;
 
-    private RedisLockStore(RedisTopology topology, JedisClientConfig clientConfig, String keyPrefix,
-                           Duration fenceRetention, String description, ThreadFactory threads) {
+    private RedisLockStore(
+            RedisTopology topology,
+            JedisClientConfig clientConfig,
+            String keyPrefix,
+            Duration fenceRetention,
+            String description,
+            ThreadFactory threads) {
         this.topology = topology;
         this.keys = new RedisKeys(keyPrefix);
         this.fenceRetention = fenceRetention;
         this.description = description;
         this.tls = clientConfig.isSsl();
-        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> { }, threads);
-        this.toolClasses = new RedisToolClasses(topology::commands, keys, subscriber::subscribe, subscriber::unsubscribe,
-                threads);
+        this.subscriber = new WakeSubscriber(topology, clientConfig, this::onWake, this::onWakeAll, e -> {}, threads);
+        this.toolClasses =
+                new RedisToolClasses(topology::commands, keys, subscriber::subscribe, subscriber::unsubscribe, threads);
         this.board = new WakeBoard(new WakeBoard.Hooks() {
             @Override
             public CompletableFuture<Void> firstWatcher(String sessionHash) {
@@ -85,40 +90,53 @@ public final class RedisLockStore implements LockStore {
     }
 
     /** A store on one Redis server (or a proxy in front of one). */
-    public static RedisLockStore standalone(HostAndPort node, JedisClientConfig clientConfig,
-                                            GenericObjectPoolConfig<Connection> poolConfig,
-                                            String keyPrefix, Duration fenceRetention) {
+    public static RedisLockStore standalone(
+            HostAndPort node,
+            JedisClientConfig clientConfig,
+            GenericObjectPoolConfig<Connection> poolConfig,
+            String keyPrefix,
+            Duration fenceRetention) {
         return standalone(node, clientConfig, poolConfig, keyPrefix, fenceRetention, null);
     }
 
     /** As the other {@code standalone}, its threads made by {@code threads} (null: plain daemon threads). */
-    public static RedisLockStore standalone(HostAndPort node, JedisClientConfig clientConfig,
-                                            GenericObjectPoolConfig<Connection> poolConfig,
-                                            String keyPrefix, Duration fenceRetention, ThreadFactory threads) {
+    public static RedisLockStore standalone(
+            HostAndPort node,
+            JedisClientConfig clientConfig,
+            GenericObjectPoolConfig<Connection> poolConfig,
+            String keyPrefix,
+            Duration fenceRetention,
+            ThreadFactory threads) {
         RedisTopology topology = RedisTopology.standalone(node, clientConfig, poolConfig);
-        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention, "redis " + node,
-                threads));
+        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention, "redis " + node, threads));
     }
 
     /** A store on a Redis Cluster, found from its seed nodes. */
-    public static RedisLockStore cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
-                                         GenericObjectPoolConfig<Connection> poolConfig,
-                                         String keyPrefix, Duration fenceRetention) {
+    public static RedisLockStore cluster(
+            Set<HostAndPort> seeds,
+            JedisClientConfig clientConfig,
+            GenericObjectPoolConfig<Connection> poolConfig,
+            String keyPrefix,
+            Duration fenceRetention) {
         return cluster(seeds, clientConfig, poolConfig, keyPrefix, fenceRetention, null);
     }
 
     /** As the other {@code cluster}, its threads made by {@code threads} (null: plain daemon threads). */
-    public static RedisLockStore cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
-                                         GenericObjectPoolConfig<Connection> poolConfig,
-                                         String keyPrefix, Duration fenceRetention, ThreadFactory threads) {
+    public static RedisLockStore cluster(
+            Set<HostAndPort> seeds,
+            JedisClientConfig clientConfig,
+            GenericObjectPoolConfig<Connection> poolConfig,
+            String keyPrefix,
+            Duration fenceRetention,
+            ThreadFactory threads) {
         RedisTopology topology;
         try {
             topology = RedisTopology.cluster(seeds, clientConfig, poolConfig, threads);
         } catch (JedisException e) {
             throw new BackendUnavailableException("cluster discovery", e, false);
         }
-        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention,
-                "redis cluster " + seeds, threads));
+        return started(new RedisLockStore(
+                topology, clientConfig, keyPrefix, fenceRetention, "redis cluster " + seeds, threads));
     }
 
     /**
@@ -126,17 +144,28 @@ public final class RedisLockStore implements LockStore {
      * following it through failovers (scripts and wake-ups); {@code sentinelConfig} is used for the
      * connections to the Sentinels themselves, {@code clientConfig} for those to the master.
      */
-    public static RedisLockStore sentinel(String masterName, Set<HostAndPort> sentinels, JedisClientConfig clientConfig,
-                                          JedisClientConfig sentinelConfig, GenericObjectPoolConfig<Connection> poolConfig,
-                                          String keyPrefix, Duration fenceRetention, ThreadFactory threads) {
+    public static RedisLockStore sentinel(
+            String masterName,
+            Set<HostAndPort> sentinels,
+            JedisClientConfig clientConfig,
+            JedisClientConfig sentinelConfig,
+            GenericObjectPoolConfig<Connection> poolConfig,
+            String keyPrefix,
+            Duration fenceRetention,
+            ThreadFactory threads) {
         RedisTopology topology;
         try {
             topology = SentinelTopology.connect(masterName, sentinels, clientConfig, sentinelConfig, poolConfig);
         } catch (JedisException e) {
             throw new BackendUnavailableException("sentinel discovery", e, false);
         }
-        return started(new RedisLockStore(topology, clientConfig, keyPrefix, fenceRetention,
-                "redis master '" + masterName + "' found by the sentinels " + sentinels, threads));
+        return started(new RedisLockStore(
+                topology,
+                clientConfig,
+                keyPrefix,
+                fenceRetention,
+                "redis master '" + masterName + "' found by the sentinels " + sentinels,
+                threads));
     }
 
     private static RedisLockStore started(RedisLockStore store) {
@@ -146,8 +175,15 @@ public final class RedisLockStore implements LockStore {
 
     @Override
     public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
-        List<String> args = List.of(place.turnHash(), mode(place), place.token(), millis(lease),
-                millis(waitingMark), millis(fenceRetention), turnGrace.isNegative() ? "-1" : millis(turnGrace), arrival);
+        List<String> args = List.of(
+                place.turnHash(),
+                mode(place),
+                place.token(),
+                millis(lease),
+                millis(waitingMark),
+                millis(fenceRetention),
+                turnGrace.isNegative() ? "-1" : millis(turnGrace),
+                arrival);
         List<?> reply = (List<?>) run(ACQUIRE, keys.acquire(place), args, "acquire");
         if ((Long) reply.get(0) == 1L) {
             return new Grant.Granted((Long) reply.get(1));
@@ -157,8 +193,13 @@ public final class RedisLockStore implements LockStore {
             return new Grant.Abandoned();
         }
         BusyReason reason = code == 1L ? BusyReason.SESSION_BUSY : BusyReason.TURN_BUSY;
-        return new Grant.Denied(reason, Duration.ofMillis(Math.max(0, (Long) reply.get(2))),
-                ((Long) reply.get(3)).intValue(), text(reply.get(4)), text(reply.get(5)), text(reply.get(6)));
+        return new Grant.Denied(
+                reason,
+                Duration.ofMillis(Math.max(0, (Long) reply.get(2))),
+                ((Long) reply.get(3)).intValue(),
+                text(reply.get(4)),
+                text(reply.get(5)),
+                text(reply.get(6)));
     }
 
     private static String mode(Place place) {
@@ -166,7 +207,8 @@ public final class RedisLockStore implements LockStore {
     }
 
     private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+        return reply instanceof byte[] bytes
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
                 : String.valueOf(reply);
     }
 
@@ -180,11 +222,15 @@ public final class RedisLockStore implements LockStore {
     public Renewal renew(Collection<Place> places, Duration lease) {
         subscriber.follow(); // a new master behind Sentinel: the waiters' channels go there too
         Map<String, List<Place>> bySession = new LinkedHashMap<>();
-        places.forEach(p -> bySession.computeIfAbsent(p.sessionHash(), s -> new ArrayList<>()).add(p));
+        places.forEach(p -> bySession
+                .computeIfAbsent(p.sessionHash(), s -> new ArrayList<>())
+                .add(p));
         Map<HostAndPort, List<List<Place>>> byNode = new LinkedHashMap<>();
         bySession.forEach((session, held) -> byNode.computeIfAbsent(
-                topology.nodeOfKey(keys.base(session)), n -> new ArrayList<>()).add(held));
-        List<NodeRenewal> outcomes = topology.onEveryNode(byNode, (node, sessions) -> renewOnNode(node, sessions, lease));
+                        topology.nodeOfKey(keys.base(session)), n -> new ArrayList<>())
+                .add(held));
+        List<NodeRenewal> outcomes =
+                topology.onEveryNode(byNode, (node, sessions) -> renewOnNode(node, sessions, lease));
         Set<String> renewed = new HashSet<>();
         Set<String> lost = new HashSet<>();
         RuntimeException failed = null;
@@ -208,11 +254,13 @@ public final class RedisLockStore implements LockStore {
     /** One pipeline to one node; a failure there leaves only that node's sessions without outcome. */
     private NodeRenewal renewOnNode(HostAndPort node, List<List<Place>> sessions, Duration lease) {
         Map<List<Place>, Response<Object>> replies = new LinkedHashMap<>();
-        try (Connection connection = topology.connection(keys.base(sessions.get(0).get(0).sessionHash()))) {
+        try (Connection connection =
+                topology.connection(keys.base(sessions.get(0).get(0).sessionHash()))) {
             Pipeline pipeline = new Pipeline(connection);
             for (List<Place> held : sessions) {
-                replies.put(held, pipeline.evalsha(RENEW.sha(), keys.session(held.get(0).sessionHash()),
-                        renewArgs(held, lease)));
+                replies.put(
+                        held,
+                        pipeline.evalsha(RENEW.sha(), keys.session(held.get(0).sessionHash()), renewArgs(held, lease)));
             }
             pipeline.sync();
         } catch (RuntimeException e) {
@@ -241,10 +289,13 @@ public final class RedisLockStore implements LockStore {
         try {
             return (List<?>) response.get();
         } catch (JedisDataException e) {
-            if (e instanceof JedisRedirectionException || e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+            if (e instanceof JedisRedirectionException
+                    || e.getMessage() == null
+                    || !e.getMessage().startsWith("NOSCRIPT")) {
                 throw e;
             }
-            return (List<?>) RENEW.run(topology.commands(), keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
+            return (List<?>)
+                    RENEW.run(topology.commands(), keys.session(held.get(0).sessionHash()), renewArgs(held, lease));
         }
     }
 
@@ -257,14 +308,17 @@ public final class RedisLockStore implements LockStore {
 
     @Override
     public void withdraw(Place place, String arrival) {
-        run(WITHDRAW, keys.session(place.sessionHash()), List.of(place.turnHash(), mode(place), place.token(), arrival),
+        run(
+                WITHDRAW,
+                keys.session(place.sessionHash()),
+                List.of(place.turnHash(), mode(place), place.token(), arrival),
                 "withdraw");
     }
 
     @Override
     public boolean abandon(Place place, Duration tombstone) {
-        Object reply = run(ABANDON, keys.abandon(place), List.of(place.turnHash(), place.token(), millis(tombstone)),
-                "abandon");
+        Object reply = run(
+                ABANDON, keys.abandon(place), List.of(place.turnHash(), place.token(), millis(tombstone)), "abandon");
         return (Long) reply == 1L;
     }
 
@@ -361,15 +415,20 @@ public final class RedisLockStore implements LockStore {
                 if (tlsProblem != null) {
                     LOG.warn("TLS connection to {} failed: {}", description, tlsProblem);
                 } else {
-                    LOG.info("could not read maxmemory-policy from {} ({}); Turnstile needs noeviction",
-                            description, e.getClass().getSimpleName());
+                    LOG.info(
+                            "could not read maxmemory-policy from {} ({}); Turnstile needs noeviction",
+                            description,
+                            e.getClass().getSimpleName());
                 }
                 continue;
             }
             if (policy != null && !REQUIRED_POLICY.equals(policy)) {
-                LOG.warn("Redis maxmemory-policy is {} on {}: under memory pressure Redis may evict Turnstile's keys"
-                        + " and two calls could then hold one session. Set maxmemory-policy noeviction"
-                        + " (or give Turnstile a Redis of its own)", policy, description);
+                LOG.warn(
+                        "Redis maxmemory-policy is {} on {}: under memory pressure Redis may evict Turnstile's keys"
+                                + " and two calls could then hold one session. Set maxmemory-policy noeviction"
+                                + " (or give Turnstile a Redis of its own)",
+                        policy,
+                        description);
             }
         }
     }

@@ -55,8 +55,8 @@ public final class RedisOptions {
         checkSentinel(cluster);
         boolean urlTls = "rediss".equals(urlScheme);
         if (tls != null && urlScheme != null && tls != urlTls) {
-            throw new IllegalArgumentException(REDIS_TLS + " is " + tls + " but " + REDIS_URL + " starts with " + urlScheme + "://"
-                    + (tls ? ": write rediss://" : ": remove one of them"));
+            throw new IllegalArgumentException(REDIS_TLS + " is " + tls + " but " + REDIS_URL + " starts with "
+                    + urlScheme + "://" + (tls ? ": write rediss://" : ": remove one of them"));
         }
         boolean on = urlTls || Boolean.TRUE.equals(tls);
         if (!on) {
@@ -67,8 +67,10 @@ public final class RedisOptions {
             throw new IllegalArgumentException(REDIS_TLS + " is true, but no Redis is set: set " + REDIS_URL + ", "
                     + REDIS_CLUSTER + " or " + REDIS_SENTINEL);
         }
-        return RedisTls.create(store(REDIS_TRUST_STORE, trustStore, trustStorePassword, trustStoreType),
-                store(REDIS_KEY_STORE, keyStore, keyStorePassword, keyStoreType), !Boolean.FALSE.equals(verifyHostname));
+        return RedisTls.create(
+                store(REDIS_TRUST_STORE, trustStore, trustStorePassword, trustStoreType),
+                store(REDIS_KEY_STORE, keyStore, keyStorePassword, keyStoreType),
+                !Boolean.FALSE.equals(verifyHostname));
     }
 
     /** The Sentinel nodes; only after {@link #check}. */
@@ -78,8 +80,10 @@ public final class RedisOptions {
 
     /** The client configuration for the Sentinels themselves: their own credentials, the same TLS. */
     public JedisClientConfig sentinelConfig(int timeoutMillis, RedisTls tlsContext) {
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis).clientName("turnstile");
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName("turnstile");
         if (present(sentinelPassword)) {
             b.user(present(sentinelUser) ? sentinelUser.trim() : null).password(sentinelPassword);
         }
@@ -116,11 +120,13 @@ public final class RedisOptions {
             return;
         }
         if (cluster) {
-            throw new IllegalArgumentException(REDIS_SENTINEL + " and " + REDIS_CLUSTER + " exclude each other: set one of them");
+            throw new IllegalArgumentException(
+                    REDIS_SENTINEL + " and " + REDIS_CLUSTER + " exclude each other: set one of them");
         }
         if (!present(sentinelMaster) || !sentinelMaster.trim().matches("\\S+")) {
-            throw new IllegalArgumentException(REDIS_SENTINEL_MASTER + " must name the master that the Sentinels of "
-                    + REDIS_SENTINEL + " watch, without spaces: '" + (sentinelMaster == null ? "" : sentinelMaster) + "'");
+            throw new IllegalArgumentException(
+                    REDIS_SENTINEL_MASTER + " must name the master that the Sentinels of " + REDIS_SENTINEL
+                            + " watch, without spaces: '" + (sentinelMaster == null ? "" : sentinelMaster) + "'");
         }
         if (present(sentinelUser) && !present(sentinelPassword)) {
             throw new IllegalArgumentException(REDIS_SENTINEL_USER + " is set without " + REDIS_SENTINEL_PASSWORD);
@@ -129,8 +135,11 @@ public final class RedisOptions {
     }
 
     private void refuseWithoutTls() {
-        String[][] needTls = {{REDIS_TLS_VERIFY_HOSTNAME, verifyHostname == null ? null : verifyHostname.toString()},
-                {REDIS_TRUST_STORE, trustStore}, {REDIS_KEY_STORE, keyStore}};
+        String[][] needTls = {
+            {REDIS_TLS_VERIFY_HOSTNAME, verifyHostname == null ? null : verifyHostname.toString()},
+            {REDIS_TRUST_STORE, trustStore},
+            {REDIS_KEY_STORE, keyStore}
+        };
         for (String[] setting : needTls) {
             if (present(setting[1])) {
                 throw new IllegalArgumentException(setting[0] + " is set, but TLS is off" + TURN_TLS_ON);
@@ -147,7 +156,8 @@ public final class RedisOptions {
             refuseWithout(setting, setting + TYPE_SUFFIX, type);
             return null;
         }
-        return new RedisTls.Store(setting, path.trim(), password, present(type) ? type.trim() : RedisTls.DEFAULT_STORE_TYPE);
+        return new RedisTls.Store(
+                setting, path.trim(), password, present(type) ? type.trim() : RedisTls.DEFAULT_STORE_TYPE);
     }
 
     private static void refuseWithout(String needed, String setting, String value) {

@@ -2,8 +2,8 @@ package dev.turnstile.internal.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -33,6 +33,7 @@ public final class RedisTls {
 
     /** How a PEM file starts, and what to do with one. */
     private static final String PEM_START = "-----BEGIN";
+
     private static final String PEM_HINT = "import its certificates into a PKCS12 trust store: keytool -importcert"
             + " -file FILE -storetype PKCS12 -keystore redis-truststore.p12; a client key: openssl pkcs12 -export";
 
@@ -99,15 +100,16 @@ public final class RedisTls {
             keyStore.load(in, store.secret());
             return keyStore;
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(store.setting() + " names a file that does not exist: '"
-                    + store.path() + "'");
+            throw new IllegalArgumentException(
+                    store.setting() + " names a file that does not exist: '" + store.path() + "'");
         } catch (IOException | GeneralSecurityException e) {
             if (isPem(store)) {
-                throw new IllegalArgumentException(store.setting() + " is a PEM file, not a key store: '" + store.path()
-                        + "' (" + PEM_HINT + ")");
+                throw new IllegalArgumentException(
+                        store.setting() + " is a PEM file, not a key store: '" + store.path() + "' (" + PEM_HINT + ")");
             }
-            throw new IllegalArgumentException(store.setting() + " cannot be read as " + store.type().toUpperCase(Locale.ROOT)
-                    + " with " + store.setting() + "-password: '" + store.path() + "' (" + reason(e) + ")");
+            throw new IllegalArgumentException(
+                    store.setting() + " cannot be read as " + store.type().toUpperCase(Locale.ROOT) + " with "
+                            + store.setting() + "-password: '" + store.path() + "' (" + reason(e) + ")");
         }
     }
 
@@ -123,13 +125,18 @@ public final class RedisTls {
     /** The store, if it holds a private key (a key store) or a certificate (a trust store). */
     private static KeyStore holding(KeyStore keyStore, Store store, boolean privateKey) throws KeyStoreException {
         for (String alias : Collections.list(keyStore.aliases())) {
-            if (privateKey ? keyStore.isKeyEntry(alias) : keyStore.isCertificateEntry(alias) || keyStore.isKeyEntry(alias)) {
+            if (privateKey
+                    ? keyStore.isKeyEntry(alias)
+                    : keyStore.isCertificateEntry(alias) || keyStore.isKeyEntry(alias)) {
                 return keyStore;
             }
         }
         throw new IllegalArgumentException(store.setting() + " holds no " + (privateKey ? "private key" : "certificate")
-                + ": '" + store.path() + "'" + (privateKey ? "" : " (certificates in a PKCS12 file that openssl wrote"
-                + " without keys are not trusted by Java: import the CA with keytool -importcert)"));
+                + ": '" + store.path() + "'"
+                + (privateKey
+                        ? ""
+                        : " (certificates in a PKCS12 file that openssl wrote"
+                                + " without keys are not trusted by Java: import the CA with keytool -importcert)"));
     }
 
     private static TrustManager[] trustManagers(KeyStore store) throws GeneralSecurityException {

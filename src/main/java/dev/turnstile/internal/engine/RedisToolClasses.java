@@ -81,9 +81,12 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
      * @param unsubscribe stops listening on a channel
      * @param threads     makes its thread (null: a plain daemon thread)
      */
-    RedisToolClasses(Supplier<UnifiedJedis> redis, RedisKeys keys,
-                     Function<String, CompletableFuture<Void>> subscribe, Consumer<String> unsubscribe,
-                     ThreadFactory threads) {
+    RedisToolClasses(
+            Supplier<UnifiedJedis> redis,
+            RedisKeys keys,
+            Function<String, CompletableFuture<Void>> subscribe,
+            Consumer<String> unsubscribe,
+            ThreadFactory threads) {
         this.threadFactory = new DaemonThreads("turnstile-tool-classes", threads);
         this.thread = Executors.newSingleThreadScheduledExecutor(threadFactory);
         this.redis = redis;
@@ -105,14 +108,21 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
     @Override
     public void learn(String endpoint, String cursor, Map<String, Boolean> readOnlyHints, String nextCursor) {
         List<String> args = new ArrayList<>(5 + 2 * readOnlyHints.size());
-        args.addAll(List.of("page", millis(TTL), millis(WALK_TTL), cursor == null ? "0" : "1", nextCursor == null ? "0" : "1",
+        args.addAll(List.of(
+                "page",
+                millis(TTL),
+                millis(WALK_TTL),
+                cursor == null ? "0" : "1",
+                nextCursor == null ? "0" : "1",
                 Integer.toString(MAX_TOOLS)));
         readOnlyHints.forEach((tool, readOnly) -> {
             args.add(tool);
             args.add(readOnly ? "r" : "w");
         });
         String hash = Hashing.endpointHash(endpoint);
-        List<String> names = keys.learn(hash, cursor == null ? null : Hashing.cursorHash(cursor),
+        List<String> names = keys.learn(
+                hash,
+                cursor == null ? null : Hashing.cursorHash(cursor),
                 nextCursor == null ? null : Hashing.cursorHash(nextCursor));
         background("learn", () -> {
             if ((Long) LEARN.run(redis.get(), names, args) == 2L) {
@@ -207,8 +217,11 @@ final class RedisToolClasses implements ToolClasses, AutoCloseable {
 
     private void failed(String operation, RuntimeException e) {
         if (failing.computeIfAbsent(operation, k -> new AtomicBoolean()).compareAndSet(false, true)) {
-            LOG.warn("learned tool classes: {} failed ({}); the rules and read prefixes apply meanwhile (logged once"
-                    + " until it works again)", operation, e.getClass().getSimpleName());
+            LOG.warn(
+                    "learned tool classes: {} failed ({}); the rules and read prefixes apply meanwhile (logged once"
+                            + " until it works again)",
+                    operation,
+                    e.getClass().getSimpleName());
         }
     }
 

@@ -76,8 +76,8 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
         commands().close();
     }
 
-    static RedisTopology standalone(HostAndPort node, JedisClientConfig clientConfig,
-                                    GenericObjectPoolConfig<Connection> poolConfig) {
+    static RedisTopology standalone(
+            HostAndPort node, JedisClientConfig clientConfig, GenericObjectPoolConfig<Connection> poolConfig) {
         PooledConnectionProvider provider = new PooledConnectionProvider(node, clientConfig, poolConfig);
         UnifiedJedis commands = new StandaloneClient(provider, clientConfig.getRedisProtocol());
         return new RedisTopology() {
@@ -103,16 +103,20 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
         };
     }
 
-    static RedisTopology cluster(Set<HostAndPort> seeds, JedisClientConfig clientConfig,
-                                 GenericObjectPoolConfig<Connection> poolConfig, ThreadFactory threadFactory) {
+    static RedisTopology cluster(
+            Set<HostAndPort> seeds,
+            JedisClientConfig clientConfig,
+            GenericObjectPoolConfig<Connection> poolConfig,
+            ThreadFactory threadFactory) {
         ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds, clientConfig, poolConfig);
         UnifiedJedis commands = clusterClient(provider, Duration.ofMillis(clientConfig.getSocketTimeoutMillis()));
         HostAndPort fallback = seeds.iterator().next();
         DaemonThreads threads = new DaemonThreads("turnstile-cluster", threadFactory);
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), threads);
+        ThreadPoolExecutor workers =
+                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
         // a node's work: connect (timeout), wait for the pool (timeout), read (timeout), with room to spare
-        long bound = 3L * Math.max(clientConfig.getConnectionTimeoutMillis(), clientConfig.getSocketTimeoutMillis()) + 1000;
+        long bound =
+                3L * Math.max(clientConfig.getConnectionTimeoutMillis(), clientConfig.getSocketTimeoutMillis()) + 1000;
         AtomicBoolean refreshing = new AtomicBoolean();
         return new RedisTopology() {
             @Override
@@ -128,7 +132,9 @@ abstract class RedisTopology implements WakeSubscriber.Routing, AutoCloseable {
             @Override
             HostAndPort nodeOfKey(String key) {
                 HostAndPort node = provider.getNode(JedisClusterCRC16.getSlot(key));
-                return node != null ? node : fallback; // an uncovered slot: a subscription there fails and is routed again
+                return node != null
+                        ? node
+                        : fallback; // an uncovered slot: a subscription there fails and is routed again
             }
 
             @Override

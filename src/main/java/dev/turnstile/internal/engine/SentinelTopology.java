@@ -36,8 +36,12 @@ final class SentinelTopology extends RedisTopology {
      * Asks the Sentinels (reached with {@code sentinelConfig}) for master {@code masterName}; its
      * connections use {@code clientConfig}. Throws when no Sentinel answers or none knows the name.
      */
-    static SentinelTopology connect(String masterName, Set<HostAndPort> sentinels, JedisClientConfig clientConfig,
-                                    JedisClientConfig sentinelConfig, GenericObjectPoolConfig<Connection> poolConfig) {
+    static SentinelTopology connect(
+            String masterName,
+            Set<HostAndPort> sentinels,
+            JedisClientConfig clientConfig,
+            JedisClientConfig sentinelConfig,
+            GenericObjectPoolConfig<Connection> poolConfig) {
         Provider provider = new Provider(masterName, clientConfig, poolConfig, sentinels, sentinelConfig);
         UnifiedJedis commands = new StandaloneClient(provider, clientConfig.getRedisProtocol()); // one attempt
         // a listener sleeping between attempts to reach its Sentinel is interrupted; one reading is disconnected
@@ -86,8 +90,12 @@ final class SentinelTopology extends RedisTopology {
     /** Jedis' provider, whose Sentinel listener threads can be joined after it closed. */
     private static final class Provider extends SentineledConnectionProvider {
 
-        Provider(String masterName, JedisClientConfig clientConfig, GenericObjectPoolConfig<Connection> poolConfig,
-                 Set<HostAndPort> sentinels, JedisClientConfig sentinelConfig) {
+        Provider(
+                String masterName,
+                JedisClientConfig clientConfig,
+                GenericObjectPoolConfig<Connection> poolConfig,
+                Set<HostAndPort> sentinels,
+                JedisClientConfig sentinelConfig) {
             super(masterName, clientConfig, poolConfig, sentinels, sentinelConfig);
         }
 

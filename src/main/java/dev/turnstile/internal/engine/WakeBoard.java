@@ -1,10 +1,10 @@
 package dev.turnstile.internal.engine;
 
+import dev.turnstile.BusyReason;
+import dev.turnstile.Mode;
 import dev.turnstile.spi.Grant;
 import dev.turnstile.spi.Place;
 import dev.turnstile.spi.Watch;
-import dev.turnstile.BusyReason;
-import dev.turnstile.Mode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -111,8 +111,8 @@ final class WakeBoard {
     private static final class Entry {
         private final CompletableFuture<CompletableFuture<Void>> subscription = new CompletableFuture<>();
         private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>(); // guarded by this
-        private long round;                                                // guarded by this
-        private int watchers;                                              // guarded by the map's compute
+        private long round; // guarded by this
+        private int watchers; // guarded by the map's compute
 
         /**
          * Starts a new round when {@code after} is null; else continues the current one. The first
@@ -127,8 +127,12 @@ final class WakeBoard {
             }
             Waiter first = null;
             for (Waiter w : waiters) {
-                if (w != after && !w.finished && w.round != round && (turn == null || turn.equals(w.turnHash))
-                        && (mode == null || mode == w.mode) && (first == null || w.cameBefore(first))) {
+                if (w != after
+                        && !w.finished
+                        && w.round != round
+                        && (turn == null || turn.equals(w.turnHash))
+                        && (mode == null || mode == w.mode)
+                        && (first == null || w.cameBefore(first))) {
                     first = w;
                 }
             }
@@ -181,12 +185,14 @@ final class WakeBoard {
                 }
                 if (!denied.nextTurn().isEmpty() && !denied.nextTurn().equals(turnHash)) {
                     wake(entry.next(this, denied.nextTurn(), null)); // that turn is first in line
-                } else if (denied.reason() == BusyReason.TURN_BUSY && denied.holdingTurn().isEmpty()) {
+                } else if (denied.reason() == BusyReason.TURN_BUSY
+                        && denied.holdingTurn().isEmpty()) {
                     wake(entry.next(this, turnHash, null)); // free, but a call of its turn that came earlier goes first
                 } else if (mode == Mode.READ && denied.reason() == BusyReason.TURN_BUSY) {
                     wake(entry.next(this, turnHash, Mode.WRITE)); // a writer of its turn goes first
                 }
-                if (denied.reason() == BusyReason.SESSION_BUSY && !denied.holdingTurn().isEmpty()
+                if (denied.reason() == BusyReason.SESSION_BUSY
+                        && !denied.holdingTurn().isEmpty()
                         && !denied.holdingTurn().equals(turnHash)) {
                     wake(entry.next(this, denied.holdingTurn(), Mode.READ)); // a reader may join the holder
                 }

@@ -216,8 +216,10 @@ final class WakeConnection {
             lostOnce = true;
         }
         if (firstOfOutage) {
-            LOG.warn("wake-up connection to {} failed ({}); retrying with back-off, waiters look again meanwhile",
-                    address, e.getClass().getSimpleName());
+            LOG.warn(
+                    "wake-up connection to {} failed ({}); retrying with back-off, waiters look again meanwhile",
+                    address,
+                    e.getClass().getSimpleName());
         }
         LOG.debug("wake-up connection failure", e);
         owner.failed(e);
@@ -261,8 +263,11 @@ final class WakeConnection {
         }
         if (failure != null) {
             if (warn) {
-                LOG.warn("wake-up connection to {} lost ({}); reconnecting with back-off, waiters look again"
-                        + " meanwhile", address, failure.getClass().getSimpleName());
+                LOG.warn(
+                        "wake-up connection to {} lost ({}); reconnecting with back-off, waiters look again"
+                                + " meanwhile",
+                        address,
+                        failure.getClass().getSimpleName());
             }
             LOG.debug("wake-up connection failure", failure);
             owner.failed(failure);
@@ -286,7 +291,11 @@ final class WakeConnection {
     }
 
     private String firstWanted() {
-        return assigned.values().stream().filter(c -> c.watchers > 0).map(c -> c.name).findFirst().orElse(null);
+        return assigned.values().stream()
+                .filter(c -> c.watchers > 0)
+                .map(c -> c.name)
+                .findFirst()
+                .orElse(null);
     }
 
     private void end() {
@@ -379,7 +388,10 @@ final class WakeConnection {
                         ps.sunsubscribe(channel);
                     }
                 } catch (RuntimeException e) {
-                    LOG.debug("wake-up {} failed on {}: {}", subscribe ? "subscribe" : "unsubscribe", address,
+                    LOG.debug(
+                            "wake-up {} failed on {}: {}",
+                            subscribe ? "subscribe" : "unsubscribe",
+                            address,
                             e.toString());
                     ps.disconnect(); // the reader sees the broken connection and reconnects
                 }

@@ -62,10 +62,10 @@ final class WakeSubscriber implements AutoCloseable {
     private final Consumer<String> onWakeAll;
     private final Consumer<RuntimeException> onFailure;
     private final Object lock = new Object();
-    private final Map<String, Channel> channels = new HashMap<>();             // guarded by lock
-    private final Map<HostAndPort, WakeConnection> nodes = new HashMap<>();     // guarded by lock
-    private final List<WakeConnection> retired = new ArrayList<>();             // guarded by lock; joined at close
-    private boolean closed;                                                     // guarded by lock
+    private final Map<String, Channel> channels = new HashMap<>(); // guarded by lock
+    private final Map<HostAndPort, WakeConnection> nodes = new HashMap<>(); // guarded by lock
+    private final List<WakeConnection> retired = new ArrayList<>(); // guarded by lock; joined at close
+    private boolean closed; // guarded by lock
 
     /**
      * @param onWake    called with a channel on every message (a release in its session)
@@ -74,8 +74,13 @@ final class WakeSubscriber implements AutoCloseable {
      * @param onFailure called when a connection failed or could not be opened
      * @param threads   makes the connections' reader and sender threads (null: plain daemon threads)
      */
-    WakeSubscriber(Routing routing, JedisClientConfig clientConfig, Consumer<String> onWake,
-                   Consumer<String> onWakeAll, Consumer<RuntimeException> onFailure, ThreadFactory threads) {
+    WakeSubscriber(
+            Routing routing,
+            JedisClientConfig clientConfig,
+            Consumer<String> onWake,
+            Consumer<String> onWakeAll,
+            Consumer<RuntimeException> onFailure,
+            ThreadFactory threads) {
         this.threads = threads;
         this.routing = routing;
         this.clientConfig = clientConfig;
@@ -89,8 +94,8 @@ final class WakeSubscriber implements AutoCloseable {
         final String name;
         HostAndPort node;
         int watchers;
-        boolean subscribed;                                  // confirmed on the node's current connection
-        boolean confirmedBefore;                             // subscribed once already: a confirmation now is a return
+        boolean subscribed; // confirmed on the node's current connection
+        boolean confirmedBefore; // subscribed once already: a confirmation now is a return
         CompletableFuture<Void> confirmation = new CompletableFuture<>();
 
         Channel(String name, HostAndPort node) {
@@ -160,8 +165,8 @@ final class WakeSubscriber implements AutoCloseable {
             }
             retired.addAll(left); // one per failover: kept for close() to join
         }
-        left.forEach(node -> LOG.info("wake-up connection to {} closed: its channels follow the new Redis master",
-                node.address()));
+        left.forEach(node ->
+                LOG.info("wake-up connection to {} closed: its channels follow the new Redis master", node.address()));
         left.forEach(WakeConnection::shutdown);
     }
 

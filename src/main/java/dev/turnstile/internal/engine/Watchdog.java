@@ -1,9 +1,9 @@
 package dev.turnstile.internal.engine;
 
+import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.spi.LockStore;
 import dev.turnstile.spi.Place;
 import dev.turnstile.spi.Renewal;
-import dev.turnstile.BackendUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +37,15 @@ final class Watchdog {
     private final Set<HeldPermit> live = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> task;
 
-    Watchdog(LockStore store, Duration lease, Duration maxHold, Duration interval, ScheduledExecutorService executor,
-             LongSupplier ticker, Consumer<HeldPermit> onLost, SafeListener listener) {
+    Watchdog(
+            LockStore store,
+            Duration lease,
+            Duration maxHold,
+            Duration interval,
+            ScheduledExecutorService executor,
+            LongSupplier ticker,
+            Consumer<HeldPermit> onLost,
+            SafeListener listener) {
         this.store = store;
         this.lease = lease;
         this.maxHold = maxHold;
@@ -83,9 +90,13 @@ final class Watchdog {
         for (HeldPermit permit : live) {
             if (permit.renewing() && !maxHold.isZero() && now - permit.acquiredAt() >= maxHold.toNanos()) {
                 permit.stopRenewing();
-                LOG.warn("a {} call in session {} has held its place for max-hold ({} s): its lease is no longer"
+                LOG.warn(
+                        "a {} call in session {} has held its place for max-hold ({} s): its lease is no longer"
                                 + " renewed and ends within {} ms; the next turn may enter then",
-                        permit.mode().wireName(), permit.sessionHash(), maxHold.toSeconds(), lease.toMillis());
+                        permit.mode().wireName(),
+                        permit.sessionHash(),
+                        maxHold.toSeconds(),
+                        lease.toMillis());
             }
             // a permit whose deadline passed is still renewed while the store may hold its place: it
             // reports the loss, and keeping the place keeps the next turn out while the call runs on
@@ -127,7 +138,10 @@ final class Watchdog {
             }
         }
         if (unknown > 0) {
-            LOG.warn("lease renewal failed for {} of {} places (their Redis node did not answer)", unknown, batch.size());
+            LOG.warn(
+                    "lease renewal failed for {} of {} places (their Redis node did not answer)",
+                    unknown,
+                    batch.size());
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.turnstile.internal.jsonrpc;
 
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +13,7 @@ import java.util.Objects;
  */
 public final class JsonRpcErrorWriter {
 
-    private JsonRpcErrorWriter() {
-    }
+    private JsonRpcErrorWriter() {}
 
     /**
      * One error response.
@@ -51,8 +48,8 @@ public final class JsonRpcErrorWriter {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void appendError(StringBuilder out, String rawId, int code, String message,
-                                    Map<String, Object> data) {
+    private static void appendError(
+            StringBuilder out, String rawId, int code, String message, Map<String, Object> data) {
         Objects.requireNonNull(message, "message");
         out.append("{\"jsonrpc\":\"2.0\",\"id\":").append(checkedId(rawId));
         out.append(",\"error\":{\"code\":").append(code).append(",\"message\":");
@@ -93,8 +90,7 @@ public final class JsonRpcErrorWriter {
             appendString(out, text);
         } else if (value instanceof Number number) {
             String text = number.toString();
-            if (text.isEmpty() || text.charAt(0) != '-' && !Character.isDigit(text.charAt(0))
-                    || !isOneScalar(text)) {
+            if (text.isEmpty() || text.charAt(0) != '-' && !Character.isDigit(text.charAt(0)) || !isOneScalar(text)) {
                 throw new IllegalArgumentException("data '" + key + "' is not a finite JSON number");
             }
             out.append(text);
@@ -126,7 +122,8 @@ public final class JsonRpcErrorWriter {
     private static int appendPlain(StringBuilder out, String text, int i, char c) {
         if (c < 0x20) {
             out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-        } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+        } else if (Character.isHighSurrogate(c)
+                && i + 1 < text.length()
                 && Character.isLowSurrogate(text.charAt(i + 1))) {
             out.append(c).append(text.charAt(i + 1));
             return i + 1;

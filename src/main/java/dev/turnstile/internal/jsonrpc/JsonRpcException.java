@@ -1,10 +1,8 @@
 package dev.turnstile.internal.jsonrpc;
 
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-
-import dev.turnstile.jsonrpc.JsonRpcError;
-
 import dev.turnstile.TurnstileException;
+import dev.turnstile.jsonrpc.JsonRpcError;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 
 /**
  * A body that cannot be forwarded, with the JSON-RPC error to answer it with. The message says

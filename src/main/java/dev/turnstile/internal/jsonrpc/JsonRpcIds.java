@@ -17,8 +17,7 @@ public final class JsonRpcIds {
     /** Exponents with more digits than this are not normalised (see {@link #canonicalId(String)}). */
     static final int MAX_EXPONENT_DIGITS = 18;
 
-    private JsonRpcIds() {
-    }
+    private JsonRpcIds() {}
 
     /**
      * The canonical form of an id given as raw JSON text, as {@link JsonRpcMessage#rawId()} holds it.
@@ -122,7 +121,8 @@ public final class JsonRpcIds {
             return significant + "0".repeat((int) exponent);
         }
         int point = significant.length() + (int) exponent;
-        return point > 0 ? significant.substring(0, point) + "." + significant.substring(point)
+        return point > 0
+                ? significant.substring(0, point) + "." + significant.substring(point)
                 : "0." + "0".repeat(-point) + significant;
     }
 }

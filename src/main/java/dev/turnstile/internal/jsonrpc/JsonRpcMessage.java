@@ -28,9 +28,17 @@ import java.util.Map;
  * @param meta     the string values found in {@code params._meta} at the pointers the sniffer was
  *                 asked for, by pointer text; unmodifiable
  */
-public record JsonRpcMessage(String method, String rawId, String toolName, boolean response,
-                             String invalidParams, String protocolVersion, String uri, String taskId,
-                             String cursor, Map<String, String> meta) {
+public record JsonRpcMessage(
+        String method,
+        String rawId,
+        String toolName,
+        boolean response,
+        String invalidParams,
+        String protocolVersion,
+        String uri,
+        String taskId,
+        String cursor,
+        Map<String, String> meta) {
 
     public JsonRpcMessage {
         meta = Map.copyOf(meta);

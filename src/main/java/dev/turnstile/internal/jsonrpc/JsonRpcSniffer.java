@@ -1,9 +1,7 @@
 package dev.turnstile.internal.jsonrpc;
 
 import dev.turnstile.jsonrpc.JsonPointer;
-
 import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

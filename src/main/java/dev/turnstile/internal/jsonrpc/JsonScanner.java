@@ -1,7 +1,6 @@
 package dev.turnstile.internal.jsonrpc;
 
 import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -59,7 +58,9 @@ final class JsonScanner {
 
     /** True when the body starts with the UTF-8 byte order mark EF BB BF. */
     boolean startsWithByteOrderMark() {
-        return end - start >= 3 && (buf[start] & 0xFF) == 0xEF && (buf[start + 1] & 0xFF) == 0xBB
+        return end - start >= 3
+                && (buf[start] & 0xFF) == 0xEF
+                && (buf[start + 1] & 0xFF) == 0xBB
                 && (buf[start + 2] & 0xFF) == 0xBF;
     }
 
@@ -112,8 +113,8 @@ final class JsonScanner {
         skipWhitespace();
         expectStringStart();
         int close = tokens.scan(pos + 1);
-        MemberName name = close >= 0 ? MemberName.of(buf, pos + 1, close)
-                : MemberName.of(tokens.decode(pos + 1, ~close));
+        MemberName name =
+                close >= 0 ? MemberName.of(buf, pos + 1, close) : MemberName.of(tokens.decode(pos + 1, ~close));
         pos = (close >= 0 ? close : ~close) + 1;
         skipColon();
         return name;
@@ -143,7 +144,8 @@ final class JsonScanner {
     String readString() {
         expectStringStart();
         int close = tokens.scan(pos + 1);
-        String value = close >= 0 ? new String(buf, pos + 1, close - pos - 1, StandardCharsets.UTF_8)
+        String value = close >= 0
+                ? new String(buf, pos + 1, close - pos - 1, StandardCharsets.UTF_8)
                 : tokens.decode(pos + 1, ~close);
         pos = (close >= 0 ? close : ~close) + 1;
         return value;
@@ -155,7 +157,7 @@ final class JsonScanner {
         boolean needValue = true;
         while (true) {
             if (needValue && openContainerAtCursor()) {
-                continue;                          // the cursor is on the container's first value
+                continue; // the cursor is on the container's first value
             }
             if (depth == base) {
                 return;
@@ -239,14 +241,16 @@ final class JsonScanner {
 
     private void push(boolean object) {
         if (depth >= maxDepth) {
-            throw new JsonRpcException(JsonRpcErrors.PARSE_ERROR, JsonRpcErrors.TOO_DEEP,
+            throw new JsonRpcException(
+                    JsonRpcErrors.PARSE_ERROR,
+                    JsonRpcErrors.TOO_DEEP,
                     "invalid JSON: nested deeper than " + maxDepth + " levels at offset " + pos);
         }
         int word = depth >>> 6;
         if (word == objects.length) {
             objects = Arrays.copyOf(objects, word * 2);
         }
-        long bit = 1L << depth;                    // shifts use the low six bits of depth
+        long bit = 1L << depth; // shifts use the low six bits of depth
         objects[word] = object ? objects[word] | bit : objects[word] & ~bit;
         depth++;
     }

@@ -1,7 +1,6 @@
 package dev.turnstile.internal.jsonrpc;
 
 import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,8 +19,8 @@ final class JsonTokens {
     }
 
     static JsonRpcException parseError(String reason, String what, int offset) {
-        return new JsonRpcException(JsonRpcErrors.PARSE_ERROR, reason,
-                "invalid JSON: " + what + " at offset " + offset);
+        return new JsonRpcException(
+                JsonRpcErrors.PARSE_ERROR, reason, "invalid JSON: " + what + " at offset " + offset);
     }
 
     /**
@@ -103,7 +102,7 @@ final class JsonTokens {
 
     /** Decodes contents already validated by {@link #scan}, from {@code from} to the closing quote. */
     String decode(int from, int to) {
-        byte[] out = new byte[to - from];          // decoding never makes the text longer
+        byte[] out = new byte[to - from]; // decoding never makes the text longer
         int n = 0;
         int i = from;
         while (i < to) {

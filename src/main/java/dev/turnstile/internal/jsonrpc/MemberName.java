@@ -22,7 +22,24 @@ enum MemberName {
     READ_ONLY_HINT("readOnlyHint"),
     OTHER("");
 
-    private static final MemberName[] KNOWN = {METHOD, ID, PARAMS, RESULT, ERROR, NAME, ARGUMENTS, META, URI, TASK_ID, JSONRPC, TOOLS, NEXT_CURSOR, ANNOTATIONS, READ_ONLY_HINT, CURSOR};
+    private static final MemberName[] KNOWN = {
+        METHOD,
+        ID,
+        PARAMS,
+        RESULT,
+        ERROR,
+        NAME,
+        ARGUMENTS,
+        META,
+        URI,
+        TASK_ID,
+        JSONRPC,
+        TOOLS,
+        NEXT_CURSOR,
+        ANNOTATIONS,
+        READ_ONLY_HINT,
+        CURSOR
+    };
 
     private final String text;
     private final byte[] ascii;

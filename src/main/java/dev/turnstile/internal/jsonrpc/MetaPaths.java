@@ -1,7 +1,6 @@
 package dev.turnstile.internal.jsonrpc;
 
 import dev.turnstile.jsonrpc.JsonPointer;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;

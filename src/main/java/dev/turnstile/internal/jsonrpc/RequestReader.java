@@ -1,10 +1,8 @@
 package dev.turnstile.internal.jsonrpc;
 
-import dev.turnstile.jsonrpc.JsonPointer;
-
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import dev.turnstile.Classifier;
+import dev.turnstile.jsonrpc.JsonPointer;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -101,7 +99,8 @@ final class RequestReader {
         }
         String invalidParams = Classifier.TOOLS_CALL.equals(method) ? paramsProblem : null;
         String version = meta.remove(JsonRpcSniffer.PROTOCOL_VERSION.text());
-        messages.add(new JsonRpcMessage(method, rawId, toolName, response, invalidParams, version, uri, taskId, cursor, meta));
+        messages.add(new JsonRpcMessage(
+                method, rawId, toolName, response, invalidParams, version, uri, taskId, cursor, meta));
     }
 
     private void startMessage() {

@@ -11,8 +11,7 @@ public final class ServerMessages {
 
     private static final byte[] TOOLS_LIST_CHANGED_BYTES = TOOLS_LIST_CHANGED.getBytes(StandardCharsets.US_ASCII);
 
-    private ServerMessages() {
-    }
+    private ServerMessages() {}
 
     /**
      * Whether {@code data}, one JSON-RPC message or a batch of them, holds a notification (a message
@@ -31,8 +30,9 @@ public final class ServerMessages {
             return false;
         }
         try {
-            return new NotificationFinder(new JsonScanner(data, data.length, JsonRpcSniffer.DEFAULT_MAX_DEPTH),
-                    TOOLS_LIST_CHANGED).find();
+            return new NotificationFinder(
+                            new JsonScanner(data, data.length, JsonRpcSniffer.DEFAULT_MAX_DEPTH), TOOLS_LIST_CHANGED)
+                    .find();
         } catch (JsonRpcException e) {
             return false;
         }
@@ -49,7 +49,7 @@ public final class ServerMessages {
                 if (data[i + 1] == 'u' || data[i + 1] == '/') {
                     return true;
                 }
-                i++;                               // the escaped character is not an escape itself
+                i++; // the escaped character is not an escape itself
             }
         }
         return false;

@@ -26,13 +26,19 @@ public final class SseEventScanner {
     /** A data buffer larger than this is let go after each event. */
     private static final int RETAINED_CAPACITY = 64 * 1024;
 
-    private enum State { LINE_START, FIELD, DATA_SPACE, DATA_VALUE, IGNORE }
+    private enum State {
+        LINE_START,
+        FIELD,
+        DATA_SPACE,
+        DATA_VALUE,
+        IGNORE
+    }
 
     private final int maxEventBytes;
     private final Consumer<byte[]> onEventData;
     private final byte[] single = new byte[1];
     private final EventData data;
-    private int byteOrderMarkMatched;              // -1 once the start of the stream is behind us
+    private int byteOrderMarkMatched; // -1 once the start of the stream is behind us
     private boolean afterCr;
     private State state = State.LINE_START;
     private int fieldLength;
@@ -128,7 +134,7 @@ public final class SseEventScanner {
         if (afterCr) {
             afterCr = false;
             if (c == '\n') {
-                return i + 1;                      // the LF of a CRLF
+                return i + 1; // the LF of a CRLF
             }
         }
         if (c == '\r' || c == '\n') {
@@ -150,7 +156,7 @@ public final class SseEventScanner {
             case FIELD -> {
                 return fieldByte(c);
             }
-            default -> {                           // DATA_SPACE
+            default -> { // DATA_SPACE
                 state = State.DATA_VALUE;
                 return c == ' ';
             }
@@ -181,7 +187,7 @@ public final class SseEventScanner {
         if (state == State.LINE_START) {
             dispatch();
         } else if (state == State.FIELD && isDataField()) {
-            data.beginLine();                      // "data" without a colon: an empty value
+            data.beginLine(); // "data" without a colon: an empty value
         }
         state = State.LINE_START;
     }

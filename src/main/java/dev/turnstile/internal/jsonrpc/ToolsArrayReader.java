@@ -105,7 +105,7 @@ final class ToolsArrayReader {
         if (first != 't' && first != 'f') {
             throw malformed("readOnlyHint is not a boolean");
         }
-        scanner.skipValue();                       // validates the literal
+        scanner.skipValue(); // validates the literal
         return first == 't';
     }
 

@@ -3,8 +3,7 @@ package dev.turnstile.internal.jsonrpc;
 /** Strict UTF-8 (Unicode table 3-7): no overlongs, no encoded surrogates, nothing above U+10FFFF. */
 final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * The length of the well-formed multi-byte sequence that starts at {@code at}, or -1 when it is
@@ -19,14 +18,14 @@ final class Utf8 {
             length = 2;
         } else if (lead >= 0xE0 && lead <= 0xEF) {
             length = 3;
-            low = lead == 0xE0 ? 0xA0 : low;      // E0 80..9F would be overlong
-            high = lead == 0xED ? 0x9F : high;    // ED A0..BF would be a surrogate
+            low = lead == 0xE0 ? 0xA0 : low; // E0 80..9F would be overlong
+            high = lead == 0xED ? 0x9F : high; // ED A0..BF would be a surrogate
         } else if (lead >= 0xF0 && lead <= 0xF4) {
             length = 4;
-            low = lead == 0xF0 ? 0x90 : low;      // F0 80..8F would be overlong
-            high = lead == 0xF4 ? 0x8F : high;    // F4 90.. would be above U+10FFFF
+            low = lead == 0xF0 ? 0x90 : low; // F0 80..8F would be overlong
+            high = lead == 0xF4 ? 0x8F : high; // F4 90.. would be above U+10FFFF
         } else {
-            return -1;                            // continuation byte, C0, C1 or F5..FF
+            return -1; // continuation byte, C0, C1 or F5..FF
         }
         if (at + length > end) {
             return -1;

@@ -11,5 +11,3 @@
  * one wins.
  */
 package dev.turnstile.internal.jsonrpc;
-
-import dev.turnstile.jsonrpc.JsonRpcErrors;

@@ -1,9 +1,9 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.internal.jsonrpc.JsonRpcException;
-import jakarta.servlet.http.HttpServletRequest;
 import dev.turnstile.jsonrpc.JsonPointer;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -48,9 +48,12 @@ final class Baggage {
                     continue;
                 }
                 int semicolon = member.indexOf(';', eq);
-                String value = decode(member.substring(eq + 1, semicolon < 0 ? member.length() : semicolon).strip());
+                String value = decode(member.substring(eq + 1, semicolon < 0 ? member.length() : semicolon)
+                        .strip());
                 if (found != null && !found.equals(value)) {
-                    throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+                    throw new JsonRpcException(
+                            JsonRpcErrors.INVALID_REQUEST,
+                            JsonRpcErrors.AMBIGUOUS_REQUEST,
                             "more than one baggage member " + name);
                 }
                 found = value;
@@ -81,8 +84,12 @@ final class Baggage {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             return value;
         }

@@ -13,8 +13,15 @@ import java.util.Map;
  * the tool of a body that is one {@code tools/call} (else null), and whether it is an MCP
  * 2026-07-28 {@code subscriptions/listen}, whose stream carries the server's notifications.
  */
-record Call(CallClass callClass, boolean batch, List<String> ids, boolean mcp2026, List<Map<String, String>> metas,
-            Map<String, String> listRequests, String tool, boolean listens) {
+record Call(
+        CallClass callClass,
+        boolean batch,
+        List<String> ids,
+        boolean mcp2026,
+        List<Map<String, String>> metas,
+        Map<String, String> listRequests,
+        String tool,
+        boolean listens) {
 
     Call {
         metas = List.copyOf(metas);

@@ -58,12 +58,12 @@ public final class FilterDispatch {
         try {
             call.readBody();
             call.classify();
-            call.acquire();   // now, not at all (bypass, fail-open), or later: the request goes async
+            call.acquire(); // now, not at all (bypass, fail-open), or later: the request goes async
         } catch (TurnstileException e) {
-            call.answer(e);   // every refusal: its JSON-RPC error, nothing forwarded
+            call.answer(e); // every refusal: its JSON-RPC error, nothing forwarded
             return;
         }
-        call.run(chain);      // with the place held; released when this pass, or the async request, ends
+        call.run(chain); // with the place held; released when this pass, or the async request, ends
     }
 
     /** An ASYNC dispatch: a call that waited resumes with its place; any other passes untouched. */
@@ -75,5 +75,4 @@ public final class FilterDispatch {
             chain.doFilter(request, response); // the server's own dispatch of a request the filter has seen
         }
     }
-
 }

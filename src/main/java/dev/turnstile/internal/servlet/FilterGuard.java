@@ -1,31 +1,31 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
-import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.Classifier;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
+import dev.turnstile.ToolClasses;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
+import dev.turnstile.config.KeySource;
 import dev.turnstile.config.WaitMode;
-import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.internal.jsonrpc.JsonRpcException;
 import dev.turnstile.internal.jsonrpc.JsonRpcMessage;
 import dev.turnstile.internal.jsonrpc.JsonRpcSniffer;
 import dev.turnstile.internal.jsonrpc.SniffResult;
-import dev.turnstile.config.KeySource;
-import dev.turnstile.ToolClasses;
+import dev.turnstile.jsonrpc.JsonPointer;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
+import dev.turnstile.servlet.TurnstileAttributes;
+import dev.turnstile.servlet.TurnstileFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import dev.turnstile.jsonrpc.JsonPointer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,8 @@ final class FilterGuard {
 
     /** The {@code _meta} members the sources read: {@code meta:} pointers, and the baggage of SEP-414. */
     private static List<JsonPointer> metaPointers(GuardOptions options) {
-        List<JsonPointer> pointers = new ArrayList<>(options.keys().metaSources().stream().map(KeySource::pointer).toList());
+        List<JsonPointer> pointers = new ArrayList<>(
+                options.keys().metaSources().stream().map(KeySource::pointer).toList());
         boolean baggage = Stream.concat(options.keys().keySources().stream(), options.keys().turnSources().stream())
                 .anyMatch(s -> s.kind() == KeySource.Kind.BAGGAGE);
         if (baggage && !pointers.contains(Baggage.META_POINTER)) {
@@ -87,12 +88,14 @@ final class FilterGuard {
         String charset = request.getCharacterEncoding();
         if (charset != null && !charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("UTF8")) {
             // a server decoding another charset could read other names than the filter did
-            throw new JsonRpcException(JsonRpcErrors.PARSE_ERROR, JsonRpcErrors.INVALID_UTF8, "request body must be UTF-8");
+            throw new JsonRpcException(
+                    JsonRpcErrors.PARSE_ERROR, JsonRpcErrors.INVALID_UTF8, "request body must be UTF-8");
         }
         try {
             return BodyReader.read(request, options.maxBodySize());
         } catch (BodyReader.TooLarge e) {
-            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.BODY_TOO_LARGE, "request body too large");
+            throw new JsonRpcException(
+                    JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.BODY_TOO_LARGE, "request body too large");
         } catch (IOException e) {
             LOG.debug("request body could not be read: {}", e.toString());
             throw new JsonRpcException(JsonRpcErrors.PARSE_ERROR, null, "request body could not be read");
@@ -134,12 +137,19 @@ final class FilterGuard {
      * messages that relate to that request, so the answers to tool calls are not read.
      */
     WatchedResponse watch(HttpServletRequest request, HttpServletResponse response, Call call) {
-        boolean teaches = "GET".equals(request.getMethod()) || !call.listRequests().isEmpty() || call.listens();
+        boolean teaches =
+                "GET".equals(request.getMethod()) || !call.listRequests().isEmpty() || call.listens();
         if (!options.learnAnnotations() || !teaches) {
             return null; // the stream of another request carries only messages that relate to it (MCP)
         }
-        return new WatchedResponse(response, new ResponseWatch(turnstile.toolClasses(), GuardedRequests.endpoint(request),
-                call.listRequests(), response::getContentType, options.maxJsonDepth()));
+        return new WatchedResponse(
+                response,
+                new ResponseWatch(
+                        turnstile.toolClasses(),
+                        GuardedRequests.endpoint(request),
+                        call.listRequests(),
+                        response::getContentType,
+                        options.maxJsonDepth()));
     }
 
     /**
@@ -150,11 +160,13 @@ final class FilterGuard {
     String conversationKey(HttpServletRequest request, Call call) {
         String key = GuardedRequests.conversationKey(request, call.metas(), options);
         if (key == null && unkeyedSeen.compareAndSet(false, true)) {
-            LOG.warn("A guarded call carried no conversation key (looked for: {}) and went on unguarded"
-                    + " (unkeyed={}; logged once). Clients of servers without sessions (MCP 2026-07-28, stateless"
-                    + " servers) send no Mcp-Session-Id: name where yours put a conversation id in key-sources"
-                    + " (TURNSTILE_KEY_SOURCES, e.g. header:X-Conversation-Id), or set unkeyed=principal or reject",
-                    options.keys().keySources(), options.keys().unkeyed().name().toLowerCase(java.util.Locale.ROOT));
+            LOG.warn(
+                    "A guarded call carried no conversation key (looked for: {}) and went on unguarded"
+                            + " (unkeyed={}; logged once). Clients of servers without sessions (MCP 2026-07-28, stateless"
+                            + " servers) send no Mcp-Session-Id: name where yours put a conversation id in key-sources"
+                            + " (TURNSTILE_KEY_SOURCES, e.g. header:X-Conversation-Id), or set unkeyed=principal or reject",
+                    options.keys().keySources(),
+                    options.keys().unkeyed().name().toLowerCase(java.util.Locale.ROOT));
         }
         return key;
     }
@@ -187,9 +199,10 @@ final class FilterGuard {
 
     private void waitsOnThread(String why) {
         if (waitsOnThread.compareAndSet(false, true)) {
-            LOG.warn("A guarded call has to wait, but " + why + ": calls that wait hold their container thread"
-                    + " (logged once). Register the Turnstile filter and every filter before it async-supported"
-                    + " (<async-supported>true</async-supported>, or setAsyncSupported(true)); the MCP servlet needs it too");
+            LOG.warn(
+                    "A guarded call has to wait, but " + why + ": calls that wait hold their container thread"
+                            + " (logged once). Register the Turnstile filter and every filter before it async-supported"
+                            + " (<async-supported>true</async-supported>, or setAsyncSupported(true)); the MCP servlet needs it too");
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
-import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileException;
 import dev.turnstile.internal.jsonrpc.JsonRpcException;
+import dev.turnstile.servlet.TurnstileAttributes;
+import dev.turnstile.servlet.TurnstileFilter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -32,18 +32,24 @@ final class GuardedCall {
 
     private static final Logger LOG = LoggerFactory.getLogger(TurnstileFilter.class);
 
-    private enum State { NEW, PASSING, FAILED_OPEN, HOLDING, WAITING }
+    private enum State {
+        NEW,
+        PASSING,
+        FAILED_OPEN,
+        HOLDING,
+        WAITING
+    }
 
     private final FilterGuard guard;
-    private HttpServletRequest request;   // the current pass's own objects: an ASYNC pass may bring other wrappers
+    private HttpServletRequest request; // the current pass's own objects: an ASYNC pass may bring other wrappers
     private HttpServletResponse response;
     private BodyReader.Body body;
     private Call call = Call.NONE;
-    private String turn;                  // the turn id header's value; null: a turn of its own
+    private String turn; // the turn id header's value; null: a turn of its own
     private Permit permit;
     private State state = State.NEW;
     private Waiting waiting;
-    private WatchedResponse watched;      // the response read along for learning, or null
+    private WatchedResponse watched; // the response read along for learning, or null
 
     GuardedCall(FilterGuard guard, HttpServletRequest request, HttpServletResponse response) {
         this.guard = guard;
@@ -197,7 +203,10 @@ final class GuardedCall {
         } finally {
             released = releaser.passEnded(request);
         }
-        LOG.debug("guarded {} call in session {} {}", mode().wireName(), permit.sessionHash(),
+        LOG.debug(
+                "guarded {} call in session {} {}",
+                mode().wireName(),
+                permit.sessionHash(),
                 released ? "released" : "continues asynchronously");
     }
 

@@ -6,8 +6,8 @@ import dev.turnstile.config.ConversationKeys;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.KeySource;
 import dev.turnstile.config.Unkeyed;
-import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.internal.jsonrpc.JsonRpcException;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Collections;
@@ -59,7 +59,10 @@ public final class GuardedRequests {
         Principal principal = request.getUserPrincipal();
         return switch (keys.unkeyed()) {
             case PASS -> null;
-            case PRINCIPAL -> principal == null ? null : "\u0000principal\u0000" + principal.getName(); // no bound key starts with NUL
+            case PRINCIPAL ->
+                principal == null
+                        ? null
+                        : "\u0000principal\u0000" + principal.getName(); // no bound key starts with NUL
             case REJECT -> throw new UnkeyedCallException(keys.keySources());
         };
     }
@@ -70,14 +73,19 @@ public final class GuardedRequests {
      *
      * @throws JsonRpcException requests of one batch in different conversations ({@code ambiguous_request})
      */
-    public static String conversationKey(HttpServletRequest request, List<Map<String, String>> metas,
-                                         GuardOptions options) {
+    public static String conversationKey(
+            HttpServletRequest request, List<Map<String, String>> metas, GuardOptions options) {
         if (metas.size() <= 1) {
             return conversationKey(request, metas.isEmpty() ? Map.of() : metas.get(0), options);
         }
-        List<String> keys = metas.stream().map(m -> conversationKey(request, m, options)).distinct().toList();
+        List<String> keys = metas.stream()
+                .map(m -> conversationKey(request, m, options))
+                .distinct()
+                .toList();
         if (keys.size() > 1) {
-            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+            throw new JsonRpcException(
+                    JsonRpcErrors.INVALID_REQUEST,
+                    JsonRpcErrors.AMBIGUOUS_REQUEST,
                     "invalid request: the requests of the batch belong to different conversations");
         }
         return keys.get(0);
@@ -88,8 +96,10 @@ public final class GuardedRequests {
         if (metas.size() <= 1) {
             return turnId(request, metas.isEmpty() ? Map.of() : metas.get(0), options);
         }
-        List<String> turns = metas.stream().map(m -> Objects.requireNonNullElse(turnId(request, m, options), ""))
-                .distinct().toList();
+        List<String> turns = metas.stream()
+                .map(m -> Objects.requireNonNullElse(turnId(request, m, options), ""))
+                .distinct()
+                .toList();
         if (turns.size() > 1) {
             throw new InvalidTurnIdException("the requests of the batch carry different turn ids");
         }
@@ -172,7 +182,9 @@ public final class GuardedRequests {
     private static String header(HttpServletRequest request, String name) {
         List<String> values = Collections.list(request.getHeaders(name));
         if (values.size() > 1) {
-            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, JsonRpcErrors.AMBIGUOUS_REQUEST,
+            throw new JsonRpcException(
+                    JsonRpcErrors.INVALID_REQUEST,
+                    JsonRpcErrors.AMBIGUOUS_REQUEST,
                     "more than one " + name + " header");
         }
         return values.isEmpty() ? null : values.get(0);

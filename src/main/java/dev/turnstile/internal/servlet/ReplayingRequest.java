@@ -30,11 +30,14 @@ final class ReplayingRequest extends HttpServletRequestWrapper {
     private final Consumer<AsyncContext> onAsync;
     private ServletInputStream stream;
     private BufferedReader reader;
-    private Runnable onFirstRead = () -> { };
+    private Runnable onFirstRead = () -> {};
 
     /** @param onAsync told of every async cycle the server starts through this wrapper */
-    ReplayingRequest(HttpServletRequest request, ServletResponse response, BodyReader.Body body,
-                     Consumer<AsyncContext> onAsync) {
+    ReplayingRequest(
+            HttpServletRequest request,
+            ServletResponse response,
+            BodyReader.Body body,
+            Consumer<AsyncContext> onAsync) {
         super(request);
         this.body = body.bytes();
         this.length = body.length();

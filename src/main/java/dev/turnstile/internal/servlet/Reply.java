@@ -25,7 +25,8 @@ record Reply(JsonRpcError error, Duration retryAfter, Call call, int status) {
         Duration retryAfter = e instanceof BusyException busy ? busy.retryAfter() : null;
         // a 2026-07-28 client reads a routing-header mismatch from a 400 with a JSON-RPC body; other
         // errors are 200s, the only status MCP clients pass on to the caller as a JSON-RPC error
-        int status = e instanceof HeaderMismatchException ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_OK;
+        int status =
+                e instanceof HeaderMismatchException ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_OK;
         return new Reply(e.jsonRpcError(busyCode), retryAfter, call, status);
     }
 

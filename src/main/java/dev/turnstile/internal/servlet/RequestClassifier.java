@@ -3,11 +3,11 @@ package dev.turnstile.internal.servlet;
 import dev.turnstile.CallClass;
 import dev.turnstile.Classifier;
 import dev.turnstile.TurnstileException;
-import dev.turnstile.jsonrpc.JsonRpcError;
-import dev.turnstile.jsonrpc.JsonRpcErrors;
 import dev.turnstile.internal.jsonrpc.JsonRpcException;
 import dev.turnstile.internal.jsonrpc.JsonRpcMessage;
 import dev.turnstile.internal.jsonrpc.SniffResult;
+import dev.turnstile.jsonrpc.JsonRpcError;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,8 +55,8 @@ final class RequestClassifier {
     }
 
     /** Methods that are never locked, whatever the configuration says. */
-    private static final Set<String> PROTOCOL_METHODS = Set.of("initialize", "ping", "server/discover",
-            "subscriptions/listen");
+    private static final Set<String> PROTOCOL_METHODS =
+            Set.of("initialize", "ping", "server/discover", "subscriptions/listen");
 
     Call classify(SniffResult sniffed) throws Unclassifiable {
         return classify(sniffed, tool -> null);
@@ -86,11 +86,20 @@ final class RequestClassifier {
                 }
             }
         }
-        String tool = !sniffed.batch() && Classifier.TOOLS_CALL.equals(messages.get(0).method())
-                ? messages.get(0).toolName() : null;
-        Call call = new Call(strongest, sniffed.batch(), List.copyOf(ids), mcp2026, List.copyOf(metas),
-                ResponseWatch.listRequests(messages), tool,
-                !sniffed.batch() && "subscriptions/listen".equals(messages.get(0).method()));
+        String tool =
+                !sniffed.batch() && Classifier.TOOLS_CALL.equals(messages.get(0).method())
+                        ? messages.get(0).toolName()
+                        : null;
+        Call call = new Call(
+                strongest,
+                sniffed.batch(),
+                List.copyOf(ids),
+                mcp2026,
+                List.copyOf(metas),
+                ResponseWatch.listRequests(messages),
+                tool,
+                !sniffed.batch()
+                        && "subscriptions/listen".equals(messages.get(0).method()));
         if (invalid != null) {
             throw new Unclassifiable(invalid, call);
         }
@@ -101,7 +110,9 @@ final class RequestClassifier {
     private static boolean is2026(SniffResult sniffed) {
         boolean any = sniffed.messages().stream().anyMatch(m -> m.protocolVersion() != null);
         if (any && sniffed.batch()) {
-            throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, null,
+            throw new JsonRpcException(
+                    JsonRpcErrors.INVALID_REQUEST,
+                    null,
                     "invalid request: MCP 2026-07-28 requests cannot be sent in a batch");
         }
         return any;
@@ -109,7 +120,9 @@ final class RequestClassifier {
 
     /** The error message: what is wrong, and in a batch where, quoting nothing from the body. */
     private static String describe(boolean batch, int index, String problem) {
-        return batch ? "invalid params in element " + (index + 1) + " of the batch (a tools/call): " + problem
-                + "; no request of the batch was forwarded" : "invalid params of tools/call: " + problem;
+        return batch
+                ? "invalid params in element " + (index + 1) + " of the batch (a tools/call): " + problem
+                        + "; no request of the batch was forwarded"
+                : "invalid params of tools/call: " + problem;
     }
 }

@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.ToolClasses;
 import dev.turnstile.internal.jsonrpc.JsonRpcIds;
 import dev.turnstile.internal.jsonrpc.JsonRpcMessage;
@@ -9,6 +8,7 @@ import dev.turnstile.internal.jsonrpc.ServerMessages;
 import dev.turnstile.internal.jsonrpc.SseEventScanner;
 import dev.turnstile.internal.jsonrpc.ToolsListPage;
 import dev.turnstile.internal.jsonrpc.ToolsListReader;
+import dev.turnstile.servlet.TurnstileFilter;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.List;
@@ -54,8 +54,12 @@ final class ResponseWatch {
     private volatile boolean done;
 
     /** @param listRequests the {@code tools/list} requests of the exchange: canonical id → cursor (or null) */
-    ResponseWatch(ToolClasses classes, String endpoint, Map<String, String> listRequests, Supplier<String> contentType,
-                  int maxDepth) {
+    ResponseWatch(
+            ToolClasses classes,
+            String endpoint,
+            Map<String, String> listRequests,
+            Supplier<String> contentType,
+            int maxDepth) {
         this.classes = classes;
         this.endpoint = endpoint;
         this.listRequests = new HashMap<>(listRequests);
@@ -113,7 +117,9 @@ final class ResponseWatch {
     private void start() {
         started = true;
         String type = contentType.get();
-        String mediaType = type == null ? "" : type.toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
+        String mediaType = type == null
+                ? ""
+                : type.toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
         if (mediaType.equals("text/event-stream")) {
             events = new SseEventScanner(listRequests.isEmpty() ? MAX_NOTIFICATION : MAX_MESSAGE, this::message);
         } else if (mediaType.equals("application/json") && !listRequests.isEmpty()) {
@@ -135,7 +141,9 @@ final class ResponseWatch {
             pages = ToolsListReader.read(data, 0, data.length, maxDepth);
         } catch (MalformedToolsListException e) {
             if (WARNED_MALFORMED.compareAndSet(false, true)) {
-                LOG.warn("a tools/list result could not be read ({}): nothing learned from it (logged once)", e.getMessage());
+                LOG.warn(
+                        "a tools/list result could not be read ({}): nothing learned from it (logged once)",
+                        e.getMessage());
             }
             return;
         }
@@ -148,7 +156,8 @@ final class ResponseWatch {
 
     private void tooLarge() {
         if (WARNED_LARGE.compareAndSet(false, true)) {
-            LOG.warn("a tools/list result longer than {} bytes was not read: nothing learned from it (logged once)",
+            LOG.warn(
+                    "a tools/list result longer than {} bytes was not read: nothing learned from it (logged once)",
                     MAX_MESSAGE);
         }
     }
@@ -168,7 +177,8 @@ final class ResponseWatch {
      */
     static Map<String, String> listRequests(List<JsonRpcMessage> messages) {
         List<JsonRpcMessage> lists = messages.stream()
-                .filter(m -> m.isRequest() && "tools/list".equals(m.method())).toList();
+                .filter(m -> m.isRequest() && "tools/list".equals(m.method()))
+                .toList();
         if (lists.size() != 1) {
             return Map.of();
         }

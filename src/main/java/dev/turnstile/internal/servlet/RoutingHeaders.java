@@ -2,10 +2,10 @@ package dev.turnstile.internal.servlet;
 
 import dev.turnstile.internal.jsonrpc.JsonRpcMessage;
 import jakarta.servlet.http.HttpServletRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -38,13 +38,13 @@ final class RoutingHeaders {
         }
         String name = header(request, NAME);
         if (requiresName(m.method()) && !Objects.equals(routingName(m), name)) {
-            throw new HeaderMismatchException("header mismatch: " + NAME + (name == null ? " is missing"
-                    : " does not match the body"));
+            throw new HeaderMismatchException(
+                    "header mismatch: " + NAME + (name == null ? " is missing" : " does not match the body"));
         }
         String version = header(request, VERSION);
         if (!Objects.equals(version, m.protocolVersion())) {
-            throw new HeaderMismatchException("header mismatch: " + VERSION + (version == null ? " is missing"
-                    : " does not match the protocol version in params._meta"));
+            throw new HeaderMismatchException("header mismatch: " + VERSION
+                    + (version == null ? " is missing" : " does not match the protocol version in params._meta"));
         }
     }
 
@@ -81,8 +81,12 @@ final class RoutingHeaders {
         }
         try {
             byte[] bytes = Base64.getDecoder().decode(value.substring(9, value.length() - 2));
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
             throw new HeaderMismatchException("header mismatch: " + name + " is not valid =?base64?...?= UTF-8");
         }

@@ -1,9 +1,9 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
-import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.config.SettingSource;
 import dev.turnstile.internal.config.TurnstileGuard;
+import dev.turnstile.servlet.TurnstileAttributes;
+import dev.turnstile.servlet.TurnstileFilter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import java.util.Map;
@@ -69,7 +69,8 @@ public final class SharedGuard {
 
     private static Map<String, String> filterInitParams(ServletContext context) {
         try {
-            for (FilterRegistration registration : context.getFilterRegistrations().values()) {
+            for (FilterRegistration registration :
+                    context.getFilterRegistrations().values()) {
                 if (isTurnstileFilter(registration.getClassName())) {
                     return registration.getInitParameters();
                 }

@@ -40,7 +40,8 @@ final class Stages {
 
     /** Why a stage failed, as a Turnstile exception (anything else becomes the guard's own failure). */
     static TurnstileException failure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return cause instanceof TurnstileException e ? e : new TurnstileException("the acquire failed", cause);
     }
 }

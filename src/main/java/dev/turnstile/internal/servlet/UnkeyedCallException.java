@@ -14,8 +14,13 @@ public final class UnkeyedCallException extends TurnstileException {
     private static final long serialVersionUID = 1L;
 
     UnkeyedCallException(List<KeySource> sources) {
-        super("the request carries no conversation key (looked for: "
-                + String.join(", ", sources.stream().map(KeySource::spec).toList()) + ")", null, false, false);
+        super(
+                "the request carries no conversation key (looked for: "
+                        + String.join(
+                                ", ", sources.stream().map(KeySource::spec).toList()) + ")",
+                null,
+                false,
+                false);
     }
 
     @Override

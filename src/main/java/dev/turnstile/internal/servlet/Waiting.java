@@ -1,9 +1,9 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileException;
+import dev.turnstile.servlet.TurnstileFilter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -25,14 +25,20 @@ final class Waiting implements AsyncListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(TurnstileFilter.class);
 
-    private enum Phase { WAITING, GRANTED, OPEN, RESUMED, ENDED }
+    private enum Phase {
+        WAITING,
+        GRANTED,
+        OPEN,
+        RESUMED,
+        ENDED
+    }
 
     private final GuardedCall call;
     private final AsyncContext async;
     private final CompletableFuture<Permit> stage;
     private Phase phase = Phase.WAITING; // guarded by this
-    private Permit permit;               // guarded by this: granted, not resumed yet
-    private boolean readWithoutFilter;   // guarded by this: the server read the body on a pass the filter missed
+    private Permit permit; // guarded by this: granted, not resumed yet
+    private boolean readWithoutFilter; // guarded by this: the server read the body on a pass the filter missed
 
     Waiting(GuardedCall call, AsyncContext async, CompletableFuture<Permit> stage) {
         this.call = call;

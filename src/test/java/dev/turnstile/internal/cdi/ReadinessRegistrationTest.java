@@ -24,14 +24,18 @@ class ReadinessRegistrationTest {
             Instance<HealthCheck> ready = container.select(HealthCheck.class, Readiness.Literal.INSTANCE);
             assertTrue(ready.isResolvable());
             assertEquals(HealthCheckResponse.Status.UP, ready.get().call().getStatus()); // the in-process guard
-            assertTrue(container.select(HealthCheck.class, Liveness.Literal.INSTANCE).isUnsatisfied());
+            assertTrue(container
+                    .select(HealthCheck.class, Liveness.Literal.INSTANCE)
+                    .isUnsatisfied());
         }
     }
 
     @Test
     void shouldRegisterNoCheckByDefault() {
         try (WeldContainer container = weld(null)) {
-            assertFalse(container.select(HealthCheck.class, Readiness.Literal.INSTANCE).isResolvable());
+            assertFalse(container
+                    .select(HealthCheck.class, Readiness.Literal.INSTANCE)
+                    .isResolvable());
             assertTrue(container.select(HealthCheck.class).isUnsatisfied());
         }
     }
@@ -39,7 +43,10 @@ class ReadinessRegistrationTest {
     private static WeldContainer weld(String readiness) {
         Map<String, String> env = readiness == null ? Map.of() : Map.of("TURNSTILE_HEALTH_READINESS", readiness);
         SettingSource settings = new SettingSource(name -> null, name -> null, env);
-        return new Weld().disableDiscovery().addBeanClass(ReadinessRegistrationTest.class) // Weld wants one bean
-                .addExtension(new TurnstileExtension(settings)).initialize();
+        return new Weld()
+                .disableDiscovery()
+                .addBeanClass(ReadinessRegistrationTest.class) // Weld wants one bean
+                .addExtension(new TurnstileExtension(settings))
+                .initialize();
     }
 }

@@ -1,9 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
-import dev.turnstile.spi.Watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +11,10 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
+import dev.turnstile.spi.Watch;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,11 +55,14 @@ class AsyncWaitTest {
         Inline threads = new Inline();
         try (LockEngine engine = new LockEngine(config, store, new TurnstileListener() {}, null, System::nanoTime)) {
             Permit holder = engine.acquire("session", "H", Mode.WRITE, Duration.ZERO);
-            Place place = new Place(Hashing.sessionHash("session"), Hashing.turnHash("W"), Mode.WRITE,
-                    Hashing.randomToken());
+            Place place =
+                    new Place(Hashing.sessionHash("session"), Hashing.turnHash("W"), Mode.WRITE, Hashing.randomToken());
             Acquisition a = new Acquisition(place, config.waitingMark(), System.nanoTime(), Duration.ofSeconds(20));
 
-            CompletableFuture<Permit> call = new AsyncWait(engine, a, new Grant.Denied(BusyReason.SESSION_BUSY, Duration.ZERO), threads).start().toCompletableFuture();
+            CompletableFuture<Permit> call = new AsyncWait(
+                            engine, a, new Grant.Denied(BusyReason.SESSION_BUSY, Duration.ZERO), threads)
+                    .start()
+                    .toCompletableFuture();
             assertFalse(call.isDone(), "it waits for the holder");
             holder.close(); // wakes it: the attempt runs inline and gets the place
             assertTrue(call.isDone(), "woken by the release");
@@ -75,7 +78,8 @@ class AsyncWaitTest {
         InProcessLockStore inner = new InProcessLockStore();
         LockStore store = new ForwardingLockStore(inner) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
+            public Grant tryAcquire(
+                    Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
                 if (place.turnHash().equals(Hashing.turnHash("W"))) {
                     throw bug;
                 }
@@ -86,11 +90,14 @@ class AsyncWaitTest {
         Inline threads = new Inline();
         try (LockEngine engine = new LockEngine(config, store, new TurnstileListener() {}, null, System::nanoTime)) {
             Permit holder = engine.acquire("session", "H", Mode.WRITE, Duration.ZERO);
-            Place place = new Place(Hashing.sessionHash("session"), Hashing.turnHash("W"), Mode.WRITE,
-                    Hashing.randomToken());
+            Place place =
+                    new Place(Hashing.sessionHash("session"), Hashing.turnHash("W"), Mode.WRITE, Hashing.randomToken());
             Acquisition a = new Acquisition(place, config.waitingMark(), System.nanoTime(), Duration.ofSeconds(20));
 
-            CompletableFuture<Permit> call = new AsyncWait(engine, a, new Grant.Denied(BusyReason.SESSION_BUSY, Duration.ZERO), threads).start().toCompletableFuture();
+            CompletableFuture<Permit> call = new AsyncWait(
+                            engine, a, new Grant.Denied(BusyReason.SESSION_BUSY, Duration.ZERO), threads)
+                    .start()
+                    .toCompletableFuture();
             ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
             assertSame(bug, e.getCause());
             assertEquals(0, engine.waitingCalls());

@@ -1,8 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +10,9 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,7 +49,8 @@ class CleanupTest {
         AtomicInteger releaseFailures = new AtomicInteger(1);
         LockStore store = new ForwardingLockStore(new InProcessLockStore()) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
+            public Grant tryAcquire(
+                    Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
                 if (place.sessionHash().equals(Hashing.sessionHash(down))) {
                     throw new BackendUnavailableException("acquire", new RuntimeException("read timed out"), true);
                 }
@@ -90,8 +91,19 @@ class CleanupTest {
             }
         };
         Duration long_ = Duration.ofMinutes(2); // a lease and a re-check far beyond the test's wait
-        engine = new LockEngine(new TurnstileConfig("t", long_, long_, long_, Duration.ofDays(1),
-                TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE), store, listener, null, System::nanoTime);
+        engine = new LockEngine(
+                new TurnstileConfig(
+                        "t",
+                        long_,
+                        long_,
+                        long_,
+                        Duration.ofDays(1),
+                        TurnstileConfig.DEFAULT_MAX_HOLD,
+                        TurnstileConfig.DEFAULT_TURN_GRACE),
+                store,
+                listener,
+                null,
+                System::nanoTime);
 
         assertThrows(BackendUnavailableException.class, () -> engine.acquire(down, "t", Mode.WRITE));
         Permit held = engine.acquire(up, "t1", Mode.WRITE);

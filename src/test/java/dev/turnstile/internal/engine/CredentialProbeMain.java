@@ -39,13 +39,16 @@ public final class CredentialProbeMain {
         use("good via settings", () -> settings(Map.of("turnstile.redis-url", "redis://app:" + enc + "@" + node)));
         use("wrong password", () -> builder("redis://app:" + Passwords.percentEncoded(password + "!") + "@" + node));
         use("raw password", () -> builder("redis://app:" + password + "@" + node));
-        use("raw password via settings",
+        use(
+                "raw password via settings",
                 () -> settings(Map.of("turnstile.redis-url", "redis://app:" + password + "@" + node)));
         use("password as the user name", () -> builder("redis://" + enc + "@" + node));
         use("malformed url", () -> builder("redis://app:" + enc + "@" + node + "/zero"));
         use("unreachable port", () -> builder("redis://app:" + enc + "@" + closed));
         use("unresolvable host", () -> builder("redis://app:" + enc + "@turnstile-no-such-host.invalid:6379"));
-        use("cluster seeds unreachable", () -> builder("redis://app:" + enc + "@" + node).redisCluster(closed));
+        use(
+                "cluster seeds unreachable",
+                () -> builder("redis://app:" + enc + "@" + node).redisCluster(closed));
         passwordChangedUnderARunningEngine(password, "redis://app:" + enc + "@" + node, node);
         System.out.println("DONE");
         System.exit(0);
@@ -77,7 +80,8 @@ public final class CredentialProbeMain {
         String scenario = "password changed under a running engine";
         System.out.println("== " + scenario);
         String outcome;
-        try (Turnstile holder = builder(url).build(); Turnstile waiter = builder(url).build()) {
+        try (Turnstile holder = builder(url).build();
+                Turnstile waiter = builder(url).build()) {
             waiter.acquire("warm-up", null, Mode.READ).close(); // one authenticated connection in its pool
             try (Permit held = holder.acquire("probe-session", "turn-1", Mode.WRITE)) {
                 changePassword(node, password);
@@ -93,18 +97,26 @@ public final class CredentialProbeMain {
 
     private static void changePassword(String node, String password) {
         HostAndPort hp = HostAndPort.from(node);
-        try (Jedis admin = new Jedis(hp, DefaultJedisClientConfig.builder().password(password).build())) {
+        try (Jedis admin = new Jedis(
+                hp, DefaultJedisClientConfig.builder().password(password).build())) {
             admin.aclSetUser("app", "resetpass", ">" + password + "-changed");
         }
     }
 
     private static TurnstileBuilder builder(String url) {
-        return Turnstile.builder().redisUrl(url).keyPrefix("probe").acquireTimeout(TIMEOUT).redisTimeout(TIMEOUT);
+        return Turnstile.builder()
+                .redisUrl(url)
+                .keyPrefix("probe")
+                .acquireTimeout(TIMEOUT)
+                .redisTimeout(TIMEOUT);
     }
 
     private static TurnstileBuilder settings(Map<String, String> initParams) {
         SettingSource source = new SettingSource(initParams::get, name -> null, Map.of());
-        return TurnstileSettings.load(source, path -> null).builder().keyPrefix("probe").acquireTimeout(TIMEOUT)
+        return TurnstileSettings.load(source, path -> null)
+                .builder()
+                .keyPrefix("probe")
+                .acquireTimeout(TIMEOUT)
                 .redisTimeout(TIMEOUT);
     }
 }

@@ -81,15 +81,18 @@ class FaultToleranceIT {
     void anAcquireAnsweredTooLateLeavesNoPlaceBehind() throws Exception {
         RedisProcess redis = closeLater(RedisProcess.start());
         String session = session();
-        Turnstile late = engine(redis.url(), b -> b.redisTimeout(Duration.ofMillis(300)).lease(LONG));
-        Turnstile next = engine(redis.url(), b -> b.lease(LONG).recheckInterval(LONG).acquireTimeout(LONG));
+        Turnstile late =
+                engine(redis.url(), b -> b.redisTimeout(Duration.ofMillis(300)).lease(LONG));
+        Turnstile next =
+                engine(redis.url(), b -> b.lease(LONG).recheckInterval(LONG).acquireTimeout(LONG));
         late.acquire(session(), null, Mode.WRITE).close(); // a pooled connection exists: the command is sent
 
         redis.pause(); // kill -STOP: Redis keeps the bytes and runs them when it resumes
         assertThrows(BackendUnavailableException.class, () -> late.acquire(session, "turn-late", Mode.WRITE));
         redis.resume(); // the delayed acquire runs now and may be granted its place
 
-        Permit permit = within(() -> next.acquire(session, "turn-next", Mode.WRITE),
+        Permit permit = within(
+                () -> next.acquire(session, "turn-next", Mode.WRITE),
                 "the next turn waited for the place of the acquire that came too late");
         permit.close();
     }
@@ -106,7 +109,10 @@ class FaultToleranceIT {
             unblock.countDown();
             stalled.shutdownNow();
         });
-        stalled.submit(() -> { unblock.await(); return null; }); // the watchdog's thread is busy: no renewal, no check
+        stalled.submit(() -> {
+            unblock.await();
+            return null;
+        }); // the watchdog's thread is busy: no renewal, no check
         Turnstile holder = engine(url, b -> b.lease(Duration.ofSeconds(1)).watchdogExecutor(stalled));
         Turnstile other = engine(url, b -> b.acquireTimeout(LONG));
         Permit permit = holder.acquire(session, "turn-1", Mode.WRITE);
@@ -126,7 +132,8 @@ class FaultToleranceIT {
         RedisKeys keys = new RedisKeys(prefix);
         String healthy = session();
         String failing = session();
-        while (cluster.nodeOf(keys.base(Hashing.sessionHash(failing))) == cluster.nodeOf(keys.base(Hashing.sessionHash(healthy)))) {
+        while (cluster.nodeOf(keys.base(Hashing.sessionHash(failing)))
+                == cluster.nodeOf(keys.base(Hashing.sessionHash(healthy)))) {
             failing = session();
         }
         String failingHash = Hashing.sessionHash(failing);
@@ -141,15 +148,21 @@ class FaultToleranceIT {
                 }
             }
         };
-        Turnstile turnstile = closeLater(Turnstile.builder().redisCluster(cluster.seedList()).keyPrefix(prefix)
-                .lease(Duration.ofMillis(1500)).redisTimeout(Duration.ofMillis(300)).listener(listener).build());
+        Turnstile turnstile = closeLater(Turnstile.builder()
+                .redisCluster(cluster.seedList())
+                .keyPrefix(prefix)
+                .lease(Duration.ofMillis(1500))
+                .redisTimeout(Duration.ofMillis(300))
+                .listener(listener)
+                .build());
         Permit onHealthy = turnstile.acquire(healthy, "t", Mode.WRITE);
         Permit onFailing = turnstile.acquire(failing, "t", Mode.WRITE);
 
         RedisProcess node = cluster.nodeOf(keys.base(failingHash));
         node.pause();
         try {
-            assertTrue(failingLost.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the failing node's lease was not lost");
+            assertTrue(
+                    failingLost.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the failing node's lease was not lost");
             assertTrue(onFailing.leaseLost());
             assertFalse(onHealthy.leaseLost(), "a place on a healthy node must stay renewed");
             assertEquals(Set.of(failingHash), lost);
@@ -166,8 +179,10 @@ class FaultToleranceIT {
     void aFailedReleaseIsRetriedSoTheNextTurnNeedNotWaitALease() throws Exception {
         RedisProcess redis = closeLater(RedisProcess.start());
         String session = session();
-        Turnstile holder = engine(redis.url(), b -> b.redisTimeout(Duration.ofMillis(300)).lease(LONG));
-        Turnstile next = engine(redis.url(), b -> b.lease(LONG).recheckInterval(LONG).acquireTimeout(LONG));
+        Turnstile holder =
+                engine(redis.url(), b -> b.redisTimeout(Duration.ofMillis(300)).lease(LONG));
+        Turnstile next =
+                engine(redis.url(), b -> b.lease(LONG).recheckInterval(LONG).acquireTimeout(LONG));
         Permit permit = holder.acquire(session, "turn-1", Mode.WRITE);
 
         try (Jedis admin = redis.admin()) {
@@ -177,7 +192,8 @@ class FaultToleranceIT {
         }
         permit.close(); // times out: must not throw
 
-        Permit granted = within(() -> next.acquire(session, "turn-2", Mode.WRITE),
+        Permit granted = within(
+                () -> next.acquire(session, "turn-2", Mode.WRITE),
                 "the next turn waited for the lease of a release that failed once");
         granted.close();
     }
@@ -189,17 +205,24 @@ class FaultToleranceIT {
         HostAndPort node = RedisTestServers.standalone();
         TcpProxy proxy = TcpProxy.to(node.getHost(), node.getPort());
         String session = session();
-        Turnstile holder = closeLater(Turnstile.builder().redisUrl(RedisTestServers.standaloneUrl())
-                .keyPrefix(prefix).build());
-        Turnstile waiter = closeLater(Turnstile.builder().redisUrl("redis://127.0.0.1:" + proxy.port())
-                .keyPrefix(prefix).redisTimeout(LONG).acquireTimeout(Duration.ofMillis(500)).build());
+        Turnstile holder = closeLater(Turnstile.builder()
+                .redisUrl(RedisTestServers.standaloneUrl())
+                .keyPrefix(prefix)
+                .build());
+        Turnstile waiter = closeLater(Turnstile.builder()
+                .redisUrl("redis://127.0.0.1:" + proxy.port())
+                .keyPrefix(prefix)
+                .redisTimeout(LONG)
+                .acquireTimeout(Duration.ofMillis(500))
+                .build());
         closeLater(proxy); // closed first: a connect it holds ends at once
         waiter.acquire(session(), null, Mode.WRITE).close(); // the command connection is open
 
         try (Permit held = holder.acquire(session, "turn-1", Mode.WRITE)) {
             proxy.holdNewConnections(); // the wake-up connection's connect hangs (for LONG)
             Future<Permit> call = threads.submit(() -> waiter.acquire(session, "turn-2", Mode.WRITE));
-            ExecutionException busy = assertThrows(ExecutionException.class,
+            ExecutionException busy = assertThrows(
+                    ExecutionException.class,
                     () -> call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS),
                     "the waiter must give up at its deadline, not when the hung connect does");
             assertTrue(busy.getCause() instanceof BusyException, busy.getCause().toString());
@@ -217,16 +240,23 @@ class FaultToleranceIT {
         TcpProxy proxy = TcpProxy.to(node.getHost(), node.getPort());
         String session = session();
         CountDownLatch waiting = new CountDownLatch(1);
-        Turnstile holder = closeLater(Turnstile.builder().redisUrl(RedisTestServers.standaloneUrl())
-                .keyPrefix(prefix).build());
-        Turnstile waiter = closeLater(Turnstile.builder().redisUrl("redis://127.0.0.1:" + proxy.port())
-                .keyPrefix(prefix).redisTimeout(LONG).acquireTimeout(LONG)
-                .recheckInterval(Duration.ofMillis(200)).listener(new TurnstileListener() {
+        Turnstile holder = closeLater(Turnstile.builder()
+                .redisUrl(RedisTestServers.standaloneUrl())
+                .keyPrefix(prefix)
+                .build());
+        Turnstile waiter = closeLater(Turnstile.builder()
+                .redisUrl("redis://127.0.0.1:" + proxy.port())
+                .keyPrefix(prefix)
+                .redisTimeout(LONG)
+                .acquireTimeout(LONG)
+                .recheckInterval(Duration.ofMillis(200))
+                .listener(new TurnstileListener() {
                     @Override
                     public void waited(String sessionHash, Mode mode, dev.turnstile.BusyReason reason) {
                         waiting.countDown();
                     }
-                }).build());
+                })
+                .build());
         closeLater(proxy);
         waiter.acquire(session(), null, Mode.WRITE).close(); // the command connection is open
 
@@ -252,21 +282,29 @@ class FaultToleranceIT {
         Turnstile waiter = engine(url, b -> b.acquireTimeout(Duration.ofSeconds(3)));
         long before = connectionsReceived(redis);
         try (Permit held = holder.acquire(session, "turn-1", Mode.WRITE)) {
-            String log = stderrOf(() -> assertThrows(BusyException.class,
-                    () -> waiter.acquire(session, "turn-2", Mode.WRITE)));
-            assertEquals(1, log.split("wake-up connection to", -1).length - 1,
+            String log = stderrOf(
+                    () -> assertThrows(BusyException.class, () -> waiter.acquire(session, "turn-2", Mode.WRITE)));
+            assertEquals(
+                    1,
+                    log.split("wake-up connection to", -1).length - 1,
                     "one WARN for the whole outage, not one per attempt: " + log);
             assertTrue(held.held());
         }
         long opened = connectionsReceived(redis) - before;
-        assertTrue(opened < 100, "a refused subscription must back off, not reconnect in a loop: " + opened
-                + " connections in 3 s");
+        assertTrue(
+                opened < 100,
+                "a refused subscription must back off, not reconnect in a loop: " + opened + " connections in 3 s");
     }
 
     private static long connectionsReceived(RedisProcess redis) {
         try (Jedis admin = redis.admin()) {
-            return Long.parseLong(admin.info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
-                    .findFirst().orElseThrow().split(":")[1].trim());
+            return Long.parseLong(admin.info("stats")
+                    .lines()
+                    .filter(l -> l.startsWith("total_connections_received:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .split(":")[1]
+                    .trim());
         }
     }
 
@@ -277,13 +315,16 @@ class FaultToleranceIT {
         String url = RedisTestServers.standaloneUrl();
         String session = session();
         CountDownLatch lostReported = new CountDownLatch(1);
-        Turnstile holder = engine(url, b -> b.lease(Duration.ofSeconds(1)).maxHold(Duration.ofSeconds(1))
-                .listener(new TurnstileListener() {
-                    @Override
-                    public void leaseLost(String sessionHash, Mode mode) {
-                        lostReported.countDown();
-                    }
-                }));
+        Turnstile holder = engine(
+                url,
+                b -> b.lease(Duration.ofSeconds(1))
+                        .maxHold(Duration.ofSeconds(1))
+                        .listener(new TurnstileListener() {
+                            @Override
+                            public void leaseLost(String sessionHash, Mode mode) {
+                                lostReported.countDown();
+                            }
+                        }));
         Turnstile other = engine(url, b -> b.acquireTimeout(LONG));
         Permit hung = holder.acquire(session, "turn-1", Mode.WRITE);
 
@@ -311,11 +352,15 @@ class FaultToleranceIT {
 
     @Test
     void aRedisThatMayEvictKeysIsNamedInAWarningAtStart() throws Exception {
-        RedisProcess evicting = closeLater(RedisProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"));
-        RedisProcess keeping = closeLater(RedisProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "noeviction"));
-        String warned = stderrOf(() -> Turnstile.builder().redisUrl(evicting.url()).build().close());
+        RedisProcess evicting =
+                closeLater(RedisProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"));
+        RedisProcess keeping =
+                closeLater(RedisProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "noeviction"));
+        String warned = stderrOf(
+                () -> Turnstile.builder().redisUrl(evicting.url()).build().close());
         assertTrue(warned.contains("WARN") && warned.contains("allkeys-lru") && warned.contains("noeviction"), warned);
-        String quiet = stderrOf(() -> Turnstile.builder().redisUrl(keeping.url()).build().close());
+        String quiet = stderrOf(
+                () -> Turnstile.builder().redisUrl(keeping.url()).build().close());
         assertFalse(quiet.contains("maxmemory-policy"), quiet);
     }
 
@@ -328,10 +373,12 @@ class FaultToleranceIT {
             admin.rpush(fence, "not a counter");
             admin.pexpire(fence, LONG.toMillis());
             Turnstile turnstile = engine(RedisTestServers.standaloneUrl(), b -> b);
-            BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                    () -> turnstile.acquire(session, "t", Mode.WRITE));
+            BackendUnavailableException e =
+                    assertThrows(BackendUnavailableException.class, () -> turnstile.acquire(session, "t", Mode.WRITE));
             assertFalse(e.mayHaveApplied(), "Redis answered with an error: nothing ran");
-            assertEquals(List.of(fence), RedisTestServers.keys(List.of(node), prefix),
+            assertEquals(
+                    List.of(fence),
+                    RedisTestServers.keys(List.of(node), prefix),
                     "the script must not have written a key before it failed");
             admin.del(fence);
         }
@@ -340,7 +387,8 @@ class FaultToleranceIT {
     // helpers
 
     private Turnstile engine(String url, UnaryOperator<TurnstileBuilder> settings) {
-        return closeLater(settings.apply(Turnstile.builder().redisUrl(url).keyPrefix(prefix)).build());
+        return closeLater(settings.apply(Turnstile.builder().redisUrl(url).keyPrefix(prefix))
+                .build());
     }
 
     private <T> T within(Callable<T> call, String failure) throws Exception {

@@ -30,9 +30,10 @@ final class FuzzWorkload {
 
         /** The longest waits, one line. */
         String waits() {
-            return new TreeMap<>(longestWaitPerTurn).entrySet().stream()
-                    .map(e -> "turn " + e.getKey() + " " + e.getValue().toMillis() + " ms")
-                    .collect(java.util.stream.Collectors.joining(", ", "longest wait: ", ""));
+            return new TreeMap<>(longestWaitPerTurn)
+                    .entrySet().stream()
+                            .map(e -> "turn " + e.getKey() + " " + e.getValue().toMillis() + " ms")
+                            .collect(java.util.stream.Collectors.joining(", ", "longest wait: ", ""));
         }
     }
 
@@ -41,7 +42,9 @@ final class FuzzWorkload {
     static Outcome run(List<? extends Turnstile> engines, int threads, int callsPerThread) throws Exception {
         OverlapHistory history = new OverlapHistory();
         Map<String, Duration> longest = new ConcurrentHashMap<>();
-        String[] sessions = {"fuzz-" + Hashing.randomToken(), "fuzz-" + Hashing.randomToken(), "fuzz-" + Hashing.randomToken()};
+        String[] sessions = {
+            "fuzz-" + Hashing.randomToken(), "fuzz-" + Hashing.randomToken(), "fuzz-" + Hashing.randomToken()
+        };
         String[] turns = {"a", "b", null};
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -59,7 +62,9 @@ final class FuzzWorkload {
                         Mode mode = random.nextInt(3) == 0 ? Mode.WRITE : Mode.READ;
                         long asked = System.nanoTime();
                         try (Permit p = engine.acquire(s, turn, mode)) {
-                            longest.merge(turn == null ? "(none)" : turn, Duration.ofNanos(System.nanoTime() - asked),
+                            longest.merge(
+                                    turn == null ? "(none)" : turn,
+                                    Duration.ofNanos(System.nanoTime() - asked),
                                     (x, y) -> x.compareTo(y) >= 0 ? x : y);
                             long enter = history.enter();
                             LockSupport.parkNanos(random.nextLong(20_000, 300_000)); // the tool works

@@ -1,8 +1,8 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.LockStore;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.spi.LockStore;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -20,7 +20,8 @@ class JedisFailuresTest {
 
     @Test
     void aTimeoutAfterSendingMayHaveApplied() {
-        assertTrue(JedisFailures.mayHaveApplied(new JedisConnectionException(new SocketTimeoutException("Read timed out"))));
+        assertTrue(JedisFailures.mayHaveApplied(
+                new JedisConnectionException(new SocketTimeoutException("Read timed out"))));
         assertTrue(JedisFailures.mayHaveApplied(new JedisConnectionException("Unexpected end of stream.")));
     }
 
@@ -30,19 +31,22 @@ class JedisFailuresTest {
         JedisConnectionException refused = new JedisConnectionException("Failed to connect to 127.0.0.1:1.");
         refused.addSuppressed(new ConnectException("Connection refused"));
         assertFalse(JedisFailures.mayHaveApplied(refused));
-        assertFalse(JedisFailures.mayHaveApplied(new JedisException("Could not get a resource from the pool",
+        assertFalse(JedisFailures.mayHaveApplied(new JedisException(
+                "Could not get a resource from the pool",
                 new NoSuchElementException("Timeout waiting for idle object"))));
-        assertFalse(JedisFailures.mayHaveApplied(new JedisConnectionException(new SSLHandshakeException(
-                "PKIX path building failed")))); // the handshake comes before any command
+        assertFalse(JedisFailures.mayHaveApplied(new JedisConnectionException(
+                new SSLHandshakeException("PKIX path building failed")))); // the handshake comes before any command
     }
 
     @Test
     void aTlsFailureIsToldWithTheSettingsToCheck() {
-        String untrusted = JedisFailures.tlsProblem(new JedisConnectionException(new SSLHandshakeException(
-                "PKIX path building failed")));
+        String untrusted = JedisFailures.tlsProblem(
+                new JedisConnectionException(new SSLHandshakeException("PKIX path building failed")));
         assertTrue(untrusted.startsWith("PKIX path building failed. Check redis-trust-store"), untrusted);
         String closed = JedisFailures.tlsProblem(new JedisConnectionException(new SocketException("Broken pipe")));
-        assertTrue(closed.startsWith("the server closed the connection (Broken pipe)") && closed.contains("redis-key-store"),
+        assertTrue(
+                closed.startsWith("the server closed the connection (Broken pipe)")
+                        && closed.contains("redis-key-store"),
                 closed);
         assertNull(JedisFailures.tlsProblem(new JedisDataException("WRONGPASS invalid username-password pair")));
     }

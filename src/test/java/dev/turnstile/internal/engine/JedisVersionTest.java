@@ -22,7 +22,8 @@ class JedisVersionTest {
 
     @Test
     void theFloorAndNewerAreNotOlder() {
-        for (String v : new String[] {"6.0.0", "6.0.0-beta2", "6.0.1", "6.1", "7.0.0", "7.5.3", "8.0.2", "10.0.0", "6"}) {
+        for (String v :
+                new String[] {"6.0.0", "6.0.0-beta2", "6.0.1", "6.1", "7.0.0", "7.5.3", "8.0.2", "10.0.0", "6"}) {
             assertFalse(JedisVersion.olderThan(v, "6.0.0"), v);
         }
     }
@@ -38,9 +39,11 @@ class JedisVersionTest {
 
     @Test
     void theMessageNamesTheVersionFoundAndTheFix() {
-        assertEquals("Turnstile needs Jedis 6.0.0 to 8.x; found 5.2.0 on the class path (redis.clients:jedis)."
-                + " Use a newer one: with Spring Boot's dependency management set the property jedis.version=7.5.3,"
-                + " otherwise declare redis.clients:jedis:7.5.3", JedisVersion.problem("5.2.0"));
+        assertEquals(
+                "Turnstile needs Jedis 6.0.0 to 8.x; found 5.2.0 on the class path (redis.clients:jedis)."
+                        + " Use a newer one: with Spring Boot's dependency management set the property jedis.version=7.5.3,"
+                        + " otherwise declare redis.clients:jedis:7.5.3",
+                JedisVersion.problem("5.2.0"));
         assertNull(JedisVersion.problem("6.0.0"));
         assertNull(JedisVersion.problem("8.0.2"));
     }

@@ -1,10 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
-import dev.turnstile.spi.Renewal;
-import dev.turnstile.spi.Watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +13,11 @@ import dev.turnstile.InvalidTurnIdException;
 import dev.turnstile.Mode;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
+import dev.turnstile.spi.Renewal;
+import dev.turnstile.spi.Watch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,8 +45,14 @@ class LockEngineTest {
     }
 
     private LockEngine engine(LockStore store, Duration timeout, TurnstileListener listener) {
-        TurnstileConfig config = new TurnstileConfig("t", Duration.ofSeconds(30), timeout, Duration.ofSeconds(2),
-                Duration.ofDays(1), TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE);
+        TurnstileConfig config = new TurnstileConfig(
+                "t",
+                Duration.ofSeconds(30),
+                timeout,
+                Duration.ofSeconds(2),
+                Duration.ofDays(1),
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                TurnstileConfig.DEFAULT_TURN_GRACE);
         LockEngine engine = new LockEngine(config, store, listener, null, clock::get);
         engines.add(engine);
         return engine;
@@ -57,10 +63,11 @@ class LockEngineTest {
         // Each attempt takes 6 s of (controlled) time. The first waits on the session, the second on
         // the turn's read/write rule. With a deadline per reason, the call would try a third time;
         // with one deadline of 10 s it gives up after the second attempt, at 12 s.
-        ScriptedStore store = new ScriptedStore(List.of(BusyReason.SESSION_BUSY, BusyReason.TURN_BUSY,
-                BusyReason.TURN_BUSY, BusyReason.TURN_BUSY), Duration.ofSeconds(6));
-        BusyException e = assertThrows(BusyException.class,
-                () -> engine(store, Duration.ofSeconds(10)).acquire("s", "t", Mode.WRITE));
+        ScriptedStore store = new ScriptedStore(
+                List.of(BusyReason.SESSION_BUSY, BusyReason.TURN_BUSY, BusyReason.TURN_BUSY, BusyReason.TURN_BUSY),
+                Duration.ofSeconds(6));
+        BusyException e = assertThrows(
+                BusyException.class, () -> engine(store, Duration.ofSeconds(10)).acquire("s", "t", Mode.WRITE));
         assertEquals(BusyReason.TURN_BUSY, e.reason());
         assertEquals(2, store.attempts);
         assertEquals(1, store.withdrawals, "the waiting writer's mark is withdrawn when it gives up");
@@ -79,13 +86,21 @@ class LockEngineTest {
     void theRetryHintIsTheEarliestLeaseEndButAtMostOneRecheck() {
         ScriptedStore store = new ScriptedStore(List.of(BusyReason.SESSION_BUSY), Duration.ZERO);
         store.leaseEnd = Duration.ofMillis(700);
-        assertEquals(Duration.ofMillis(700), assertThrows(BusyException.class,
-                () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.READ)).retryAfter());
+        assertEquals(
+                Duration.ofMillis(700),
+                assertThrows(
+                                BusyException.class,
+                                () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.READ))
+                        .retryAfter());
         store.leaseEnd = Duration.ofSeconds(25);
         store.script = List.of(BusyReason.SESSION_BUSY);
         store.attempts = 0;
-        assertEquals(Duration.ofSeconds(2), assertThrows(BusyException.class,
-                () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.READ)).retryAfter());
+        assertEquals(
+                Duration.ofSeconds(2),
+                assertThrows(
+                                BusyException.class,
+                                () -> engine(store, Duration.ZERO).acquire("s", "t", Mode.READ))
+                        .retryAfter());
     }
 
     @Test
@@ -131,12 +146,16 @@ class LockEngineTest {
 
     @Test
     void theFuzzCheckerCatchesAnEngineThatGrantsEverything() throws Exception {
-        LockEngine grantAll = new LockEngine(TurnstileConfig.defaults(), new ScriptedStore(List.of(), Duration.ZERO),
-                new TurnstileListener() {}, null, System::nanoTime);
+        LockEngine grantAll = new LockEngine(
+                TurnstileConfig.defaults(),
+                new ScriptedStore(List.of(), Duration.ZERO),
+                new TurnstileListener() {},
+                null,
+                System::nanoTime);
         engines.add(grantAll);
         FuzzWorkload.Outcome outcome = FuzzWorkload.run(List.of(grantAll), 8, 150);
-        assertFalse(outcome.history().violations().isEmpty(),
-                "the overlap checker must detect an engine without locking");
+        assertFalse(
+                outcome.history().violations().isEmpty(), "the overlap checker must detect an engine without locking");
     }
 
     @Test

@@ -1,9 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
-import dev.turnstile.spi.Watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +11,10 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
+import dev.turnstile.spi.Watch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class LockStoreContract {
 
-    protected final String prefix = "tc" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    protected final String prefix =
+            "tc" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -79,8 +80,14 @@ abstract class LockStoreContract {
     }
 
     protected TurnstileConfig config(Duration lease, Duration acquireTimeout, Duration recheck) {
-        return new TurnstileConfig(prefix, lease, acquireTimeout, recheck, RedisTestServers.FENCE_RETENTION,
-                TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.DEFAULT_TURN_GRACE);
+        return new TurnstileConfig(
+                prefix,
+                lease,
+                acquireTimeout,
+                recheck,
+                RedisTestServers.FENCE_RETENTION,
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                TurnstileConfig.DEFAULT_TURN_GRACE);
     }
 
     protected static String session() {
@@ -96,7 +103,7 @@ abstract class LockStoreContract {
         LockEngine a = engine();
         LockEngine b = engine();
         try (Permit w1 = a.acquire(session(), "t1", Mode.WRITE, Duration.ZERO);
-             Permit w2 = b.acquire(session(), "t1", Mode.WRITE, Duration.ZERO)) {
+                Permit w2 = b.acquire(session(), "t1", Mode.WRITE, Duration.ZERO)) {
             assertEquals(Mode.WRITE, w1.mode());
             assertEquals(Mode.WRITE, w2.mode());
         }
@@ -108,9 +115,10 @@ abstract class LockStoreContract {
         LockEngine a = engine();
         LockEngine b = engine();
         try (Permit r1 = a.acquire(s, "t1", Mode.READ, Duration.ZERO);
-             Permit r2 = b.acquire(s, "t1", Mode.READ, Duration.ZERO);
-             Permit r3 = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
-            assertTrue(r1.fence().isEmpty() && r2.fence().isEmpty() && r3.fence().isEmpty());
+                Permit r2 = b.acquire(s, "t1", Mode.READ, Duration.ZERO);
+                Permit r3 = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
+            assertTrue(
+                    r1.fence().isEmpty() && r2.fence().isEmpty() && r3.fence().isEmpty());
         }
     }
 
@@ -124,10 +132,14 @@ abstract class LockStoreContract {
             assertEquals(BusyReason.TURN_BUSY, e.reason());
         }
         try (Permit write = a.acquire(s, "t1", Mode.WRITE, Duration.ZERO)) {
-            assertEquals(BusyReason.TURN_BUSY,
-                    assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.READ, Duration.ZERO)).reason());
-            assertEquals(BusyReason.TURN_BUSY,
-                    assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.WRITE, Duration.ZERO)).reason());
+            assertEquals(
+                    BusyReason.TURN_BUSY,
+                    assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.READ, Duration.ZERO))
+                            .reason());
+            assertEquals(
+                    BusyReason.TURN_BUSY,
+                    assertThrows(BusyException.class, () -> b.acquire(s, "t1", Mode.WRITE, Duration.ZERO))
+                            .reason());
         }
         b.acquire(s, "t1", Mode.WRITE, Duration.ZERO).close();
     }
@@ -150,8 +162,10 @@ abstract class LockStoreContract {
         String s = session();
         LockEngine a = engine();
         try (Permit first = a.acquire(s, null, Mode.READ, Duration.ZERO)) {
-            assertEquals(BusyReason.SESSION_BUSY,
-                    assertThrows(BusyException.class, () -> a.acquire(s, null, Mode.READ, Duration.ZERO)).reason());
+            assertEquals(
+                    BusyReason.SESSION_BUSY,
+                    assertThrows(BusyException.class, () -> a.acquire(s, null, Mode.READ, Duration.ZERO))
+                            .reason());
         }
     }
 
@@ -170,8 +184,10 @@ abstract class LockStoreContract {
 
         r1.close();
         Permit w = writer.get(30, TimeUnit.SECONDS);
-        assertEquals(BusyReason.TURN_BUSY,
-                assertThrows(BusyException.class, () -> readers.acquire(s, "t1", Mode.READ, Duration.ZERO)).reason());
+        assertEquals(
+                BusyReason.TURN_BUSY,
+                assertThrows(BusyException.class, () -> readers.acquire(s, "t1", Mode.READ, Duration.ZERO))
+                        .reason());
         w.close();
         readers.acquire(s, "t1", Mode.READ, Duration.ZERO).close();
     }
@@ -196,19 +212,31 @@ abstract class LockStoreContract {
         closeables.add(store);
         String s = Hashing.sessionHash(session());
         String a = Hashing.turnHash("A");
-        assertTrue(store.tryAcquire(new Place(s, a, Mode.READ, Hashing.randomToken()), lease, Duration.ZERO,
-                TurnstileConfig.TURN_GRACE_OFF, "") instanceof Grant.Granted);
-        store.tryAcquire(new Place(s, a, Mode.WRITE, Hashing.randomToken()), lease, mark, TurnstileConfig.TURN_GRACE_OFF, "");
-        Grant.Denied behindWriter = (Grant.Denied) store.tryAcquire(new Place(s, a, Mode.READ, Hashing.randomToken()),
-                lease, mark, TurnstileConfig.TURN_GRACE_OFF, "");
+        assertTrue(
+                store.tryAcquire(
+                                new Place(s, a, Mode.READ, Hashing.randomToken()),
+                                lease,
+                                Duration.ZERO,
+                                TurnstileConfig.TURN_GRACE_OFF,
+                                "")
+                        instanceof Grant.Granted);
+        store.tryAcquire(
+                new Place(s, a, Mode.WRITE, Hashing.randomToken()), lease, mark, TurnstileConfig.TURN_GRACE_OFF, "");
+        Grant.Denied behindWriter = (Grant.Denied) store.tryAcquire(
+                new Place(s, a, Mode.READ, Hashing.randomToken()), lease, mark, TurnstileConfig.TURN_GRACE_OFF, "");
         assertEquals(BusyReason.TURN_BUSY, behindWriter.reason());
         assertTrue(behindWriter.earliestLeaseEnd().compareTo(mark) <= 0, behindWriter.toString());
 
         String other = Hashing.sessionHash(session());
         store.tryAcquire(new Place(other, a, Mode.READ, Hashing.randomToken()), lease, Duration.ZERO, grace, "");
-        store.tryAcquire(new Place(other, Hashing.turnHash("B"), Mode.READ, Hashing.randomToken()), lease, mark, grace, "");
-        Grant.Denied owed = (Grant.Denied) store.tryAcquire(new Place(other, a, Mode.READ, Hashing.randomToken()),
-                lease, mark, grace, ""); // rule 4: turn B waited past the grace
+        store.tryAcquire(
+                new Place(other, Hashing.turnHash("B"), Mode.READ, Hashing.randomToken()), lease, mark, grace, "");
+        Grant.Denied owed = (Grant.Denied) store.tryAcquire(
+                new Place(other, a, Mode.READ, Hashing.randomToken()),
+                lease,
+                mark,
+                grace,
+                ""); // rule 4: turn B waited past the grace
         assertEquals(BusyReason.SESSION_BUSY, owed.reason());
         assertTrue(owed.earliestLeaseEnd().compareTo(mark) <= 0, owed.toString());
     }
@@ -303,8 +331,10 @@ abstract class LockStoreContract {
         try (Permit held = a.acquire(s, "t1", Mode.WRITE, Duration.ZERO)) {
             Place forged = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
             assertFalse(store.release(forged));
-            assertEquals(BusyReason.TURN_BUSY,
-                    assertThrows(BusyException.class, () -> a.acquire(s, "t1", Mode.READ, Duration.ZERO)).reason());
+            assertEquals(
+                    BusyReason.TURN_BUSY,
+                    assertThrows(BusyException.class, () -> a.acquire(s, "t1", Mode.READ, Duration.ZERO))
+                            .reason());
             assertFalse(held.leaseLost());
         }
     }
@@ -350,13 +380,15 @@ abstract class LockStoreContract {
         Place late = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
         assertTrue(store.tryAcquire(late, Duration.ofSeconds(30), Duration.ZERO) instanceof Grant.Granted);
         CountDownLatch waiting = new CountDownLatch(1);
-        LockEngine waiter = engine(config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(20)),
+        LockEngine waiter = engine(
+                config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(20)),
                 new TurnstileListener() {
                     @Override
                     public void waited(String sessionHash, Mode mode, BusyReason reason) {
                         waiting.countDown();
                     }
-                }, null);
+                },
+                null);
         Future<Permit> next = inThread(() -> waiter.acquire(s, "t2", Mode.WRITE));
         assertTrue(waiting.await(20, TimeUnit.SECONDS), "the second turn never waited");
         assertTrue(store.abandon(late, Duration.ofMinutes(1)));
@@ -375,7 +407,9 @@ abstract class LockStoreContract {
         try (Permit reading = a.acquire(s, "t1", Mode.READ, Duration.ZERO)) {
             Place writer = new Place(Hashing.sessionHash(s), Hashing.turnHash("t1"), Mode.WRITE, Hashing.randomToken());
             assertTrue(store.tryAcquire(writer, Duration.ofSeconds(30), Duration.ofMinutes(1)) instanceof Grant.Denied);
-            assertThrows(BusyException.class, () -> a.acquire(s, "t1", Mode.READ, Duration.ZERO),
+            assertThrows(
+                    BusyException.class,
+                    () -> a.acquire(s, "t1", Mode.READ, Duration.ZERO),
                     "a reader queues behind the waiting writer");
             assertTrue(store.abandon(writer, Duration.ofMinutes(1)), "the mark was removed");
             a.acquire(s, "t1", Mode.READ, Duration.ZERO).close();
@@ -443,7 +477,9 @@ abstract class LockStoreContract {
         FuzzWorkload.Outcome outcome = FuzzWorkload.run(List.of(engine(), engine()), 8, 150);
         assertEquals(List.of(), outcome.history().violations());
         assertEquals(outcome.calls() - outcome.busy(), outcome.history().size());
-        assertTrue(outcome.history().size() > outcome.calls() / 2, "too few calls got in: " + outcome.history().size());
+        assertTrue(
+                outcome.history().size() > outcome.calls() / 2,
+                "too few calls got in: " + outcome.history().size());
         assertTrue(outcome.history().overlappingReads() > 0, "reads of one turn never ran together");
         assertEquals(List.of(), lockState());
         System.out.println(getClass().getSimpleName() + " fuzz: " + outcome.waits()); // reported, not asserted
@@ -455,7 +491,8 @@ abstract class LockStoreContract {
         // Waiting writers turn new readers away, so every waiter depends on wake-ups: with a 60 s
         // re-check and a 20 s deadline, a single lost wake-up ends in a BusyException.
         TurnstileConfig noRecheck = config(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(60));
-        List<LockEngine> engines = List.of(engine(noRecheck, new TurnstileListener() {}, null),
+        List<LockEngine> engines = List.of(
+                engine(noRecheck, new TurnstileListener() {}, null),
                 engine(noRecheck, new TurnstileListener() {}, null));
         String s = session();
         CountDownLatch start = new CountDownLatch(1);

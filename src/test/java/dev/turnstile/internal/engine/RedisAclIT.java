@@ -50,12 +50,19 @@ class RedisAclIT {
 
     @Test
     void theDocumentedAclIsEnoughForAcquireWaitWakeRenewAndRelease() throws Exception {
-        try (Turnstile a = Turnstile.builder().redisUrl(url("s3cret")).keyPrefix("tacl").lease(Duration.ofMillis(900)).build();
-             Turnstile b = Turnstile.builder().redisUrl(url("s3cret")).keyPrefix("tacl")
-                     .recheckInterval(Duration.ofSeconds(60)).build()) {
+        try (Turnstile a = Turnstile.builder()
+                        .redisUrl(url("s3cret"))
+                        .keyPrefix("tacl")
+                        .lease(Duration.ofMillis(900))
+                        .build();
+                Turnstile b = Turnstile.builder()
+                        .redisUrl(url("s3cret"))
+                        .keyPrefix("tacl")
+                        .recheckInterval(Duration.ofSeconds(60))
+                        .build()) {
             Permit held = a.acquire("s", "t1", Mode.WRITE);
-            CompletableFuture<Permit> waiter = CompletableFuture.supplyAsync(() -> b.acquire("s", "t2", Mode.WRITE,
-                    Duration.ofSeconds(20)));
+            CompletableFuture<Permit> waiter =
+                    CompletableFuture.supplyAsync(() -> b.acquire("s", "t2", Mode.WRITE, Duration.ofSeconds(20)));
             // the holder outlives several lease renewals (lease 900 ms) before it lets go
             for (int i = 0; i < 3 && !waiter.isDone(); i++) {
                 TimeUnit.MILLISECONDS.sleep(900);
@@ -71,9 +78,10 @@ class RedisAclIT {
 
     @Test
     void aWrongPasswordFailsTheAcquireWithoutQuotingIt() {
-        try (Turnstile t = Turnstile.builder().redisUrl(url("wrong-pw")).keyPrefix("tacl").build()) {
-            BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                    () -> t.acquire("s", null, Mode.READ));
+        try (Turnstile t =
+                Turnstile.builder().redisUrl(url("wrong-pw")).keyPrefix("tacl").build()) {
+            BackendUnavailableException e =
+                    assertThrows(BackendUnavailableException.class, () -> t.acquire("s", null, Mode.READ));
             for (Throwable c = e; c != null; c = c.getCause()) {
                 assertFalse(String.valueOf(c.getMessage()).contains("wrong-pw"), "the password leaked: " + c);
             }

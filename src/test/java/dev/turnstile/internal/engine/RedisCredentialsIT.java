@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.turnstile.testing.Passwords;
+import dev.turnstile.testing.RedisProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import dev.turnstile.testing.RedisProcess;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,7 +53,8 @@ class RedisCredentialsIT {
             expected.put("cluster seeds unreachable", "BackendUnavailableException");
             expected.put("password changed under a running engine", "BusyException");
             assertEquals(expected, results(output), output);
-            assertTrue(section(output, "password changed under a running engine").contains("WRONGPASS"),
+            assertTrue(
+                    section(output, "password changed under a running engine").contains("WRONGPASS"),
                     "the wake-up connection's failed authentication was not logged:\n" + output);
             Passwords.assertNotLeaked(PASSWORD, output);
         }
@@ -61,9 +62,13 @@ class RedisCredentialsIT {
 
     /** Runs the probe with SLF4J at TRACE; returns everything it wrote to stdout and stderr. */
     private static String probe(int port, int closedPort) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
-                CredentialProbeMain.class.getName()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
+                        CredentialProbeMain.class.getName())
+                .redirectErrorStream(true);
         builder.environment().put("PROBE_PORT", Integer.toString(port));
         builder.environment().put("PROBE_CLOSED_PORT", Integer.toString(closedPort));
         builder.environment().put("PROBE_PASSWORD", PASSWORD);
@@ -90,8 +95,10 @@ class RedisCredentialsIT {
 
     private static Map<String, String> results(String output) {
         Map<String, String> results = new LinkedHashMap<>();
-        output.lines().filter(l -> l.startsWith("RESULT ")).forEach(l -> results.put(
-                l.substring("RESULT ".length(), l.lastIndexOf(' ')), l.substring(l.lastIndexOf(' ') + 1)));
+        output.lines()
+                .filter(l -> l.startsWith("RESULT "))
+                .forEach(l -> results.put(
+                        l.substring("RESULT ".length(), l.lastIndexOf(' ')), l.substring(l.lastIndexOf(' ') + 1)));
         return results;
     }
 

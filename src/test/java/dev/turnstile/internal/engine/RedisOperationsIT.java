@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.turnstile.BackendUnavailableException;
 import dev.turnstile.BusyException;
@@ -21,8 +20,6 @@ import dev.turnstile.testing.RedisProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +55,6 @@ import redis.clients.jedis.JedisMonitor;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ClientKillParams;
-import redis.clients.jedis.params.ShutdownParams;
 
 /**
  * Operational properties of the Redis store seen from the server side: how many commands a call
@@ -118,11 +114,13 @@ class RedisOperationsIT {
         }
         Monitor.StatsMark afterRead = monitor.statsMark();
 
-        for (Monitor.StatsMark[] window : new Monitor.StatsMark[][] {{beforeWrite, afterWrite}, {afterWrite, afterRead}}) {
+        for (Monitor.StatsMark[] window :
+                new Monitor.StatsMark[][] {{beforeWrite, afterWrite}, {afterWrite, afterRead}}) {
             int from = window[0].index();
             int to = window[1].index();
             List<Monitor.Line> sent = monitor.clientLines(from, to, monitor.addressesTouching(prefix, from, to));
-            assertEquals(List.of("EVALSHA " + ACQUIRE_SHA, "EVALSHA " + RELEASE_SHA),
+            assertEquals(
+                    List.of("EVALSHA " + ACQUIRE_SHA, "EVALSHA " + RELEASE_SHA),
                     sent.stream().map(l -> l.command() + " " + l.arg(1)).toList(),
                     "an uncontended acquire + release must be exactly 2 commands, both EVALSHA: " + sent);
 
@@ -130,9 +128,13 @@ class RedisOperationsIT {
             // INFO calls is counted there, so take away the ones of other clients that MONITOR saw.
             long foreignEvalsha = monitor.foreignCount(from, to, sent, "evalsha");
             long foreignEval = monitor.foreignCount(from, to, sent, "eval");
-            assertEquals(2, window[1].calls("evalsha") - window[0].calls("evalsha") - foreignEvalsha,
+            assertEquals(
+                    2,
+                    window[1].calls("evalsha") - window[0].calls("evalsha") - foreignEvalsha,
                     "cmdstat_evalsha must grow by 2 per acquire + release");
-            assertEquals(0, window[1].calls("eval") - window[0].calls("eval") - foreignEval,
+            assertEquals(
+                    0,
+                    window[1].calls("eval") - window[0].calls("eval") - foreignEval,
                     "no script may be sent as text (EVAL) once it is cached");
         }
     }
@@ -150,10 +152,12 @@ class RedisOperationsIT {
         // that is not woken sleeps until its deadline (30 s) and only then tries again: the test waits
         // 20 s for the grant, so it fails then.
         Turnstile holderEngine = engine(url(node), prefix, b -> b.lease(Duration.ofSeconds(60)));
-        Turnstile waiterEngine = engine(url(node), prefix, b -> b
-                .recheckInterval(Duration.ofSeconds(60))
-                .acquireTimeout(Duration.ofSeconds(30))
-                .lease(Duration.ofSeconds(30)));
+        Turnstile waiterEngine = engine(
+                url(node),
+                prefix,
+                b -> b.recheckInterval(Duration.ofSeconds(60))
+                        .acquireTimeout(Duration.ofSeconds(30))
+                        .lease(Duration.ofSeconds(30)));
         // warm-up in another session: pool connections and the script cache are ready
         holderEngine.acquire("warm-" + session, null, Mode.WRITE).close();
         waiterEngine.acquire("warm-" + session, null, Mode.WRITE).close();
@@ -165,16 +169,22 @@ class RedisOperationsIT {
         Future<Permit> waiter = waiterThread.submit(() -> waiterEngine.acquire(session, "turn-2", Mode.WRITE));
 
         // the waiter tried, subscribed, tried once more after the subscription, and went to sleep
-        boolean waiting = monitor.await(lines -> {
-            List<Monitor.Line> window = lines.subList(start, lines.size());
-            long attempts = window.stream().filter(l -> l.isEvalsha(ACQUIRE_SHA) && l.touches(sessionKeys)).count();
-            boolean subscribed = window.stream().anyMatch(l -> l.is("ssubscribe") && l.touches(sessionKeys));
-            return attempts >= 3 && subscribed;
-        }, WAIT);
+        boolean waiting = monitor.await(
+                lines -> {
+                    List<Monitor.Line> window = lines.subList(start, lines.size());
+                    long attempts = window.stream()
+                            .filter(l -> l.isEvalsha(ACQUIRE_SHA) && l.touches(sessionKeys))
+                            .count();
+                    boolean subscribed = window.stream().anyMatch(l -> l.is("ssubscribe") && l.touches(sessionKeys));
+                    return attempts >= 3 && subscribed;
+                },
+                WAIT);
         assertTrue(waiting, "the waiter did not make its two busy attempts and subscribe: " + monitor.linesFrom(start));
 
         // the hold goes on for a while; the waiter must keep sleeping without sending anything
-        assertThrows(TimeoutException.class, () -> waiter.get(500, TimeUnit.MILLISECONDS),
+        assertThrows(
+                TimeoutException.class,
+                () -> waiter.get(500, TimeUnit.MILLISECONDS),
                 "the waiter got a place while the session was held");
         held.close();
         Permit granted = result(waiter, "the waiter was not woken by the release");
@@ -183,14 +193,18 @@ class RedisOperationsIT {
         int end = monitor.mark();
 
         List<Monitor.Line> sent = monitor.clientLines(start, end, monitor.addressesTouching(prefix, start, end));
-        Map<String, Long> evalsha = sent.stream().filter(l -> l.is("evalsha"))
+        Map<String, Long> evalsha = sent.stream()
+                .filter(l -> l.is("evalsha"))
                 .collect(Collectors.groupingBy(l -> scriptName(l.arg(1)), Collectors.counting()));
         // holder acquire 1 + waiter busy 2 + waiter granted 1 = 4; holder release 1 + waiter release 1 = 2
-        assertEquals(Map.of("acquire", 4L, "release", 2L), evalsha,
+        assertEquals(
+                Map.of("acquire", 4L, "release", 2L),
+                evalsha,
                 "EVALSHA commands of the whole scenario (a polling waiter would send more): " + sent);
         assertEquals(0, sent.stream().filter(l -> l.is("eval")).count(), "no script sent as text: " + sent);
         assertEquals(1, sent.stream().filter(l -> l.is("ssubscribe")).count(), "one subscription: " + sent);
-        Set<String> others = sent.stream().map(Monitor.Line::command)
+        Set<String> others = sent.stream()
+                .map(Monitor.Line::command)
                 .filter(c -> !Set.of("EVALSHA", "SSUBSCRIBE", "SUNSUBSCRIBE").contains(c))
                 .collect(Collectors.toSet());
         // a connection's handshake (CLIENT SETNAME ...) is fine; anything else would be noise per call
@@ -207,16 +221,16 @@ class RedisOperationsIT {
         Recorder listener = new Recorder();
         String prefix = uniquePrefix();
         String session = "secret-session-" + UUID.randomUUID();
-        Turnstile turnstile = engine(redis.url(), prefix, b -> b.listener(listener)
-                .redisTimeout(Duration.ofSeconds(1)));
+        Turnstile turnstile =
+                engine(redis.url(), prefix, b -> b.listener(listener).redisTimeout(Duration.ofSeconds(1)));
         Permit held = turnstile.acquire(session, "turn-held", Mode.WRITE);
 
         redis.shutdown();
 
         String otherSession = "secret-session-" + UUID.randomUUID();
         String turn = "secret-turn-" + UUID.randomUUID();
-        BackendUnavailableException failure = assertThrows(BackendUnavailableException.class,
-                () -> turnstile.acquire(otherSession, turn, Mode.WRITE));
+        BackendUnavailableException failure = assertThrows(
+                BackendUnavailableException.class, () -> turnstile.acquire(otherSession, turn, Mode.WRITE));
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String text = String.valueOf(t.getMessage());
             for (String secret : List.of(session, otherSession, turn, "turn-held")) {
@@ -226,7 +240,8 @@ class RedisOperationsIT {
         assertTrue(listener.backendErrors.contains("acquire"), "backendError(acquire) " + listener.backendErrors);
 
         assertDoesNotThrow(held::close, "closing a permit never throws, also when Redis is gone");
-        assertTrue(listener.backendErrors.contains("release"),
+        assertTrue(
+                listener.backendErrors.contains("release"),
                 "the failed release must be reported as backendError(release): " + listener.backendErrors);
 
         redis.restart();
@@ -253,10 +268,13 @@ class RedisOperationsIT {
         // The re-check (60 s), the holder's lease and the waiter's deadline are all far beyond the
         // test's wait (20 s): only a wake-up on a re-opened connection can bring the waiter in.
         Turnstile holderEngine = engine(url(node), prefix, b -> b.lease(Duration.ofSeconds(60)));
-        Turnstile waiterEngine = engine(url(node), prefix, b -> b.listener(listener)
-                .recheckInterval(Duration.ofSeconds(60))
-                .acquireTimeout(Duration.ofSeconds(60))
-                .lease(Duration.ofSeconds(60)));
+        Turnstile waiterEngine = engine(
+                url(node),
+                prefix,
+                b -> b.listener(listener)
+                        .recheckInterval(Duration.ofSeconds(60))
+                        .acquireTimeout(Duration.ofSeconds(60))
+                        .lease(Duration.ofSeconds(60)));
         ExecutorService waiterThread = executor();
         Monitor monitor = closeLater(Monitor.start(node));
         int start = monitor.mark();
@@ -268,7 +286,8 @@ class RedisOperationsIT {
         for (int round = 0; round < 2; round++) {
             // drop the wake-up connection (and only it: other suites may share this server)
             int afterKill = monitor.mark();
-            long killed = monitor.admin().clientKill(new ClientKillParams().type(ClientType.PUBSUB).addr(address));
+            long killed = monitor.admin()
+                    .clientKill(new ClientKillParams().type(ClientType.PUBSUB).addr(address));
             assertEquals(1, killed, "CLIENT KILL TYPE pubsub ADDR " + address);
             String again = subscriber(monitor, afterKill, channel);
             assertNotEquals(address, again, "the channel must be subscribed on a new connection");
@@ -287,7 +306,8 @@ class RedisOperationsIT {
      * shows a command once the server ran it: the subscription is in place when this returns.
      */
     private static String subscriber(Monitor monitor, int from, String channel) throws InterruptedException {
-        int subscribed = monitor.awaitIndex(from, l -> l.is("ssubscribe") && l.args().contains(channel), WAIT);
+        int subscribed =
+                monitor.awaitIndex(from, l -> l.is("ssubscribe") && l.args().contains(channel), WAIT);
         assertTrue(subscribed >= 0, "nobody subscribed to " + channel + ": " + monitor.linesFrom(from));
         return monitor.line(subscribed).address();
     }
@@ -303,10 +323,14 @@ class RedisOperationsIT {
         Path stderr = Files.createTempFile("turnstile-holder", ".log");
         closeLater(() -> Files.deleteIfExists(stderr));
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                HolderProcessMain.class.getName(),
-                url(node), prefix, session, "turn-dead")
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HolderProcessMain.class.getName(),
+                        url(node),
+                        prefix,
+                        session,
+                        "turn-dead")
                 .redirectError(stderr.toFile());
         Process holder = builder.start();
         closeLater(() -> {
@@ -317,12 +341,13 @@ class RedisOperationsIT {
         String line;
         try {
             line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (IOException e) {
-                    return null;
-                }
-            }).get(60, TimeUnit.SECONDS);
+                        try {
+                            return out.readLine();
+                        } catch (IOException e) {
+                            return null;
+                        }
+                    })
+                    .get(60, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             line = null;
         }
@@ -332,7 +357,8 @@ class RedisOperationsIT {
         long deadFence = Long.parseLong(line.substring("HELD ".length()).trim());
 
         Turnstile turnstile = engine(url(node), prefix, b -> b.acquireTimeout(WAIT));
-        BusyException busy = assertThrows(BusyException.class,
+        BusyException busy = assertThrows(
+                BusyException.class,
                 () -> turnstile.acquire(session, "turn-alive", Mode.WRITE, Duration.ZERO),
                 "the holder process must hold the session before it is killed");
         assertEquals(BusyReason.SESSION_BUSY, busy.reason());
@@ -341,11 +367,14 @@ class RedisOperationsIT {
         assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "the holder process did not die");
 
         try (Permit permit = turnstile.acquire(session, "turn-alive", Mode.WRITE)) {
-            assertTrue(permit.fence().getAsLong() > deadFence,
+            assertTrue(
+                    permit.fence().getAsLong() > deadFence,
                     "fence " + permit.fence() + " must be greater than the dead holder's " + deadFence);
         }
         String fenceKey = sessionKeyBase(prefix, session) + "fence";
-        assertEquals(List.of(fenceKey), RedisTestServers.keys(List.of(node), prefix),
+        assertEquals(
+                List.of(fenceKey),
+                RedisTestServers.keys(List.of(node), prefix),
                 "only the fence counter may remain once no call of the session is in flight");
     }
 
@@ -358,7 +387,8 @@ class RedisOperationsIT {
         Recorder listener = new Recorder();
         String prefix = uniquePrefix();
         String session = "session-" + UUID.randomUUID();
-        Turnstile turnstile = engine(redis.url(), prefix, b -> b.listener(listener).lease(Duration.ofMillis(900)));
+        Turnstile turnstile =
+                engine(redis.url(), prefix, b -> b.listener(listener).lease(Duration.ofMillis(900)));
         Permit first = turnstile.acquire(session, "turn-1", Mode.WRITE);
         long f1 = first.fence().getAsLong();
 
@@ -382,7 +412,8 @@ class RedisOperationsIT {
     // helpers
 
     private Turnstile engine(String url, String prefix, UnaryOperator<TurnstileBuilder> settings) {
-        Turnstile turnstile = settings.apply(Turnstile.builder().redisUrl(url).keyPrefix(prefix)).build();
+        Turnstile turnstile = settings.apply(Turnstile.builder().redisUrl(url).keyPrefix(prefix))
+                .build();
         return closeLater(turnstile);
     }
 
@@ -453,7 +484,8 @@ class RedisOperationsIT {
         final CountDownLatch waited = new CountDownLatch(1);
         final CountDownLatch leaseLost = new CountDownLatch(1);
         final List<String> backendErrors = new CopyOnWriteArrayList<>();
-        final java.util.concurrent.atomic.AtomicInteger releasedNotHeld = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger releasedNotHeld =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void waited(String sessionHash, Mode mode, BusyReason reason) {
@@ -536,21 +568,27 @@ class RedisOperationsIT {
         private Monitor(HostAndPort node) {
             this.admin = new Jedis(node, RedisTestServers.clientConfig());
             this.adminAddress = field(admin.clientInfo(), "addr");
-            this.monitorConnection = new Jedis(node, DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(2000).socketTimeoutMillis(0).build());
+            this.monitorConnection = new Jedis(
+                    node,
+                    DefaultJedisClientConfig.builder()
+                            .connectionTimeoutMillis(2000)
+                            .socketTimeoutMillis(0)
+                            .build());
             this.monitorId = monitorConnection.clientId();
-            this.thread = new Thread(() -> {
-                try {
-                    monitorConnection.monitor(new JedisMonitor() {
-                        @Override
-                        public void onCommand(String command) {
-                            add(parse(command));
+            this.thread = new Thread(
+                    () -> {
+                        try {
+                            monitorConnection.monitor(new JedisMonitor() {
+                                @Override
+                                public void onCommand(String command) {
+                                    add(parse(command));
+                                }
+                            });
+                        } catch (RuntimeException e) {
+                            // killed by close()
                         }
-                    });
-                } catch (RuntimeException e) {
-                    // killed by close()
-                }
-            }, "redis-operations-it-monitor");
+                    },
+                    "redis-operations-it-monitor");
             thread.setDaemon(true);
         }
 
@@ -562,8 +600,8 @@ class RedisOperationsIT {
             // MONITOR is on once it shows our marker; until then a marker may go unseen, so repeat it
             while (System.nanoTime() < deadline) {
                 monitor.admin.echo(token);
-                int index = monitor.awaitIndex(0, l -> monitor.isAdmin(l) && l.is("echo") && token.equals(l.arg(1)),
-                        Duration.ofMillis(100));
+                int index = monitor.awaitIndex(
+                        0, l -> monitor.isAdmin(l) && l.is("echo") && token.equals(l.arg(1)), Duration.ofMillis(100));
                 if (index >= 0) {
                     monitor.lastMark = index;
                     return monitor;
@@ -597,7 +635,10 @@ class RedisOperationsIT {
             for (String row : info.split("\r?\n")) {
                 if (row.startsWith("cmdstat_")) {
                     String name = row.substring("cmdstat_".length(), row.indexOf(':'));
-                    calls.put(name, Long.parseLong(field(row.substring(row.indexOf(':') + 1).replace(',', ' '), "calls")));
+                    calls.put(
+                            name,
+                            Long.parseLong(
+                                    field(row.substring(row.indexOf(':') + 1).replace(',', ' '), "calls")));
                 }
             }
             return new StatsMark(index, calls);
@@ -653,7 +694,9 @@ class RedisOperationsIT {
         Set<String> addressesTouching(String prefix, int from, int to) {
             Set<String> addresses = new HashSet<>();
             for (Line l : window(from, to)) {
-                if (!l.fromScript() && !isAdmin(l) && l.args().stream().skip(1).anyMatch(a -> a.startsWith(prefix + ":"))) {
+                if (!l.fromScript()
+                        && !isAdmin(l)
+                        && l.args().stream().skip(1).anyMatch(a -> a.startsWith(prefix + ":"))) {
                     addresses.add(l.address());
                 }
             }
@@ -662,7 +705,9 @@ class RedisOperationsIT {
 
         /** Every command the given client connections sent strictly between two markers. */
         List<Line> clientLines(int from, int to, Set<String> addresses) {
-            return window(from, to).stream().filter(l -> addresses.contains(l.address())).toList();
+            return window(from, to).stream()
+                    .filter(l -> addresses.contains(l.address()))
+                    .toList();
         }
 
         /** Commands named {@code command} that other clients sent strictly between two markers. */

@@ -49,6 +49,7 @@ class RedisSentinelIT {
 
     /** Far beyond every wait here: a waiter looks again at its re-check and when its holder's lease may end. */
     private static final Duration RECHECK = Duration.ofMinutes(10);
+
     private static final Duration LEASE = Duration.ofMinutes(10);
     private static final int TIMEOUT_MILLIS = 1000;
     private static final long WAIT_SECONDS = 60;
@@ -92,7 +93,8 @@ class RedisSentinelIT {
         try {
             assertEquals(replica, setUp.failover());
             awaitScripts(engine); // the client learned the new master from the Sentinels
-            assertTrue(denials.tryAcquire(1, WAIT_SECONDS, SECONDS),
+            assertTrue(
+                    denials.tryAcquire(1, WAIT_SECONDS, SECONDS),
                     "B's subscription did not move to the new master (B would look again once it is there)");
             assertFalse(b.isDone(), "B got in while A held the session");
             a.close(); // released on the new master
@@ -103,8 +105,10 @@ class RedisSentinelIT {
             SentinelSetUp.signal(pid, "CONT");
         }
         String session = Turnstile.sessionHash(s);
-        assertEquals(List.of("released " + session + " held", "released " + session + " held"),
-                events.about(session), "A's place did not survive the failover, or a lease was lost");
+        assertEquals(
+                List.of("released " + session + " held", "released " + session + " held"),
+                events.about(session),
+                "A's place did not survive the failover, or a lease was lost");
         assertFalse(a.leaseLost());
         setUp.awaitReplicaOf(old, replica);
     }
@@ -127,16 +131,25 @@ class RedisSentinelIT {
 
     @Test
     void startsFromTheSettingsAndRefusesAMasterNameNoSentinelKnows() {
-        Map<String, String> params = Map.of("turnstile.redis-sentinel", setUp.nodes(),
-                "turnstile.redis-sentinel-master", setUp.masterName(), "turnstile.key-prefix", prefix);
-        TurnstileSettings settings = TurnstileSettings.load(new SettingSource(params::get, k -> null, Map.of()),
-                path -> null);
+        Map<String, String> params = Map.of(
+                "turnstile.redis-sentinel",
+                setUp.nodes(),
+                "turnstile.redis-sentinel-master",
+                setUp.masterName(),
+                "turnstile.key-prefix",
+                prefix);
+        TurnstileSettings settings =
+                TurnstileSettings.load(new SettingSource(params::get, k -> null, Map.of()), path -> null);
         try (Turnstile turnstile = settings.builder().build()) {
             turnstile.ping();
             turnstile.acquire("session-" + UUID.randomUUID(), null, Mode.WRITE).close();
         }
-        BackendUnavailableException unknown = assertThrows(BackendUnavailableException.class, () -> Turnstile.builder()
-                .redisSentinel(setUp.nodes()).redisSentinelMaster("no-such-master").build());
+        BackendUnavailableException unknown = assertThrows(
+                BackendUnavailableException.class,
+                () -> Turnstile.builder()
+                        .redisSentinel(setUp.nodes())
+                        .redisSentinelMaster("no-such-master")
+                        .build());
         assertTrue(String.valueOf(unknown.getCause()).contains("no-such-master"), String.valueOf(unknown.getCause()));
     }
 
@@ -161,7 +174,8 @@ class RedisSentinelIT {
     private static void awaitScripts(LockEngine engine) throws InterruptedException {
         SentinelSetUp.await("a call gets a place on the new master", () -> {
             try {
-                engine.acquire("probe-" + UUID.randomUUID(), null, Mode.WRITE, Duration.ZERO).close();
+                engine.acquire("probe-" + UUID.randomUUID(), null, Mode.WRITE, Duration.ZERO)
+                        .close();
                 return true;
             } catch (BackendUnavailableException e) {
                 return false;
@@ -170,15 +184,30 @@ class RedisSentinelIT {
     }
 
     private RedisLockStore store() {
-        JedisClientConfig config = DefaultJedisClientConfig.builder().connectionTimeoutMillis(TIMEOUT_MILLIS)
-                .socketTimeoutMillis(TIMEOUT_MILLIS).build();
-        return RedisLockStore.sentinel(setUp.masterName(), new LinkedHashSet<>(setUp.sentinels()), config, config,
-                RedisTestServers.pool(), prefix, RedisTestServers.FENCE_RETENTION, null);
+        JedisClientConfig config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(TIMEOUT_MILLIS)
+                .socketTimeoutMillis(TIMEOUT_MILLIS)
+                .build();
+        return RedisLockStore.sentinel(
+                setUp.masterName(),
+                new LinkedHashSet<>(setUp.sentinels()),
+                config,
+                config,
+                RedisTestServers.pool(),
+                prefix,
+                RedisTestServers.FENCE_RETENTION,
+                null);
     }
 
     private LockEngine engine(LockStore store, TurnstileListener listener) {
-        TurnstileConfig config = new TurnstileConfig(prefix, LEASE, Duration.ofSeconds(2 * WAIT_SECONDS), RECHECK,
-                RedisTestServers.FENCE_RETENTION, TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.TURN_GRACE_OFF);
+        TurnstileConfig config = new TurnstileConfig(
+                prefix,
+                LEASE,
+                Duration.ofSeconds(2 * WAIT_SECONDS),
+                RECHECK,
+                RedisTestServers.FENCE_RETENTION,
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                TurnstileConfig.TURN_GRACE_OFF);
         LockEngine engine = new LockEngine(config, store, listener, null, System::nanoTime);
         cleanup.push(engine);
         return engine;

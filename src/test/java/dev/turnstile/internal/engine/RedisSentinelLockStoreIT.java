@@ -12,9 +12,15 @@ class RedisSentinelLockStoreIT extends RedisLockStoreContract {
     @Override
     protected LockStore newStore() {
         SentinelSetUp setUp = SentinelSetUp.fromProperty();
-        return RedisLockStore.sentinel(setUp.masterName(), new LinkedHashSet<>(setUp.sentinels()),
-                RedisTestServers.clientConfig(), RedisTestServers.clientConfig(), RedisTestServers.pool(), prefix,
-                RedisTestServers.FENCE_RETENTION, null);
+        return RedisLockStore.sentinel(
+                setUp.masterName(),
+                new LinkedHashSet<>(setUp.sentinels()),
+                RedisTestServers.clientConfig(),
+                RedisTestServers.clientConfig(),
+                RedisTestServers.pool(),
+                prefix,
+                RedisTestServers.FENCE_RETENTION,
+                null);
     }
 
     @Override

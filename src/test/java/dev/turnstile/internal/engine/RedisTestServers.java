@@ -51,7 +51,10 @@ public final class RedisTestServers {
     }
 
     public static JedisClientConfig clientConfig() {
-        return DefaultJedisClientConfig.builder().connectionTimeoutMillis(2000).socketTimeoutMillis(2000).build();
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2000)
+                .socketTimeoutMillis(2000)
+                .build();
     }
 
     public static GenericObjectPoolConfig<Connection> pool() {
@@ -77,7 +80,8 @@ public final class RedisTestServers {
             try (Jedis jedis = new Jedis(node, clientConfig())) {
                 String cursor = ScanParams.SCAN_POINTER_START;
                 do {
-                    ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + ":*").count(1000));
+                    ScanResult<String> page = jedis.scan(
+                            cursor, new ScanParams().match(prefix + ":*").count(1000));
                     keys.addAll(page.getResult());
                     cursor = page.getCursor();
                 } while (!cursor.equals(ScanParams.SCAN_POINTER_START));

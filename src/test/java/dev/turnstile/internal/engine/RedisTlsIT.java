@@ -52,7 +52,8 @@ class RedisTlsIT {
     void setUp() throws IOException {
         String tls = System.getProperty("turnstile.test.tls", "");
         String tlsDir = System.getProperty("turnstile.test.tls-dir", "");
-        assumeTrue(!tls.isBlank() && !tlsDir.isBlank(),
+        assumeTrue(
+                !tls.isBlank() && !tlsDir.isBlank(),
                 "turnstile.test.tls and turnstile.test.tls-dir are not set: run scripts/test for the TLS tests");
         url = URI.create(tls);
         dir = Path.of(tlsDir);
@@ -61,19 +62,31 @@ class RedisTlsIT {
 
     @Test
     void worksWithTheTrustStoreAndTheClientCertificateWakeUpsIncluded() throws Exception {
-        Map<String, String> params = Map.of("turnstile.redis-url", url.toString(),
-                "turnstile.redis-trust-store", dir.resolve("truststore.p12").toString(),
-                "turnstile.redis-trust-store-password", password,
-                "turnstile.redis-key-store", dir.resolve("client.p12").toString(),
-                "turnstile.redis-key-store-password", password,
-                "turnstile.key-prefix", prefix, "turnstile.recheck-interval", "10m", "turnstile.lease", "10m");
-        TurnstileSettings settings = TurnstileSettings.load(new SettingSource(params::get, k -> null, Map.of()),
-                path -> null);
+        Map<String, String> params = Map.of(
+                "turnstile.redis-url",
+                url.toString(),
+                "turnstile.redis-trust-store",
+                dir.resolve("truststore.p12").toString(),
+                "turnstile.redis-trust-store-password",
+                password,
+                "turnstile.redis-key-store",
+                dir.resolve("client.p12").toString(),
+                "turnstile.redis-key-store-password",
+                password,
+                "turnstile.key-prefix",
+                prefix,
+                "turnstile.recheck-interval",
+                "10m",
+                "turnstile.lease",
+                "10m");
+        TurnstileSettings settings =
+                TurnstileSettings.load(new SettingSource(params::get, k -> null, Map.of()), path -> null);
         try (Turnstile turnstile = settings.builder().build()) {
             turnstile.ping();
             String s = "session-" + UUID.randomUUID();
             Permit a = turnstile.acquire(s, "A", Mode.WRITE);
-            CompletableFuture<Permit> b = turnstile.acquireAsync(s, "B", Mode.WRITE).toCompletableFuture();
+            CompletableFuture<Permit> b =
+                    turnstile.acquireAsync(s, "B", Mode.WRITE).toCompletableFuture();
             String channel = new RedisKeys(prefix).wakeChannel(Turnstile.sessionHash(s));
             SentinelSetUp.await("B's subscription over TLS", () -> subscribers(channel) == 1);
             a.close();
@@ -83,42 +96,56 @@ class RedisTlsIT {
 
     @Test
     void failsClearlyWithoutTheClientCertificate() {
-        String log = failingStart(() -> Turnstile.builder().redisUrl(url.toString())
-                .redisTrustStore(dir.resolve("truststore.p12").toString()).redisTrustStorePassword(password));
-        assertTrue(log.contains("TLS connection to redis " + url.getHost() + ":" + url.getPort() + " failed")
-                && log.contains("redis-key-store"), log);
+        String log = failingStart(() -> Turnstile.builder()
+                .redisUrl(url.toString())
+                .redisTrustStore(dir.resolve("truststore.p12").toString())
+                .redisTrustStorePassword(password));
+        assertTrue(
+                log.contains("TLS connection to redis " + url.getHost() + ":" + url.getPort() + " failed")
+                        && log.contains("redis-key-store"),
+                log);
     }
 
     @Test
     void failsClearlyWithATrustStoreOfAnotherCa() {
-        String log = failingStart(() -> Turnstile.builder().redisUrl(url.toString())
-                .redisTrustStore(dir.resolve("other-truststore.p12").toString()).redisTrustStorePassword(password)
-                .redisKeyStore(dir.resolve("client.p12").toString()).redisKeyStorePassword(password));
+        String log = failingStart(() -> Turnstile.builder()
+                .redisUrl(url.toString())
+                .redisTrustStore(dir.resolve("other-truststore.p12").toString())
+                .redisTrustStorePassword(password)
+                .redisKeyStore(dir.resolve("client.p12").toString())
+                .redisKeyStorePassword(password));
         assertTrue(log.contains("PKIX path building failed") && log.contains("redis-trust-store"), log);
     }
 
     @Test
     void failsWithTheJdkDefaultTrust() {
-        String log = failingStart(() -> Turnstile.builder().redisUrl(url.toString())
-                .redisKeyStore(dir.resolve("client.p12").toString()).redisKeyStorePassword(password));
+        String log = failingStart(() -> Turnstile.builder()
+                .redisUrl(url.toString())
+                .redisKeyStore(dir.resolve("client.p12").toString())
+                .redisKeyStorePassword(password));
         assertTrue(log.contains("PKIX path building failed"), log);
     }
 
     @Test
     void checksTheHostNameUnlessTurnedOff() {
-        String other = "rediss://127.0.0.2:" + url.getPort(); // the server listens there; its certificate does not name it
+        String other =
+                "rediss://127.0.0.2:" + url.getPort(); // the server listens there; its certificate does not name it
         String log = failingStart(() -> withStores(Turnstile.builder().redisUrl(other)));
         assertTrue(log.contains("No subject alternative names matching IP address 127.0.0.2"), log);
-        try (Turnstile turnstile = withStores(Turnstile.builder().redisUrl(other).keyPrefix(prefix))
-                .redisTlsVerifyHostname(false).build()) {
+        try (Turnstile turnstile = withStores(
+                        Turnstile.builder().redisUrl(other).keyPrefix(prefix))
+                .redisTlsVerifyHostname(false)
+                .build()) {
             turnstile.ping();
             turnstile.acquire("session-" + UUID.randomUUID(), null, Mode.WRITE).close();
         }
     }
 
     private TurnstileBuilder withStores(TurnstileBuilder builder) {
-        return builder.redisTrustStore(dir.resolve("truststore.p12").toString()).redisTrustStorePassword(password)
-                .redisKeyStore(dir.resolve("client.p12").toString()).redisKeyStorePassword(password);
+        return builder.redisTrustStore(dir.resolve("truststore.p12").toString())
+                .redisTrustStorePassword(password)
+                .redisKeyStore(dir.resolve("client.p12").toString())
+                .redisKeyStorePassword(password);
     }
 
     /**
@@ -138,7 +165,8 @@ class RedisTlsIT {
         try (turnstile) {
             BackendUnavailableException ping = assertThrows(BackendUnavailableException.class, turnstile::ping);
             assertEquals("TLS", tlsCause(ping), String.valueOf(ping.getCause()));
-            assertThrows(BackendUnavailableException.class,
+            assertThrows(
+                    BackendUnavailableException.class,
                     () -> turnstile.acquire("session-" + UUID.randomUUID(), null, Mode.WRITE, Duration.ZERO));
         }
         return log.toString(StandardCharsets.UTF_8);
@@ -156,9 +184,12 @@ class RedisTlsIT {
 
     /** Subscribers of a shard channel on the TLS server, asked over TLS with the client certificate. */
     private long subscribers(String channel) {
-        RedisTls tls = RedisTls.create(new RedisTls.Store("trust", dir.resolve("truststore.p12").toString(), password,
-                "PKCS12"), new RedisTls.Store("key", dir.resolve("client.p12").toString(), password, "PKCS12"), true);
-        try (Jedis jedis = new Jedis(new HostAndPort(url.getHost(), url.getPort()),
+        RedisTls tls = RedisTls.create(
+                new RedisTls.Store("trust", dir.resolve("truststore.p12").toString(), password, "PKCS12"),
+                new RedisTls.Store("key", dir.resolve("client.p12").toString(), password, "PKCS12"),
+                true);
+        try (Jedis jedis = new Jedis(
+                new HostAndPort(url.getHost(), url.getPort()),
                 tls.applyTo(DefaultJedisClientConfig.builder()).build())) {
             return jedis.pubsubShardNumSub(channel).getOrDefault(channel, 0L);
         }

@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -40,7 +39,8 @@ class ThreadFactoryIT {
         }
 
         Set<String> names() {
-            return made.stream().map(t -> t.getName().replaceAll("-127\\.0\\.0\\.1:\\d+$", ""))
+            return made.stream()
+                    .map(t -> t.getName().replaceAll("-127\\.0\\.0\\.1:\\d+$", ""))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -53,8 +53,11 @@ class ThreadFactoryIT {
         String session = UUID.randomUUID().toString();
         TcpProxy proxy = TcpProxy.to(node.getHost(), node.getPort());
         try {
-            Turnstile engine = Turnstile.builder().redisUrl("redis://127.0.0.1:" + proxy.port())
-                    .keyPrefix("tf-" + UUID.randomUUID()).threadFactory(factory).build();
+            Turnstile engine = Turnstile.builder()
+                    .redisUrl("redis://127.0.0.1:" + proxy.port())
+                    .keyPrefix("tf-" + UUID.randomUUID())
+                    .threadFactory(factory)
+                    .build();
             try {
                 waitOneCall(engine, session);
                 waitOneCall(engine, UUID.randomUUID().toString()); // subscribed by the sender: the connection is up
@@ -71,8 +74,15 @@ class ThreadFactoryIT {
         } finally {
             proxy.close();
         }
-        assertEquals(Set.of("turnstile-cleanup", "turnstile-tool-classes", "turnstile-waiter", "turnstile-wake",
-                "turnstile-wake-send", "turnstile-watchdog"), factory.names());
+        assertEquals(
+                Set.of(
+                        "turnstile-cleanup",
+                        "turnstile-tool-classes",
+                        "turnstile-waiter",
+                        "turnstile-wake",
+                        "turnstile-wake-send",
+                        "turnstile-watchdog"),
+                factory.names());
         for (Thread t : factory.made) {
             assertFalse(t.isAlive(), t.getName() + " is still running after close()");
             assertTrue(t.isDaemon(), t.getName() + " is not a daemon thread");
@@ -98,7 +108,8 @@ class ThreadFactoryIT {
     }
 
     private static Set<Thread> turnstileThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("turnstile-"))
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("turnstile-"))
                 .collect(Collectors.toSet());
     }
 }

@@ -1,9 +1,9 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.LockStore;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.turnstile.ToolClasses;
+import dev.turnstile.spi.LockStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -34,8 +34,8 @@ class ToolClassesBoundsIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
     void aWalkLongerThanTheLimitOfOneListTeachesNothing(String kind) throws Exception {
-        try (LockStore store = kind.equals("in-process") ? new InProcessLockStore()
-                : RedisTestServers.standaloneStore(prefix)) {
+        try (LockStore store =
+                kind.equals("in-process") ? new InProcessLockStore() : RedisTestServers.standaloneStore(prefix)) {
             ToolClasses classes = store.toolClasses();
             classes.classOf(endpoint, "any");
             String padding = "x".repeat(100);

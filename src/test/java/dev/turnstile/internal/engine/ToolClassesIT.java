@@ -1,12 +1,12 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.LockStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.turnstile.CallClass;
 import dev.turnstile.ToolClasses;
+import dev.turnstile.spi.LockStore;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -122,15 +122,18 @@ class ToolClassesIT {
         LockStore a = store(kind);
         LockStore b = store(kind);
         learn(a, null, Map.of("fetch_invoice", true), null);
-        assertTrue(eventually(b, s -> s.toolClasses().classOf(endpoint, "fetch_invoice") == CallClass.READ),
+        assertTrue(
+                eventually(b, s -> s.toolClasses().classOf(endpoint, "fetch_invoice") == CallClass.READ),
                 "b never heard of what a learned");
         a.toolClasses().forget(endpoint);
-        assertTrue(eventually(b, s -> s.toolClasses().classOf(endpoint, "fetch_invoice") == null),
+        assertTrue(
+                eventually(b, s -> s.toolClasses().classOf(endpoint, "fetch_invoice") == null),
                 "b never heard that the list changed");
     }
 
     /** Waits for the pub/sub message to reach the other instance (or its periodic read). */
-    private static boolean eventually(LockStore store, Function<LockStore, Boolean> condition) throws InterruptedException {
+    private static boolean eventually(LockStore store, Function<LockStore, Boolean> condition)
+            throws InterruptedException {
         for (int i = 0; i < 1500; i++) {
             if (condition.apply(store)) {
                 return true;

@@ -28,7 +28,7 @@ class ToolClassesLoadIT {
     @Test
     void aListSeenAgainUnchangedDoesNotMakeEveryInstanceReadItAgain() throws Exception {
         try (RedisLockStore a = RedisTestServers.standaloneStore(prefix);
-             RedisLockStore b = RedisTestServers.standaloneStore(prefix)) {
+                RedisLockStore b = RedisTestServers.standaloneStore(prefix)) {
             RedisToolClasses learnedByA = (RedisToolClasses) a.toolClasses();
             b.toolClasses().classOf(endpoint, "any"); // both instances serve the endpoint
             Map<String, Boolean> tools = new HashMap<>();
@@ -48,8 +48,10 @@ class ToolClassesLoadIT {
                 Thread.sleep(10);
             }
             long reads = hgetallCalls() - before;
-            assertTrue(reads <= 10, "whole-hash reads of " + tools.size() + " fields for 50 unchanged lists and one"
-                    + " change, on two instances: " + reads);
+            assertTrue(
+                    reads <= 10,
+                    "whole-hash reads of " + tools.size() + " fields for 50 unchanged lists and one"
+                            + " change, on two instances: " + reads);
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +11,9 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +53,16 @@ abstract class WaitingContract extends LockStoreContract {
         String s = session();
         Semaphore relayStep = new Semaphore(0);
         java.util.concurrent.atomic.AtomicBoolean relayWaits = new java.util.concurrent.atomic.AtomicBoolean();
-        LockEngine relay = engine(config(Duration.ofSeconds(30), Duration.ofSeconds(60), LONG),
+        LockEngine relay = engine(
+                config(Duration.ofSeconds(30), Duration.ofSeconds(60), LONG),
                 new TurnstileListener() {
                     @Override
                     public void waited(String sessionHash, Mode mode, BusyReason reason) {
                         relayWaits.set(true); // a relay call has to wait: the other turn is owed the session
                         relayStep.release();
                     }
-                }, null);
+                },
+                null);
         CountDownLatch otherWaits = new CountDownLatch(1);
         LockEngine other = engine(LONG, onWait(otherWaits));
 
@@ -104,7 +106,8 @@ abstract class WaitingContract extends LockStoreContract {
         Permit holder = a.acquire(s, "A", Mode.WRITE, Duration.ZERO);
         Future<Permit> first = inThread(() -> b.acquire(s, "B", Mode.WRITE));
         assertTrue(bWaits.await(20, TimeUnit.SECONDS));
-        BusyException busy = assertThrows(BusyException.class, () -> c.acquire(s, "C", Mode.WRITE, Duration.ofMillis(1)));
+        BusyException busy =
+                assertThrows(BusyException.class, () -> c.acquire(s, "C", Mode.WRITE, Duration.ofMillis(1)));
         assertEquals(BusyReason.SESSION_BUSY, busy.reason());
         assertEquals(1, busy.queuePosition().orElse(-1), "turn B waits ahead of turn C");
         Future<Permit> second = inThread(() -> c.acquire(s, "C", Mode.WRITE));
@@ -129,7 +132,9 @@ abstract class WaitingContract extends LockStoreContract {
         int turns = 24;
         for (int i = 0; i < turns; i++) {
             int turn = i;
-            calls.add(waiterEngine.acquireAsync(s, "turn-" + i, Mode.WRITE).toCompletableFuture()
+            calls.add(waiterEngine
+                    .acquireAsync(s, "turn-" + i, Mode.WRITE)
+                    .toCompletableFuture()
                     .thenAccept(permit -> {
                         served.add(turn);
                         permit.close(); // the next in line goes in
@@ -157,7 +162,8 @@ abstract class WaitingContract extends LockStoreContract {
         // the waiter's attempts after the release are held until the newcomer has tried
         LockStore gated = new ForwardingLockStore(newStore()) {
             @Override
-            public Grant tryAcquire(Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
+            public Grant tryAcquire(
+                    Place place, Duration lease, Duration waitingMark, Duration turnGrace, String arrival) {
                 if (gate.get()) {
                     try {
                         newcomerTried.await(20, TimeUnit.SECONDS);
@@ -175,12 +181,14 @@ abstract class WaitingContract extends LockStoreContract {
         LockEngine waiterEngine = engine(config(Duration.ofSeconds(30), LONG, LONG), gated, new TurnstileListener() {});
         LockEngine other = engine();
         Permit holder = other.acquire(s, "T", Mode.WRITE, Duration.ZERO);
-        CompletableFuture<Permit> waiter = waiterEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+        CompletableFuture<Permit> waiter =
+                waiterEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
         assertTrue(denied.tryAcquire(20, TimeUnit.SECONDS)); // it waits: its mark is in place
         gate.set(true);
         holder.close(); // the session is free; the waiter has not looked again yet
 
-        BusyException newcomer = assertThrows(BusyException.class, () -> other.acquire(s, "T", Mode.WRITE, Duration.ZERO));
+        BusyException newcomer =
+                assertThrows(BusyException.class, () -> other.acquire(s, "T", Mode.WRITE, Duration.ZERO));
         assertEquals(BusyReason.TURN_BUSY, newcomer.reason(), "a new write of the turn goes behind its waiting write");
         newcomerTried.countDown();
         gate.set(false);
@@ -196,8 +204,10 @@ abstract class WaitingContract extends LockStoreContract {
         String s = session();
         LockEngine waiters = engine(LONG, new TurnstileListener() {});
         Permit holder = engine().acquire(s, "T", Mode.WRITE, Duration.ZERO);
-        CompletableFuture<Permit> reader = waiters.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
-        CompletableFuture<Permit> writer = waiters.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+        CompletableFuture<Permit> reader =
+                waiters.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
+        CompletableFuture<Permit> writer =
+                waiters.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
         assertFalse(reader.isDone() || writer.isDone(), "both wait for the holder");
 
         holder.close();
@@ -211,7 +221,8 @@ abstract class WaitingContract extends LockStoreContract {
     @Test
     void anAsynchronousAcquireCompletesAtOnceWhenThePlaceIsFree() {
         String s = session();
-        CompletableFuture<Permit> call = engine().acquireAsync(s, "t", Mode.WRITE).toCompletableFuture();
+        CompletableFuture<Permit> call =
+                engine().acquireAsync(s, "t", Mode.WRITE).toCompletableFuture();
         assertTrue(call.isDone(), "the uncontended path completes on the caller's thread");
         call.join().close();
     }
@@ -227,7 +238,8 @@ abstract class WaitingContract extends LockStoreContract {
         }
         assertTrue(readers.stream().noneMatch(CompletableFuture::isDone), "they wait for the writer");
         long waiterThreads = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("turnstile-waiter")).count();
+                .filter(t -> t.getName().equals("turnstile-waiter"))
+                .count();
         assertTrue(waiterThreads <= LockEngine.WAITER_THREADS, waiterThreads + " threads for 200 waiters");
         writer.close();
         for (CompletableFuture<Permit> reader : readers) {
@@ -256,9 +268,12 @@ abstract class WaitingContract extends LockStoreContract {
         LockEngine writerEngine = engine(LONG, onWait(writerWaits));
         LockEngine readers = engine(LONG, new TurnstileListener() {});
         try (Permit reading = readers.acquire(s, "T", Mode.READ, Duration.ZERO)) {
-            CompletableFuture<Permit> writer = writerEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
+            CompletableFuture<Permit> writer =
+                    writerEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
             assertTrue(writerWaits.await(20, TimeUnit.SECONDS));
-            assertThrows(BusyException.class, () -> readers.acquire(s, "T", Mode.READ, Duration.ZERO),
+            assertThrows(
+                    BusyException.class,
+                    () -> readers.acquire(s, "T", Mode.READ, Duration.ZERO),
                     "a new reader queues behind the waiting writer");
             assertTrue(writer.cancel(true));
             // its mark goes (in the background): the reader that waits is woken by that, not by a re-check
@@ -281,8 +296,14 @@ abstract class WaitingContract extends LockStoreContract {
     /** Turn A holds a read, turn B waits; may a new read of turn A still join? */
     private void assertNewReadOfTheHoldingTurn(Duration grace, boolean joins) throws Exception {
         String s = session();
-        TurnstileConfig withGrace = new TurnstileConfig(prefix, Duration.ofSeconds(30), Duration.ZERO, LONG,
-                RedisTestServers.FENCE_RETENTION, TurnstileConfig.DEFAULT_MAX_HOLD, grace);
+        TurnstileConfig withGrace = new TurnstileConfig(
+                prefix,
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                LONG,
+                RedisTestServers.FENCE_RETENTION,
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                grace);
         LockEngine a = engine(withGrace, new TurnstileListener() {}, null);
         CountDownLatch bWaits = new CountDownLatch(1);
         LockEngine b = engine(LONG, onWait(bWaits));

@@ -1,9 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
-import dev.turnstile.spi.Watch;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +7,10 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
+import dev.turnstile.spi.Watch;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -76,7 +76,8 @@ class WaitingOrderIT {
         assertInstanceOf(Grant.Granted.class, store.tryAcquire(read, LEASE, MARK, OFF, again.arrival()));
         store.release(read);
         // the session is free and nobody waits: a write of turn A gets in at once
-        assertInstanceOf(Grant.Granted.class, store.tryAcquire(place(s, "A", Mode.WRITE), LEASE, Duration.ZERO, OFF, ""));
+        assertInstanceOf(
+                Grant.Granted.class, store.tryAcquire(place(s, "A", Mode.WRITE), LEASE, Duration.ZERO, OFF, ""));
     }
 
     @Test
@@ -115,8 +116,8 @@ class WaitingOrderIT {
         Permit h = holder.acquire(s, "T", Mode.WRITE, Duration.ZERO);
         r0[0] = qEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture();
         assertTrue(qDenials.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS));
-        Future<CompletableFuture<Permit>> r1 = threads.submit(
-                () -> pEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture());
+        Future<CompletableFuture<Permit>> r1 =
+                threads.submit(() -> pEngine.acquireAsync(s, "T", Mode.READ).toCompletableFuture());
         assertTrue(pDenials.tryAcquire(1, WAIT_SECONDS, TimeUnit.SECONDS)); // R1 has its place in line
         CompletableFuture<Permit> w = pEngine.acquireAsync(s, "T", Mode.WRITE).toCompletableFuture();
         assertTrue(pDenials.tryAcquire(3, WAIT_SECONDS, TimeUnit.SECONDS)); // W and R1 are asleep
@@ -228,8 +229,14 @@ class WaitingOrderIT {
     }
 
     private LockEngine engine(LockStore store) {
-        TurnstileConfig config = new TurnstileConfig(prefix, LEASE, Duration.ofSeconds(60), RECHECK,
-                RedisTestServers.FENCE_RETENTION, TurnstileConfig.DEFAULT_MAX_HOLD, OFF);
+        TurnstileConfig config = new TurnstileConfig(
+                prefix,
+                LEASE,
+                Duration.ofSeconds(60),
+                RECHECK,
+                RedisTestServers.FENCE_RETENTION,
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                OFF);
         LockEngine engine = new LockEngine(config, store, new TurnstileListener() {}, null, System::nanoTime);
         cleanup.push(engine);
         return engine;

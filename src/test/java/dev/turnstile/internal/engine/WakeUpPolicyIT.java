@@ -1,8 +1,5 @@
 package dev.turnstile.internal.engine;
 
-import dev.turnstile.spi.Grant;
-import dev.turnstile.spi.LockStore;
-import dev.turnstile.spi.Place;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +9,9 @@ import dev.turnstile.Mode;
 import dev.turnstile.Permit;
 import dev.turnstile.TurnstileConfig;
 import dev.turnstile.TurnstileListener;
+import dev.turnstile.spi.Grant;
+import dev.turnstile.spi.LockStore;
+import dev.turnstile.spi.Place;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -52,8 +52,14 @@ class WakeUpPolicyIT {
     }
 
     private LockEngine engine(LockStore store, TurnstileListener listener) {
-        TurnstileConfig config = new TurnstileConfig(prefix, Duration.ofSeconds(30), Duration.ofSeconds(60), RECHECK,
-                RedisTestServers.FENCE_RETENTION, TurnstileConfig.DEFAULT_MAX_HOLD, TurnstileConfig.TURN_GRACE_OFF);
+        TurnstileConfig config = new TurnstileConfig(
+                prefix,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                RECHECK,
+                RedisTestServers.FENCE_RETENTION,
+                TurnstileConfig.DEFAULT_MAX_HOLD,
+                TurnstileConfig.TURN_GRACE_OFF);
         LockEngine engine = new LockEngine(config, store, listener, null, System::nanoTime);
         cleanup.push(engine);
         return engine;
@@ -159,9 +165,11 @@ class WakeUpPolicyIT {
         LockEngine holder = engine(new TurnstileListener() {});
         LockEngine process = engine(new TurnstileListener() {});
         try (Permit h = holder.acquire(s, "H", Mode.WRITE, Duration.ZERO)) {
-            CompletableFuture<Permit> call = process.acquireAsync(s, "W", Mode.WRITE).toCompletableFuture()
+            CompletableFuture<Permit> call = process.acquireAsync(s, "W", Mode.WRITE)
+                    .toCompletableFuture()
                     .orTimeout(100, TimeUnit.MILLISECONDS); // the caller gives up on its own
-            ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(WAIT_SECONDS, TimeUnit.SECONDS));
+            ExecutionException e =
+                    assertThrows(ExecutionException.class, () -> call.get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof TimeoutException, e.getCause().toString());
             awaitNoWaitingCall(process);
             assertTrue(h.held());

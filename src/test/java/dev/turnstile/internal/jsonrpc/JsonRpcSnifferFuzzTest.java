@@ -23,7 +23,9 @@ class JsonRpcSnifferFuzzTest {
             "{\"jsonrpc\":\"2.0\",\"id\":-0.5E-2,\"error\":{\"code\":-32601,\"message\":\"no \\\"such\\\" method\"}}");
 
     /** Bytes that matter to a JSON parser, offered more often than random ones. */
-    private static final byte[] INTERESTING = "{}[]\",:\\/ \t\n0123456789-+.eEtrufalsn".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INTERESTING =
+            "{}[]\",:\\/ \t\n0123456789-+.eEtrufalsn".getBytes(StandardCharsets.UTF_8);
+
     private static final int[] HIGH = {0x80, 0xBF, 0xC0, 0xC3, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
 
     @Test
@@ -48,10 +50,12 @@ class JsonRpcSnifferFuzzTest {
     }
 
     private static void assertWellFormed(SniffResult result, byte[] body) {
-        assertFalse(result.messages().isEmpty(), () -> "no messages for " + HexFormat.of().formatHex(body));
+        assertFalse(
+                result.messages().isEmpty(),
+                () -> "no messages for " + HexFormat.of().formatHex(body));
         for (JsonRpcMessage message : result.messages()) {
-            int kinds = (message.isRequest() ? 1 : 0) + (message.isNotification() ? 1 : 0)
-                    + (message.isResponse() ? 1 : 0);
+            int kinds =
+                    (message.isRequest() ? 1 : 0) + (message.isNotification() ? 1 : 0) + (message.isResponse() ? 1 : 0);
             assertEquals(1, kinds, () -> message + " for " + HexFormat.of().formatHex(body));
         }
     }

@@ -1,15 +1,13 @@
 package dev.turnstile.internal.jsonrpc;
 
-import dev.turnstile.jsonrpc.JsonPointer;
-
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import static dev.turnstile.internal.jsonrpc.SniffAssertions.j;
 import static dev.turnstile.internal.jsonrpc.SniffAssertions.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.turnstile.jsonrpc.JsonPointer;
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,8 +15,13 @@ import org.junit.jupiter.api.Test;
 /** What the sniffer reads for MCP 2026-07-28 and the key sources: {@code _meta} values, uri, taskId. */
 class JsonRpcSnifferMetaTest {
 
-    private static final JsonRpcSniffer SNIFFER = new JsonRpcSniffer(100, List.of(JsonPointer.parse("/sessionID"),
-            JsonPointer.parse("/x-codex-turn-metadata/turn_id"), JsonPointer.parse("/a~1b.c"), JsonPointer.parse("/m~0n")));
+    private static final JsonRpcSniffer SNIFFER = new JsonRpcSniffer(
+            100,
+            List.of(
+                    JsonPointer.parse("/sessionID"),
+                    JsonPointer.parse("/x-codex-turn-metadata/turn_id"),
+                    JsonPointer.parse("/a~1b.c"),
+                    JsonPointer.parse("/m~0n")));
 
     private static JsonRpcMessage one(String singleQuoted) {
         byte[] body = utf8(j(singleQuoted));
@@ -37,8 +40,9 @@ class JsonRpcSnifferMetaTest {
                 + "'x-codex-turn-metadata':{'turn_id':'T','sessionID':'not this'},'a/b.c':'slash','m~n':'tilde',"
                 + "'other':{'sessionID':'nested'}}}}");
         assertEquals("2026-07-28", m.protocolVersion());
-        assertEquals(Map.of("/sessionID", "sA", "/x-codex-turn-metadata/turn_id", "T", "/a~1b.c", "slash",
-                "/m~0n", "tilde"), m.meta());
+        assertEquals(
+                Map.of("/sessionID", "sA", "/x-codex-turn-metadata/turn_id", "T", "/a~1b.c", "slash", "/m~0n", "tilde"),
+                m.meta());
     }
 
     @Test
@@ -51,19 +55,27 @@ class JsonRpcSnifferMetaTest {
 
     @Test
     void readsTheRoutingNamesOfOtherMethods() {
-        assertEquals("file:///a", one("{'jsonrpc':'2.0','id':1,'method':'resources/read','params':{'uri':'file:///a'}}").uri());
-        assertEquals("t-1", one("{'jsonrpc':'2.0','id':1,'method':'tasks/get','params':{'taskId':'t-1'}}").taskId());
-        assertNull(one("{'jsonrpc':'2.0','id':1,'method':'resources/read','params':{'uri':7}}").uri());
+        assertEquals(
+                "file:///a",
+                one("{'jsonrpc':'2.0','id':1,'method':'resources/read','params':{'uri':'file:///a'}}")
+                        .uri());
+        assertEquals(
+                "t-1",
+                one("{'jsonrpc':'2.0','id':1,'method':'tasks/get','params':{'taskId':'t-1'}}")
+                        .taskId());
+        assertNull(one("{'jsonrpc':'2.0','id':1,'method':'resources/read','params':{'uri':7}}")
+                .uri());
     }
 
     @Test
     void aDuplicateMemberOnTheWayToAWantedValueIsAmbiguous() {
-        for (String meta : List.of("'sessionID':'a','sessionID':'b'",
+        for (String meta : List.of(
+                "'sessionID':'a','sessionID':'b'",
                 "'x-codex-turn-metadata':{'turn_id':'a'},'x-codex-turn-metadata':{'turn_id':'b'}",
                 "'x-codex-turn-metadata':{'turn_id':'a','turn_id':'b'}",
                 "'io.modelcontextprotocol/protocolVersion':'2026-07-28','io.modelcontextprotocol/protocolVersion':'x'")) {
-            JsonRpcException e = refused("{'jsonrpc':'2.0','id':3,'method':'tools/call','params':{'name':'t','_meta':{"
-                    + meta + "}}}");
+            JsonRpcException e = refused(
+                    "{'jsonrpc':'2.0','id':3,'method':'tools/call','params':{'name':'t','_meta':{" + meta + "}}}");
             assertEquals(JsonRpcErrors.AMBIGUOUS_REQUEST, e.reason(), meta);
             assertEquals("3", e.rawId());
         }
@@ -74,8 +86,10 @@ class JsonRpcSnifferMetaTest {
     @Test
     void duplicateMetaUriOrTaskIdMembersAreAmbiguous() {
         for (String params : List.of("'_meta':{},'_meta':{}", "'uri':'a','uri':'b'", "'taskId':'a','taskId':'b'")) {
-            assertEquals(JsonRpcErrors.AMBIGUOUS_REQUEST,
-                    refused("{'jsonrpc':'2.0','id':1,'method':'resources/read','params':{" + params + "}}").reason());
+            assertEquals(
+                    JsonRpcErrors.AMBIGUOUS_REQUEST,
+                    refused("{'jsonrpc':'2.0','id':1,'method':'resources/read','params':{" + params + "}}")
+                            .reason());
         }
     }
 

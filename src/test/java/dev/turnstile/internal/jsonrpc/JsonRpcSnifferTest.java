@@ -1,7 +1,5 @@
 package dev.turnstile.internal.jsonrpc;
 
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import static dev.turnstile.internal.jsonrpc.SniffAssertions.SNIFFER;
 import static dev.turnstile.internal.jsonrpc.SniffAssertions.assertInvalidRequest;
 import static dev.turnstile.internal.jsonrpc.SniffAssertions.assertParseError;
@@ -19,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,62 +44,147 @@ class JsonRpcSnifferTest {
     static Stream<Arguments> validMessages() {
         return Stream.of(
                 Arguments.of("tools/call request with a tool name", CALL, "tools/call", "7", "read_file", false),
-                Arguments.of("request without params", j("{'jsonrpc':'2.0','id':1,'method':'ping'}"),
-                        "ping", "1", null, false),
-                Arguments.of("initialize request", j("{'jsonrpc':'2.0','id':0,'method':'initialize',"
-                        + "'params':{'protocolVersion':'2025-06-18','capabilities':{},"
-                        + "'clientInfo':{'name':'c','version':'1'}}}"), "initialize", "0", null, false),
-                Arguments.of("notification has no id", j("{'jsonrpc':'2.0','method':'notifications/initialized'}"),
-                        "notifications/initialized", null, null, false),
-                Arguments.of("cancellation notification", j("{'jsonrpc':'2.0','method':'notifications/cancelled',"
-                        + "'params':{'requestId':7,'reason':'user'}}"), "notifications/cancelled", null, null, false),
-                Arguments.of("response with a result", j("{'jsonrpc':'2.0','id':'s-1','result':{'roots':[]}}"),
-                        null, "'s-1'".replace('\'', '"'), null, true),
-                Arguments.of("response with an error", j("{'jsonrpc':'2.0','id':3,'error':{'code':-1,'message':'no'}}"),
-                        null, "3", null, true),
-                Arguments.of("error response with a null id", j("{'jsonrpc':'2.0','id':null,'error':{'code':-32700,"
-                        + "'message':'x'}}"), null, "null", null, true),
-                Arguments.of("response whose result is null", j("{'jsonrpc':'2.0','id':4,'result':null}"),
-                        null, "4", null, true),
-                Arguments.of("nested method, id and name inside arguments do not count",
+                Arguments.of(
+                        "request without params",
+                        j("{'jsonrpc':'2.0','id':1,'method':'ping'}"),
+                        "ping",
+                        "1",
+                        null,
+                        false),
+                Arguments.of(
+                        "initialize request",
+                        j("{'jsonrpc':'2.0','id':0,'method':'initialize',"
+                                + "'params':{'protocolVersion':'2025-06-18','capabilities':{},"
+                                + "'clientInfo':{'name':'c','version':'1'}}}"),
+                        "initialize",
+                        "0",
+                        null,
+                        false),
+                Arguments.of(
+                        "notification has no id",
+                        j("{'jsonrpc':'2.0','method':'notifications/initialized'}"),
+                        "notifications/initialized",
+                        null,
+                        null,
+                        false),
+                Arguments.of(
+                        "cancellation notification",
+                        j("{'jsonrpc':'2.0','method':'notifications/cancelled',"
+                                + "'params':{'requestId':7,'reason':'user'}}"),
+                        "notifications/cancelled",
+                        null,
+                        null,
+                        false),
+                Arguments.of(
+                        "response with a result",
+                        j("{'jsonrpc':'2.0','id':'s-1','result':{'roots':[]}}"),
+                        null,
+                        "'s-1'".replace('\'', '"'),
+                        null,
+                        true),
+                Arguments.of(
+                        "response with an error",
+                        j("{'jsonrpc':'2.0','id':3,'error':{'code':-1,'message':'no'}}"),
+                        null,
+                        "3",
+                        null,
+                        true),
+                Arguments.of(
+                        "error response with a null id",
+                        j("{'jsonrpc':'2.0','id':null,'error':{'code':-32700," + "'message':'x'}}"),
+                        null,
+                        "null",
+                        null,
+                        true),
+                Arguments.of(
+                        "response whose result is null",
+                        j("{'jsonrpc':'2.0','id':4,'result':null}"),
+                        null,
+                        "4",
+                        null,
+                        true),
+                Arguments.of(
+                        "nested method, id and name inside arguments do not count",
                         j("{'jsonrpc':'2.0','method':'tools/call','params':{'arguments':{'method':'x','id':9,"
                                 + "'name':'evil','params':{'name':'evil'}},'name':'write_file'},'id':2}"),
-                        "tools/call", "2", "write_file", false),
-                Arguments.of("result and error nested in params do not make a response",
-                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'result':1,'error':2,"
-                                + "'name':'t'}}"), "tools/call", "1", "t", false),
-                Arguments.of("method nested in a result does not make a request",
-                        j("{'jsonrpc':'2.0','id':1,'result':{'method':'tools/call','params':{'name':'x'}}}"),
-                        null, "1", null, true),
-                Arguments.of("missing jsonrpc member is tolerated", j("{'id':1,'method':'ping'}"), "ping", "1", null,
+                        "tools/call",
+                        "2",
+                        "write_file",
                         false),
+                Arguments.of(
+                        "result and error nested in params do not make a response",
+                        j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'result':1,'error':2,"
+                                + "'name':'t'}}"),
+                        "tools/call",
+                        "1",
+                        "t",
+                        false),
+                Arguments.of(
+                        "method nested in a result does not make a request",
+                        j("{'jsonrpc':'2.0','id':1,'result':{'method':'tools/call','params':{'name':'x'}}}"),
+                        null,
+                        "1",
+                        null,
+                        true),
+                Arguments.of(
+                        "missing jsonrpc member is tolerated", j("{'id':1,'method':'ping'}"), "ping", "1", null, false),
                 Arguments.of("empty method string", j("{'jsonrpc':'2.0','id':1,'method':''}"), "", "1", null, false),
-                Arguments.of("non-ASCII method and tool name",
+                Arguments.of(
+                        "non-ASCII method and tool name",
                         j("{'id':1,'method':'tools/call','params':{'name':'lire_fichier_é_😀'}}"),
-                        "tools/call", "1", "lire_fichier_é_😀", false),
-                Arguments.of("whitespace everywhere JSON allows it",
+                        "tools/call",
+                        "1",
+                        "lire_fichier_é_😀",
+                        false),
+                Arguments.of(
+                        "whitespace everywhere JSON allows it",
                         " \t\r\n{ \"id\" : 1 ,\n\"method\"\t:\r\"tools/call\" , \"params\" : { \"name\" : \"t\" } }\n ",
-                        "tools/call", "1", "t", false),
-                Arguments.of("other members may repeat", j("{'jsonrpc':'2.0','jsonrpc':'2.0','x':1,'x':2,'id':1,"
-                        + "'method':'ping'}"), "ping", "1", null, false),
+                        "tools/call",
+                        "1",
+                        "t",
+                        false),
+                Arguments.of(
+                        "other members may repeat",
+                        j("{'jsonrpc':'2.0','jsonrpc':'2.0','x':1,'x':2,'id':1," + "'method':'ping'}"),
+                        "ping",
+                        "1",
+                        null,
+                        false),
                 Arguments.of("result may repeat", j("{'id':1,'result':1,'result':2}"), null, "1", null, true),
-                Arguments.of("params members other than name may repeat",
+                Arguments.of(
+                        "params members other than name may repeat",
                         j("{'id':1,'method':'tools/call','params':{'arguments':{},'arguments':{},'name':'t'}}"),
-                        "tools/call", "1", "t", false),
-                Arguments.of("whitespace inside skipped containers",
+                        "tools/call",
+                        "1",
+                        "t",
+                        false),
+                Arguments.of(
+                        "whitespace inside skipped containers",
                         callWithArgument(" [ 1 ,\t2 ,\n{ \"a\" : [ ] ,\r\"b\" : { } , \"c\" : [ { } ] } , [ ] ] "),
-                        "tools/call", "1", "t", false),
-                Arguments.of("empty containers as the only argument values",
-                        callWithArgument("[{},[],{\"\":{}},[[]]]"), "tools/call", "1", "t", false),
-                Arguments.of("deeply nested arguments are skipped",
+                        "tools/call",
+                        "1",
+                        "t",
+                        false),
+                Arguments.of(
+                        "empty containers as the only argument values",
+                        callWithArgument("[{},[],{\"\":{}},[[]]]"),
+                        "tools/call",
+                        "1",
+                        "t",
+                        false),
+                Arguments.of(
+                        "deeply nested arguments are skipped",
                         callWithArgument("[[[[{'a':[{'b':{'c':[1,2,{'d':null}]}}]}]]]]".replace('\'', '"')),
-                        "tools/call", "1", "t", false));
+                        "tools/call",
+                        "1",
+                        "t",
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("validMessages")
-    void shouldReadTheMembersTheGuardNeeds(String what, String json, String method, String rawId, String tool,
-                                           boolean response) {
+    void shouldReadTheMembersTheGuardNeeds(
+            String what, String json, String method, String rawId, String tool, boolean response) {
         JsonRpcMessage message = single(json);
         assertEquals(new JsonRpcMessage(method, rawId, tool, response, null), message);
     }
@@ -119,7 +203,10 @@ class JsonRpcSnifferTest {
                 Arguments.of("params a number", call + ",\"params\":1}", null, notObject),
                 Arguments.of("params true", call + ",\"params\":true}", null, notObject),
                 Arguments.of("empty params", call + ",\"params\":{}}", null, "params.name is missing"),
-                Arguments.of("name only under arguments", call + j(",'params':{'arguments':{'name':'x'}}}"), null,
+                Arguments.of(
+                        "name only under arguments",
+                        call + j(",'params':{'arguments':{'name':'x'}}}"),
+                        null,
                         "params.name is missing"),
                 Arguments.of("name null", call + j(",'params':{'name':null}}"), null, badName),
                 Arguments.of("name a number", call + j(",'params':{'name':5}}"), null, badName),
@@ -127,25 +214,51 @@ class JsonRpcSnifferTest {
                 Arguments.of("name an array", call + j(",'params':{'name':['x']}}"), null, badName),
                 Arguments.of("name false", call + j(",'params':{'name':false}}"), null, badName),
                 Arguments.of("name empty", call + j(",'params':{'name':''}}"), "", badName),
-                Arguments.of("arguments null", call + j(",'params':{'name':'t','arguments':null}}"), "t",
+                Arguments.of(
+                        "arguments null",
+                        call + j(",'params':{'name':'t','arguments':null}}"),
+                        "t",
                         "params.arguments is not an object"),
-                Arguments.of("arguments an array", call + j(",'params':{'arguments':[],'name':'t'}}"), "t",
+                Arguments.of(
+                        "arguments an array",
+                        call + j(",'params':{'arguments':[],'name':'t'}}"),
+                        "t",
                         "params.arguments is not an object"),
-                Arguments.of("arguments a string", call + j(",'params':{'name':'t','arguments':'{}'}}"), "t",
+                Arguments.of(
+                        "arguments a string",
+                        call + j(",'params':{'name':'t','arguments':'{}'}}"),
+                        "t",
                         "params.arguments is not an object"),
-                Arguments.of("arguments escaped as \\u0061rguments", call
-                        + j(",'params':{'name':'t','\\u0061rguments':1}}"), "t", "params.arguments is not an object"),
-                Arguments.of("arguments twice, the second not an object", call
-                        + j(",'params':{'name':'t','arguments':{},'arguments':7}}"), "t",
+                Arguments.of(
+                        "arguments escaped as \\u0061rguments",
+                        call + j(",'params':{'name':'t','\\u0061rguments':1}}"),
+                        "t",
                         "params.arguments is not an object"),
-                Arguments.of("_meta null", call + j(",'params':{'name':'t','_meta':null}}"), "t",
+                Arguments.of(
+                        "arguments twice, the second not an object",
+                        call + j(",'params':{'name':'t','arguments':{},'arguments':7}}"),
+                        "t",
+                        "params.arguments is not an object"),
+                Arguments.of(
+                        "_meta null",
+                        call + j(",'params':{'name':'t','_meta':null}}"),
+                        "t",
                         "params._meta is not an object"),
-                Arguments.of("_meta a number", call + j(",'params':{'_meta':3,'name':'t'}}"), "t",
+                Arguments.of(
+                        "_meta a number",
+                        call + j(",'params':{'_meta':3,'name':'t'}}"),
+                        "t",
                         "params._meta is not an object"),
-                Arguments.of("the first problem in body order is named", call
-                        + j(",'params':{'_meta':3,'arguments':4}}"), null, "params._meta is not an object"),
-                Arguments.of("method after params", j("{'jsonrpc':'2.0','id':1,'params':{'name':''},"
-                        + "'method':'tools/call'}"), "", badName));
+                Arguments.of(
+                        "the first problem in body order is named",
+                        call + j(",'params':{'_meta':3,'arguments':4}}"),
+                        null,
+                        "params._meta is not an object"),
+                Arguments.of(
+                        "method after params",
+                        j("{'jsonrpc':'2.0','id':1,'params':{'name':''}," + "'method':'tools/call'}"),
+                        "",
+                        badName));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -164,9 +277,13 @@ class JsonRpcSnifferTest {
     @Test
     void shouldReportParamsProblemsOnlyForToolsCall() {
         for (String other : List.of("ping", "resources/read", "tools/list", "Tools/Call", "tools/call ")) {
-            assertNull(single(j("{'id':1,'method':'" + other + "','params':null}")).invalidParams(), other);
+            assertNull(
+                    single(j("{'id':1,'method':'" + other + "','params':null}")).invalidParams(), other);
             assertNull(single(j("{'id':1,'method':'" + other + "'}")).invalidParams(), other);
-            assertNull(single(j("{'id':1,'method':'" + other + "','params':{'arguments':5}}")).invalidParams(), other);
+            assertNull(
+                    single(j("{'id':1,'method':'" + other + "','params':{'arguments':5}}"))
+                            .invalidParams(),
+                    other);
         }
     }
 
@@ -174,20 +291,24 @@ class JsonRpcSnifferTest {
     void shouldReportParamsProblemsOfAToolsCallNotificationToo() {
         JsonRpcMessage m = single(j("{'method':'tools/call','params':[]}"));
         assertTrue(m.isNotification());
-        assertEquals("params is not an object", m.invalidParams(),
+        assertEquals(
+                "params is not an object",
+                m.invalidParams(),
                 "reported: the caller decides what a notification's params mean");
     }
 
     @Test
     void shouldLetAnAmbiguityWinOverParamsThatCannotBeClassified() {
-        assertInvalidRequest(j("{'id':1,'method':'tools/call','params':{'name':5,'name':'x'}}"),
+        assertInvalidRequest(
+                j("{'id':1,'method':'tools/call','params':{'name':5,'name':'x'}}"), JsonRpcErrors.AMBIGUOUS_REQUEST);
+        assertInvalidRequest(
+                j("{'id':1,'method':'tools/call','params':null,'params':{'name':'x'}}"),
                 JsonRpcErrors.AMBIGUOUS_REQUEST);
-        assertInvalidRequest(j("{'id':1,'method':'tools/call','params':null,'params':{'name':'x'}}"),
+        assertInvalidRequest(
+                j("{'id':1,'method':'tools/call','params':{'arguments':1,'name':'a','name':'b'}}"),
                 JsonRpcErrors.AMBIGUOUS_REQUEST);
-        assertInvalidRequest(j("{'id':1,'method':'tools/call','params':{'arguments':1,'name':'a','name':'b'}}"),
-                JsonRpcErrors.AMBIGUOUS_REQUEST);
-        assertInvalidRequest(j("[{'id':1,'method':'tools/call'},{'id':2,'method':'ping','id':3}]"),
-                JsonRpcErrors.AMBIGUOUS_REQUEST);
+        assertInvalidRequest(
+                j("[{'id':1,'method':'tools/call'},{'id':2,'method':'ping','id':3}]"), JsonRpcErrors.AMBIGUOUS_REQUEST);
     }
 
     @Test
@@ -197,7 +318,10 @@ class JsonRpcSnifferTest {
     }
 
     static Stream<Arguments> memberOrders() {
-        List<String> members = List.of(j("'jsonrpc':'2.0'"), j("'id':7"), j("'method':'tools/call'"),
+        List<String> members = List.of(
+                j("'jsonrpc':'2.0'"),
+                j("'id':7"),
+                j("'method':'tools/call'"),
                 j("'params':{'arguments':{'id':1,'method':'x'},'name':'read_file'}"));
         List<Arguments> orders = new ArrayList<>();
         permute(new ArrayList<>(members), 0, orders);
@@ -206,8 +330,10 @@ class JsonRpcSnifferTest {
 
     private static void permute(List<String> members, int from, List<Arguments> out) {
         if (from == members.size()) {
-            String order = members.stream().map(m -> m.substring(1, m.indexOf('"', 1)))
-                    .reduce((a, b) -> a + ", " + b).orElseThrow();
+            String order = members.stream()
+                    .map(m -> m.substring(1, m.indexOf('"', 1)))
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElseThrow();
             out.add(Arguments.of(order, "{" + String.join(",", members) + "}"));
             return;
         }
@@ -279,33 +405,51 @@ class JsonRpcSnifferTest {
     static Stream<Arguments> escapedMembers() {
         return Stream.of(
                 Arguments.of("escaped solidus in method", "{\"id\":1,\"method\":\"tools\\/call\"}", "tools/call", null),
-                Arguments.of("unicode escape in method", "{\"id\":1,\"method\":\"\\u0074ools/call\"}", "tools/call",
-                        null),
-                Arguments.of("upper-case hex in unicode escape", "{\"id\":1,\"method\":\"\\u0054\\u004F\"}", "TO",
-                        null),
+                Arguments.of(
+                        "unicode escape in method", "{\"id\":1,\"method\":\"\\u0074ools/call\"}", "tools/call", null),
+                Arguments.of(
+                        "upper-case hex in unicode escape", "{\"id\":1,\"method\":\"\\u0054\\u004F\"}", "TO", null),
                 Arguments.of("escaped member name method", "{\"id\":1,\"m\\u0065thod\":\"ping\"}", "ping", null),
-                Arguments.of("fully escaped member name",
-                        "{\"id\":1,\"\\u006d\\u0065\\u0074\\u0068\\u006f\\u0064\":\"ping\"}", "ping", null),
-                Arguments.of("escaped params and name members",
+                Arguments.of(
+                        "fully escaped member name",
+                        "{\"id\":1,\"\\u006d\\u0065\\u0074\\u0068\\u006f\\u0064\":\"ping\"}",
+                        "ping",
+                        null),
+                Arguments.of(
+                        "escaped params and name members",
                         "{\"id\":1,\"method\":\"tools/call\",\"p\\u0061rams\":{\"n\\u0061me\":\"t\"}}",
-                        "tools/call", "t"),
-                Arguments.of("escapes in the tool name",
+                        "tools/call",
+                        "t"),
+                Arguments.of(
+                        "escapes in the tool name",
                         "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"}}",
-                        "tools/call", "a\"b\\c/d\b\f\n\r\t"),
-                Arguments.of("surrogate pair escape decodes to one code point",
+                        "tools/call",
+                        "a\"b\\c/d\b\f\n\r\t"),
+                Arguments.of(
+                        "surrogate pair escape decodes to one code point",
                         "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"\\ud83d\\ude00\"}}",
-                        "tools/call", "😀"),
-                Arguments.of("two- and three-byte escapes",
+                        "tools/call",
+                        "😀"),
+                Arguments.of(
+                        "two- and three-byte escapes",
                         "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"\\u00e9\\u20ac\"}}",
-                        "tools/call", "é€"),
-                Arguments.of("escaped NUL is a character like any other",
+                        "tools/call",
+                        "é€"),
+                Arguments.of(
+                        "escaped NUL is a character like any other",
                         "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\\u0000b\"}}",
-                        "tools/call", "a\u0000b"),
-                Arguments.of("escapes mixed with raw UTF-8",
+                        "tools/call",
+                        "a\u0000b"),
+                Arguments.of(
+                        "escapes mixed with raw UTF-8",
                         "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"é\\u00e9😀\\n\"}}",
-                        "tools/call", "éé😀\n"),
-                Arguments.of("escaped name that only looks similar does not count",
-                        "{\"id\":1,\"method\":\"ping\",\"method\\u0000\":\"tools/call\"}", "ping", null));
+                        "tools/call",
+                        "éé😀\n"),
+                Arguments.of(
+                        "escaped name that only looks similar does not count",
+                        "{\"id\":1,\"method\":\"ping\",\"method\\u0000\":\"tools/call\"}",
+                        "ping",
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -444,8 +588,8 @@ class JsonRpcSnifferTest {
     @ParameterizedTest(name = "{0} in a tool name")
     @MethodSource("invalidUtf8")
     void shouldRejectInvalidUtf8InAStringThatIsRead(String what, byte[] bad) {
-        JsonRpcException e = rejected(concat(utf8(j("{'id':1,'method':'tools/call','params':{'name':'a")), bad,
-                utf8(j("b'}}"))));
+        JsonRpcException e =
+                rejected(concat(utf8(j("{'id':1,'method':'tools/call','params':{'name':'a")), bad, utf8(j("b'}}"))));
         assertEquals(JsonRpcErrors.PARSE_ERROR, e.code());
         assertEquals(JsonRpcErrors.INVALID_UTF8, e.reason());
     }
@@ -488,7 +632,10 @@ class JsonRpcSnifferTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("validUtf8")
     void shouldAcceptWellFormedUtf8(String what, String text) {
-        assertEquals(text, single(j("{'id':1,'method':'tools/call','params':{'name':'") + text + "\"}}").toolName());
+        assertEquals(
+                text,
+                single(j("{'id':1,'method':'tools/call','params':{'name':'") + text + "\"}}")
+                        .toolName());
     }
 
     @Test
@@ -500,8 +647,27 @@ class JsonRpcSnifferTest {
     // ---------------------------------------------------------------- numbers
 
     static Stream<Arguments> legalNumbers() {
-        return Stream.of("0", "-0", "7", "-7", "10", "1234567890", "0.5", "-0.5", "0.0", "1.25", "1e5", "1E5",
-                "1e+5", "1e-5", "1E-0", "0e0", "-0.0e-0", "1.5e300", "1e99999", "123456789012345678901234567890.5")
+        return Stream.of(
+                        "0",
+                        "-0",
+                        "7",
+                        "-7",
+                        "10",
+                        "1234567890",
+                        "0.5",
+                        "-0.5",
+                        "0.0",
+                        "1.25",
+                        "1e5",
+                        "1E5",
+                        "1e+5",
+                        "1e-5",
+                        "1E-0",
+                        "0e0",
+                        "-0.0e-0",
+                        "1.5e300",
+                        "1e99999",
+                        "123456789012345678901234567890.5")
                 .map(number -> Arguments.of(number));
     }
 
@@ -513,8 +679,9 @@ class JsonRpcSnifferTest {
     }
 
     static Stream<Arguments> illegalNumbers() {
-        return Stream.of("01", "-01", "00", "00.5", "+1", ".5", "-.5", "5.", "5.e3", "1e", "1e+", "1E-", "-", "--1",
-                "0x10", "1_000", "1,5e3.", "1.5.3", "1e5.5", "1ee5", "0.-1", "- 1", "1 2", "١")
+        return Stream.of(
+                        "01", "-01", "00", "00.5", "+1", ".5", "-.5", "5.", "5.e3", "1e", "1e+", "1E-", "-", "--1",
+                        "0x10", "1_000", "1,5e3.", "1.5.3", "1e5.5", "1ee5", "0.-1", "- 1", "1 2", "١")
                 .map(number -> Arguments.of(number));
     }
 
@@ -550,12 +717,18 @@ class JsonRpcSnifferTest {
                 Arguments.of("method is an object", j("{'id':1,'method':{'name':'tools/call'}}"), null),
                 Arguments.of("method is an array", j("{'id':1,'method':['tools/call']}"), null),
                 Arguments.of("method is true", j("{'id':1,'method':true}"), null),
-                Arguments.of("request that also has a result", j("{'id':1,'method':'tools/call','result':{},"
-                        + "'params':{'name':'w'}}"), JsonRpcErrors.AMBIGUOUS_REQUEST),
-                Arguments.of("request that also has an error", j("{'id':1,'error':{},'method':'tools/call'}"),
+                Arguments.of(
+                        "request that also has a result",
+                        j("{'id':1,'method':'tools/call','result':{}," + "'params':{'name':'w'}}"),
                         JsonRpcErrors.AMBIGUOUS_REQUEST),
-                Arguments.of("invalid element in an otherwise valid batch",
-                        j("[{'id':1,'method':'ping'},{'id':2,'method':3}]"), null));
+                Arguments.of(
+                        "request that also has an error",
+                        j("{'id':1,'error':{},'method':'tools/call'}"),
+                        JsonRpcErrors.AMBIGUOUS_REQUEST),
+                Arguments.of(
+                        "invalid element in an otherwise valid batch",
+                        j("[{'id':1,'method':'ping'},{'id':2,'method':3}]"),
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -569,33 +742,46 @@ class JsonRpcSnifferTest {
     static Stream<Arguments> ambiguous() {
         return Stream.of(
                 Arguments.of("duplicate method", j("{'id':1,'method':'ping','method':'tools/call'}")),
-                Arguments.of("duplicate method far apart",
+                Arguments.of(
+                        "duplicate method far apart",
                         j("{'method':'tools/call','id':1,'params':{'name':'w'},'jsonrpc':'2.0','method':'ping'}")),
-                Arguments.of("duplicate method with a non-string second value",
-                        j("{'id':1,'method':'ping','method':null}")),
+                Arguments.of(
+                        "duplicate method with a non-string second value", j("{'id':1,'method':'ping','method':null}")),
                 Arguments.of("duplicate id", j("{'id':1,'method':'ping','id':2}")),
                 Arguments.of("duplicate id of equal value", j("{'id':1,'id':1,'method':'ping'}")),
                 Arguments.of("duplicate null id", j("{'id':null,'method':'ping','id':null}")),
-                Arguments.of("duplicate params", j("{'id':1,'method':'tools/call','params':{'name':'read_x'},"
-                        + "'params':{'name':'write_x'}}")),
-                Arguments.of("duplicate params of other types", j("{'id':1,'method':'tools/call','params':[],"
-                        + "'params':null}")),
-                Arguments.of("duplicate params.name", j("{'id':1,'method':'tools/call','params':{'name':'read_x',"
-                        + "'name':'write_x'}}")),
-                Arguments.of("duplicate params.name with a non-string value",
+                Arguments.of(
+                        "duplicate params",
+                        j("{'id':1,'method':'tools/call','params':{'name':'read_x'},"
+                                + "'params':{'name':'write_x'}}")),
+                Arguments.of(
+                        "duplicate params of other types",
+                        j("{'id':1,'method':'tools/call','params':[]," + "'params':null}")),
+                Arguments.of(
+                        "duplicate params.name",
+                        j("{'id':1,'method':'tools/call','params':{'name':'read_x'," + "'name':'write_x'}}")),
+                Arguments.of(
+                        "duplicate params.name with a non-string value",
                         j("{'id':1,'method':'tools/call','params':{'name':'read_x','name':1}}")),
-                Arguments.of("duplicate method, second name escaped", "{\"id\":1,\"method\":\"ping\","
-                        + "\"m\\u0065thod\":\"tools/call\"}"),
-                Arguments.of("duplicate method, first name escaped", "{\"\\u006dethod\":\"ping\",\"id\":1,"
-                        + "\"method\":\"tools/call\"}"),
-                Arguments.of("duplicate method, escaped solidus-free escapes both", "{\"\\u006dethod\":\"ping\","
-                        + "\"id\":1,\"metho\\u0064\":\"tools/call\"}"),
+                Arguments.of(
+                        "duplicate method, second name escaped",
+                        "{\"id\":1,\"method\":\"ping\"," + "\"m\\u0065thod\":\"tools/call\"}"),
+                Arguments.of(
+                        "duplicate method, first name escaped",
+                        "{\"\\u006dethod\":\"ping\",\"id\":1," + "\"method\":\"tools/call\"}"),
+                Arguments.of(
+                        "duplicate method, escaped solidus-free escapes both",
+                        "{\"\\u006dethod\":\"ping\"," + "\"id\":1,\"metho\\u0064\":\"tools/call\"}"),
                 Arguments.of("duplicate id, name escaped", "{\"id\":1,\"method\":\"ping\",\"\\u0069d\":2}"),
-                Arguments.of("duplicate params, name escaped", "{\"id\":1,\"method\":\"tools/call\",\"params\":{},"
-                        + "\"param\\u0073\":{\"name\":\"w\"}}"),
-                Arguments.of("duplicate params.name, name escaped", "{\"id\":1,\"method\":\"tools/call\","
-                        + "\"params\":{\"name\":\"read_x\",\"\\u006eame\":\"write_x\"}}"),
-                Arguments.of("duplicate in the second message of a batch",
+                Arguments.of(
+                        "duplicate params, name escaped",
+                        "{\"id\":1,\"method\":\"tools/call\",\"params\":{}," + "\"param\\u0073\":{\"name\":\"w\"}}"),
+                Arguments.of(
+                        "duplicate params.name, name escaped",
+                        "{\"id\":1,\"method\":\"tools/call\","
+                                + "\"params\":{\"name\":\"read_x\",\"\\u006eame\":\"write_x\"}}"),
+                Arguments.of(
+                        "duplicate in the second message of a batch",
                         j("[{'id':1,'method':'ping'},{'id':2,'method':'ping','method':'tools/call'}]")));
     }
 
@@ -607,10 +793,10 @@ class JsonRpcSnifferTest {
 
     @Test
     void shouldNotConfuseMembersWithTheSameNameInDifferentMessages() {
-        SniffResult result = sniff(j("[{'id':1,'method':'a','params':{'name':'x'}},{'id':2,'method':'b',"
-                + "'params':{'name':'y'}}]"));
-        assertEquals(List.of(new JsonRpcMessage("a", "1", "x", false, null),
-                        new JsonRpcMessage("b", "2", "y", false, null)),
+        SniffResult result = sniff(
+                j("[{'id':1,'method':'a','params':{'name':'x'}},{'id':2,'method':'b'," + "'params':{'name':'y'}}]"));
+        assertEquals(
+                List.of(new JsonRpcMessage("a", "1", "x", false, null), new JsonRpcMessage("b", "2", "y", false, null)),
                 result.messages());
     }
 
@@ -622,11 +808,13 @@ class JsonRpcSnifferTest {
                 + "{'jsonrpc':'2.0','method':'notifications/cancelled','params':{'requestId':0}},"
                 + "{'jsonrpc':'2.0','id':'r','result':{}}, {'id':null,'method':'ping'}]"));
         assertTrue(result.batch());
-        assertEquals(List.of(
-                new JsonRpcMessage("tools/call", "1", "read_a", false, null),
-                new JsonRpcMessage("notifications/cancelled", null, null, false, null),
-                new JsonRpcMessage(null, "\"r\"", null, true, null),
-                new JsonRpcMessage("ping", "null", null, false, null)), result.messages());
+        assertEquals(
+                List.of(
+                        new JsonRpcMessage("tools/call", "1", "read_a", false, null),
+                        new JsonRpcMessage("notifications/cancelled", null, null, false, null),
+                        new JsonRpcMessage(null, "\"r\"", null, true, null),
+                        new JsonRpcMessage("ping", "null", null, false, null)),
+                result.messages());
     }
 
     @Test
@@ -640,13 +828,19 @@ class JsonRpcSnifferTest {
     void shouldReadABatchOfFiveThousandRequests() {
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < 5000; i++) {
-            body.append(i == 0 ? "" : ",").append(j("{'jsonrpc':'2.0','id':")).append(i)
-                    .append(j(",'method':'tools/call','params':{'name':'tool_")).append(i).append("\"}}");
+            body.append(i == 0 ? "" : ",")
+                    .append(j("{'jsonrpc':'2.0','id':"))
+                    .append(i)
+                    .append(j(",'method':'tools/call','params':{'name':'tool_"))
+                    .append(i)
+                    .append("\"}}");
         }
         SniffResult result = sniff(body.append(']').toString());
         assertTrue(result.batch());
         assertEquals(5000, result.messages().size());
-        assertEquals(new JsonRpcMessage("tools/call", "4999", "tool_4999", false, null), result.messages().get(4999));
+        assertEquals(
+                new JsonRpcMessage("tools/call", "4999", "tool_4999", false, null),
+                result.messages().get(4999));
     }
 
     @Test
@@ -706,7 +900,7 @@ class JsonRpcSnifferTest {
 
     @Test
     void shouldCountTopLevelArraysAgainstTheLimit() {
-        assertInvalidRequest(nested(1000), null);         // deep enough to be valid JSON, not a request
+        assertInvalidRequest(nested(1000), null); // deep enough to be valid JSON, not a request
         JsonRpcException e = rejected(nested(1001));
         assertEquals(JsonRpcErrors.PARSE_ERROR, e.code());
         assertEquals(JsonRpcErrors.TOO_DEEP, e.reason());
@@ -716,12 +910,14 @@ class JsonRpcSnifferTest {
     void shouldCountObjectsAgainstTheLimit() {
         String deepObjects = "{\"a\":".repeat(997) + "1" + "}".repeat(997);
         assertEquals("t", single(callWithArgument(deepObjects)).toolName());
-        assertEquals(JsonRpcErrors.TOO_DEEP, rejected(callWithArgument("{\"a\":" + deepObjects + "}")).reason());
+        assertEquals(
+                JsonRpcErrors.TOO_DEEP,
+                rejected(callWithArgument("{\"a\":" + deepObjects + "}")).reason());
     }
 
     @Test
     void shouldTrackObjectsAndArraysApartAtEveryLevel() {
-        int pairs = 498;                                  // 3 + 2 * 498 = 999 levels, then one more array
+        int pairs = 498; // 3 + 2 * 498 = 999 levels, then one more array
         String mixed = "{\"a\":[".repeat(pairs) + "[]" + "]}".repeat(pairs);
         assertEquals("t", single(callWithArgument(mixed)).toolName());
         for (int swapped : new int[] {0, 31, 32, 63, 64, 65, 200, pairs - 1}) {
@@ -754,10 +950,14 @@ class JsonRpcSnifferTest {
         byte[] tooDeep = utf8(j("{'id':1,'method':'tools/call','params':{'name':'t','arguments':{}}}"));
         byte[] batch = utf8(j("[{'id':1,'method':'tools/call','params':{'name':'t'}}]"));
         assertEquals("t", shallow.sniff(ok, ok.length).messages().get(0).toolName());
-        assertEquals(JsonRpcErrors.TOO_DEEP, assertThrows(JsonRpcException.class,
-                () -> shallow.sniff(tooDeep, tooDeep.length)).reason());
-        assertEquals(JsonRpcErrors.TOO_DEEP, assertThrows(JsonRpcException.class,
-                () -> shallow.sniff(batch, batch.length)).reason());
+        assertEquals(
+                JsonRpcErrors.TOO_DEEP,
+                assertThrows(JsonRpcException.class, () -> shallow.sniff(tooDeep, tooDeep.length))
+                        .reason());
+        assertEquals(
+                JsonRpcErrors.TOO_DEEP,
+                assertThrows(JsonRpcException.class, () -> shallow.sniff(batch, batch.length))
+                        .reason());
     }
 
     private static JsonRpcException assertDoesNotThrowStackOverflow(String body) {
@@ -799,7 +999,9 @@ class JsonRpcSnifferTest {
         byte[] call = utf8(CALL);
         System.arraycopy(call, 0, buffer, 0, call.length);
         Arrays.fill(buffer, call.length, buffer.length, (byte) 'x');
-        assertEquals("read_file", SNIFFER.sniff(buffer, call.length).messages().get(0).toolName());
+        assertEquals(
+                "read_file",
+                SNIFFER.sniff(buffer, call.length).messages().get(0).toolName());
         assertThrows(JsonRpcException.class, () -> SNIFFER.sniff(buffer, call.length + 1));
         assertThrows(JsonRpcException.class, () -> SNIFFER.sniff(buffer, 0));
     }
@@ -822,15 +1024,20 @@ class JsonRpcSnifferTest {
     static Stream<Arguments> truncationSources() {
         return Stream.of(
                 Arguments.of("tools/call request", CALL),
-                Arguments.of("request with escapes and UTF-8",
+                Arguments.of(
+                        "request with escapes and UTF-8",
                         "{\"jsonrpc\":\"2.0\",\"id\":\"\\u0061é\",\"m\\u0065thod\":\"tools\\/call\","
                                 + "\"params\":{\"name\":\"\\ud83d\\ude00😀\",\"arguments\":{\"n\":-1.5e-3,"
                                 + "\"b\":[true,false,null]}}}"),
-                Arguments.of("batch", j("[{'id':1,'method':'ping'},{'method':'notifications/cancelled',"
-                        + "'params':{'requestId':1}},{'id':2,'result':{'x':[1,2.0,3e1]}}]")),
+                Arguments.of(
+                        "batch",
+                        j("[{'id':1,'method':'ping'},{'method':'notifications/cancelled',"
+                                + "'params':{'requestId':1}},{'id':2,'result':{'x':[1,2.0,3e1]}}]")),
                 Arguments.of("request with trailing whitespace", CALL + " \n\t\r "),
-                Arguments.of("response with an error", j("{'jsonrpc':'2.0','id':-12.5E+2,'error':{'code':-32601,"
-                        + "'message':'Method not found','data':null}}")));
+                Arguments.of(
+                        "response with an error",
+                        j("{'jsonrpc':'2.0','id':-12.5E+2,'error':{'code':-32601,"
+                                + "'message':'Method not found','data':null}}")));
     }
 
     @ParameterizedTest(name = "{0}: every prefix")
@@ -844,8 +1051,8 @@ class JsonRpcSnifferTest {
             if (length >= lastSignificant) {
                 assertEquals(whole, SNIFFER.sniff(body, cut), "prefix of " + cut + " bytes");
             } else {
-                JsonRpcException e = assertThrows(JsonRpcException.class, () -> SNIFFER.sniff(body, cut),
-                        "prefix of " + cut + " bytes");
+                JsonRpcException e = assertThrows(
+                        JsonRpcException.class, () -> SNIFFER.sniff(body, cut), "prefix of " + cut + " bytes");
                 assertEquals(JsonRpcErrors.PARSE_ERROR, e.code(), "prefix of " + cut + " bytes");
             }
         }
@@ -862,13 +1069,18 @@ class JsonRpcSnifferTest {
     @Test
     void shouldReadAHugeToolName() {
         String huge = "é".repeat(1024 * 1024);
-        assertEquals(huge, single(j("{'id':1,'method':'tools/call','params':{'name':'") + huge + "\"}}").toolName());
+        assertEquals(
+                huge,
+                single(j("{'id':1,'method':'tools/call','params':{'name':'") + huge + "\"}}")
+                        .toolName());
     }
 
     @Test
     void shouldRejectInvalidUtf8AtTheEndOfAHugeString() {
-        byte[] body = concat(utf8(callWithArgument("\"" + "x".repeat(4 * 1024 * 1024)).replaceAll("\"}}}$", "")),
-                bytes(0xC0, 0xAF), utf8("\"}}}"));
+        byte[] body = concat(
+                utf8(callWithArgument("\"" + "x".repeat(4 * 1024 * 1024)).replaceAll("\"}}}$", "")),
+                bytes(0xC0, 0xAF),
+                utf8("\"}}}"));
         assertEquals(JsonRpcErrors.INVALID_UTF8, rejected(body).reason());
     }
 
@@ -911,7 +1123,8 @@ class JsonRpcSnifferTest {
             }
             List<Future<JsonRpcMessage>> results = pool.invokeAll(tasks);
             for (int i = 0; i < results.size(); i++) {
-                assertEquals(new JsonRpcMessage("tools/call", String.valueOf(i), "t" + i, false, null),
+                assertEquals(
+                        new JsonRpcMessage("tools/call", String.valueOf(i), "t" + i, false, null),
                         results.get(i).get());
             }
         } finally {
@@ -928,7 +1141,8 @@ class JsonRpcSnifferTest {
 
     @Test
     void shouldReportTheSameMessagesForTheSameBytes() {
-        assertArrayEquals(sniff(CALL).messages().toArray(), sniff(CALL).messages().toArray());
+        assertArrayEquals(
+                sniff(CALL).messages().toArray(), sniff(CALL).messages().toArray());
     }
 
     // ---------------------------------------------------------------- helpers

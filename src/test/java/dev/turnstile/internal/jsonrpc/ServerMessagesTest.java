@@ -14,32 +14,49 @@ class ServerMessagesTest {
 
     static Stream<Arguments> messages() {
         return Stream.of(
-                Arguments.of("the notification", true,
-                        j("{'jsonrpc':'2.0','method':'notifications/tools/list_changed'}")),
-                Arguments.of("the notification with params", true,
+                Arguments.of(
+                        "the notification", true, j("{'jsonrpc':'2.0','method':'notifications/tools/list_changed'}")),
+                Arguments.of(
+                        "the notification with params",
+                        true,
                         j("{'jsonrpc':'2.0','method':'notifications/tools/list_changed','params':{'_meta':{}}}")),
-                Arguments.of("in a batch", true, j("[{'id':1,'result':{}},{'method':'notifications/progress'},"
-                        + "{'method':'notifications/tools/list_changed'}]")),
+                Arguments.of(
+                        "in a batch",
+                        true,
+                        j("[{'id':1,'result':{}},{'method':'notifications/progress'},"
+                                + "{'method':'notifications/tools/list_changed'}]")),
                 Arguments.of("slashes escaped", true, j("{'method':'notifications\\/tools\\/list_changed'}")),
                 Arguments.of("letters escaped", true, j("{'method':'notifications/tools/list_\\u0063hanged'}")),
                 Arguments.of("member name escaped", true, j("{'m\\u0065thod':'notifications/tools/list_changed'}")),
-                Arguments.of("a repeated method, one of them it", true,
+                Arguments.of(
+                        "a repeated method, one of them it",
+                        true,
                         j("{'method':'x','method':'notifications/tools/list_changed'}")),
-                Arguments.of("surrounded by whitespace", true,
+                Arguments.of(
+                        "surrounded by whitespace",
+                        true,
                         " \r\n" + j("{'method':'notifications/tools/list_changed'}") + "\n"),
-                Arguments.of("a request with that method (it has an id)", false,
+                Arguments.of(
+                        "a request with that method (it has an id)",
+                        false,
                         j("{'id':1,'method':'notifications/tools/list_changed'}")),
-                Arguments.of("a request with a null id", false,
+                Arguments.of(
+                        "a request with a null id",
+                        false,
                         j("{'id':null,'method':'notifications/tools/list_changed'}")),
                 Arguments.of("another list_changed", false, j("{'method':'notifications/resources/list_changed'}")),
-                Arguments.of("the name in a result", false,
+                Arguments.of(
+                        "the name in a result",
+                        false,
                         j("{'id':1,'result':{'method':'notifications/tools/list_changed'}}")),
-                Arguments.of("the name in params", false,
+                Arguments.of(
+                        "the name in params",
+                        false,
                         j("{'method':'notifications/message','params':{'method':'notifications/tools/list_changed'}}")),
-                Arguments.of("the name with another letter case", false,
-                        j("{'method':'notifications/tools/List_changed'}")),
-                Arguments.of("a method that is not a string", false,
-                        j("{'method':['notifications/tools/list_changed']}")),
+                Arguments.of(
+                        "the name with another letter case", false, j("{'method':'notifications/tools/List_changed'}")),
+                Arguments.of(
+                        "a method that is not a string", false, j("{'method':['notifications/tools/list_changed']}")),
                 Arguments.of("invalid JSON", false, j("{'method':'notifications/tools/list_changed',}")),
                 Arguments.of("truncated", false, j("{'method':'notifications/tools/list_changed'")),
                 Arguments.of("data after the value", false, j("{'method':'notifications/tools/list_changed'} {}")),

@@ -1,10 +1,9 @@
 package dev.turnstile.internal.jsonrpc;
 
-import dev.turnstile.jsonrpc.JsonRpcErrors;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.turnstile.jsonrpc.JsonRpcErrors;
 import java.nio.charset.StandardCharsets;
 
 /** Shared helpers: JSON written with single quotes for readability, and the default sniffer. */
@@ -12,8 +11,7 @@ final class SniffAssertions {
 
     static final JsonRpcSniffer SNIFFER = new JsonRpcSniffer(JsonRpcSniffer.DEFAULT_MAX_DEPTH);
 
-    private SniffAssertions() {
-    }
+    private SniffAssertions() {}
 
     /** The JSON text with every single quote turned into a double quote. */
     static String j(String singleQuoted) {
@@ -64,7 +62,7 @@ final class SniffAssertions {
 
     /** A valid tools/call request whose params.arguments.v is the given JSON value. */
     static String callWithArgument(String value) {
-        return j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'name':'t','arguments':{'v':")
-                + value + "}}}";
+        return j("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'name':'t','arguments':{'v':") + value
+                + "}}}";
     }
 }

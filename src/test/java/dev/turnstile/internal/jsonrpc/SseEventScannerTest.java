@@ -42,7 +42,8 @@ class SseEventScannerTest {
 
     @Test
     void shouldDeliverTheDataOfEachEvent() {
-        assertEquals(List.of("{\"a\":1}", "{\"b\":2}"),
+        assertEquals(
+                List.of("{\"a\":1}", "{\"b\":2}"),
                 scan("event: message\ndata: {\"a\":1}\n\nid: 7\ndata: {\"b\":2}\n\n"));
     }
 
@@ -68,8 +69,10 @@ class SseEventScannerTest {
 
     @Test
     void shouldIgnoreCommentsAndOtherFields() {
-        assertEquals(List.of("real"), scan(": data: not this\n:\nevent: x\nid: 1\nretry: 10\nfoo: bar\n"
-                + "Data: no\ndat: no\ndatas: no\ndataa\n data: no\ndata: real\n\n"));
+        assertEquals(
+                List.of("real"),
+                scan(": data: not this\n:\nevent: x\nid: 1\nretry: 10\nfoo: bar\n"
+                        + "Data: no\ndat: no\ndatas: no\ndataa\n data: no\ndata: real\n\n"));
     }
 
     @Test
@@ -141,7 +144,7 @@ class SseEventScannerTest {
         recorder.scanner.write(b, 2, b.length - 4);
         assertEquals(List.of("a"), recorder.events);
         assertThrows(IndexOutOfBoundsException.class, () -> recorder.scanner.write(b, 5, b.length));
-        assertThrows(IllegalArgumentException.class, () -> new SseEventScanner(-1, d -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new SseEventScanner(-1, d -> {}));
     }
 
     // ---------------------------------------------------------------- chunk boundaries
@@ -154,8 +157,14 @@ class SseEventScannerTest {
     @Test
     void shouldFindTheSameEventsWhereverTheStreamIsSplit() {
         List<String> whole = scan(RICH);
-        assertEquals(List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}", "one\n two", "",
-                "\u00C3\u00A9", "last"), whole);
+        assertEquals(
+                List.of(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}",
+                        "one\n two",
+                        "",
+                        "\u00C3\u00A9",
+                        "last"),
+                whole);
         byte[] b = bytes(RICH);
         for (int cut = 0; cut <= b.length; cut++) {
             Recorder recorder = new Recorder(MAX);
@@ -186,8 +195,25 @@ class SseEventScannerTest {
 
     @Test
     void shouldAgreeWithAPlainReadingOfTheRulesForRandomStreamsCutAtRandom() {
-        String[] pieces = {"data", "data:", "data: ", ":", " ", "x", "y", "\r", "\n", "\r\n", "event: e", "id",
-            "\u00EF\u00BB\u00BF", "\u00EF", "dat", "a", "\u00C3\u00A9"};
+        String[] pieces = {
+            "data",
+            "data:",
+            "data: ",
+            ":",
+            " ",
+            "x",
+            "y",
+            "\r",
+            "\n",
+            "\r\n",
+            "event: e",
+            "id",
+            "\u00EF\u00BB\u00BF",
+            "\u00EF",
+            "dat",
+            "a",
+            "\u00C3\u00A9"
+        };
         Random random = new Random(3);
         for (int i = 0; i < 5_000; i++) {
             StringBuilder stream = new StringBuilder();
@@ -213,7 +239,7 @@ class SseEventScannerTest {
         List<String> events = new ArrayList<>();
         StringBuilder data = null;
         String[] lines = text.split("\r\n|\r|\n", -1);
-        for (int i = 0; i < lines.length - 1; i++) {   // the last piece has no line end: never processed
+        for (int i = 0; i < lines.length - 1; i++) { // the last piece has no line end: never processed
             String line = lines[i];
             if (line.isEmpty()) {
                 if (data != null && data.length() <= max) {
@@ -222,7 +248,9 @@ class SseEventScannerTest {
                 data = null;
             } else if (line.equals("data") || line.startsWith("data:")) {
                 String value = line.length() <= 5 ? "" : line.substring(line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
             }
         }
         return events;

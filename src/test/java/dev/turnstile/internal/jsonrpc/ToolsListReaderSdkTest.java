@@ -35,26 +35,36 @@ class ToolsListReaderSdkTest {
                 tool("unannotated", null),
                 tool("no_hint", new McpSchema.ToolAnnotations("t", null, true, null, null, null)));
         for (Object id : List.of(7, "req-7", 7L)) {
-            byte[] body = JSON.writeValueAsBytes(McpSchema.JSONRPCResponse.result(id,
-                    new McpSchema.ListToolsResult(tools, "cursor-2")));
+            byte[] body = JSON.writeValueAsBytes(
+                    McpSchema.JSONRPCResponse.result(id, new McpSchema.ListToolsResult(tools, "cursor-2")));
             List<ToolsListPage> pages = ToolsListReader.read(body, 0, body.length, JsonRpcSniffer.DEFAULT_MAX_DEPTH);
             String canonical = id instanceof String text ? "s:" + text : "n:7";
-            assertEquals(List.of(new ToolsListPage(canonical, Map.of("fetch_invoice", true, "send_invoice", false),
-                    "cursor-2")), pages, new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(
+                    List.of(new ToolsListPage(
+                            canonical, Map.of("fetch_invoice", true, "send_invoice", false), "cursor-2")),
+                    pages,
+                    new String(body, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
     private static McpSchema.Tool tool(String name, McpSchema.ToolAnnotations annotations) {
-        return McpSchema.Tool.builder().name(name).description("d").inputSchema(JSON, SCHEMA)
-                .annotations(annotations).build();
+        return McpSchema.Tool.builder()
+                .name(name)
+                .description("d")
+                .inputSchema(JSON, SCHEMA)
+                .annotations(annotations)
+                .build();
     }
 
     static Stream<String> acceptedBodies() {
         return Stream.of(
-                ToolsListReaderTest.page("1", String.join(",",
-                        ToolsListReaderTest.tool("a", "{'readOnlyHint':true}"),
-                        ToolsListReaderTest.tool("b", "{'readOnlyHint':false,'title':'x'}"),
-                        ToolsListReaderTest.tool("c", null))),
+                ToolsListReaderTest.page(
+                        "1",
+                        String.join(
+                                ",",
+                                ToolsListReaderTest.tool("a", "{'readOnlyHint':true}"),
+                                ToolsListReaderTest.tool("b", "{'readOnlyHint':false,'title':'x'}"),
+                                ToolsListReaderTest.tool("c", null))),
                 j("{'jsonrpc':'2.0','\\u0069d':1,'res\\u0075lt':{'tool\\u0073':[{'n\\u0061me':'t\\u0031',"
                         + "'annot\\u0061tions':{'read\\u004fnlyHint':true}}],'next\\u0043ursor':'c'}}"),
                 j("{'jsonrpc':'2.0','id':'x','result':{'_meta':{'tools':5},'tools':[{'name':'\\ud83d\\ude00',"
@@ -72,10 +82,14 @@ class ToolsListReaderSdkTest {
 
     @Test
     void shouldAgreeWithTheSdkOnEveryMutatedListItAccepts() throws IOException {
-        byte[] seed = JSON.writeValueAsBytes(McpSchema.JSONRPCResponse.result(1, new McpSchema.ListToolsResult(List.of(
-                tool("get_a", new McpSchema.ToolAnnotations(null, true, null, null, null, null)),
-                tool("put_b", new McpSchema.ToolAnnotations(null, false, null, null, null, null)),
-                tool("c", null)), null)));
+        byte[] seed = JSON.writeValueAsBytes(McpSchema.JSONRPCResponse.result(
+                1,
+                new McpSchema.ListToolsResult(
+                        List.of(
+                                tool("get_a", new McpSchema.ToolAnnotations(null, true, null, null, null, null)),
+                                tool("put_b", new McpSchema.ToolAnnotations(null, false, null, null, null, null)),
+                                tool("c", null)),
+                        null)));
         Random random = new Random(5);
         int accepted = 0;
         for (int i = 0; i < 20_000; i++) {
@@ -91,7 +105,9 @@ class ToolsListReaderSdkTest {
             }
             if (!pages.isEmpty()) {
                 accepted++;
-                assertEquals(List.of(sdkHints(body)), pages.stream().map(ToolsListPage::readOnlyHints).toList(),
+                assertEquals(
+                        List.of(sdkHints(body)),
+                        pages.stream().map(ToolsListPage::readOnlyHints).toList(),
                         () -> "the SDK reads otherwise: " + HexFormat.of().formatHex(body));
             }
         }
@@ -118,8 +134,8 @@ class ToolsListReaderSdkTest {
         byte[] body = seed;
         for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
             int at = random.nextInt(body.length);
-            byte b = random.nextBoolean() ? INTERESTING[random.nextInt(INTERESTING.length)]
-                    : (byte) random.nextInt(256);
+            byte b =
+                    random.nextBoolean() ? INTERESTING[random.nextInt(INTERESTING.length)] : (byte) random.nextInt(256);
             switch (random.nextInt(3)) {
                 case 0 -> {
                     body = body.clone();

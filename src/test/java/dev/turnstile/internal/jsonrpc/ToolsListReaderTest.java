@@ -47,11 +47,14 @@ class ToolsListReaderTest {
 
     @Test
     void shouldReportTheHintOfEachAnnotatedToolAndLeaveTheOthersOut() {
-        ToolsListPage page = single(page("1", String.join(",",
-                tool("fetch_invoice", "{'readOnlyHint':true}"),
-                tool("send_mail", "{'readOnlyHint':false,'destructiveHint':true}"),
-                tool("plain", null),
-                tool("other_hints", "{'destructiveHint':false,'idempotentHint':true,'title':'x'}"))));
+        ToolsListPage page = single(page(
+                "1",
+                String.join(
+                        ",",
+                        tool("fetch_invoice", "{'readOnlyHint':true}"),
+                        tool("send_mail", "{'readOnlyHint':false,'destructiveHint':true}"),
+                        tool("plain", null),
+                        tool("other_hints", "{'destructiveHint':false,'idempotentHint':true,'title':'x'}"))));
         assertEquals(Map.of("fetch_invoice", true, "send_mail", false), page.readOnlyHints());
         assertEquals("n:1", page.id());
         assertNull(page.nextCursor());
@@ -65,17 +68,26 @@ class ToolsListReaderTest {
 
     @Test
     void shouldReportTheNextCursorOnlyWhenItIsAString() {
-        assertEquals("c\"2",
-                single(j("{'jsonrpc':'2.0','id':1,'result':{'nextCursor':'c\\'2','tools':[]}}")).nextCursor());
-        assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':null}}")).nextCursor());
-        assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':7}}")).nextCursor());
-        assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':{'a':[1]}}}")).nextCursor());
+        assertEquals(
+                "c\"2",
+                single(j("{'jsonrpc':'2.0','id':1,'result':{'nextCursor':'c\\'2','tools':[]}}"))
+                        .nextCursor());
+        assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':null}}"))
+                .nextCursor());
+        assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':7}}"))
+                .nextCursor());
+        assertNull(single(j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'nextCursor':{'a':[1]}}}"))
+                .nextCursor());
     }
 
     @Test
     void shouldGiveTheIdInCanonicalFormSoThatItMatchesTheRequestId() {
         byte[] request = utf8(j("{'jsonrpc':'2.0','id':4.20e1,'method':'tools/list'}"));
-        String requestId = SniffAssertions.SNIFFER.sniff(request, request.length).messages().get(0).rawId();
+        String requestId = SniffAssertions.SNIFFER
+                .sniff(request, request.length)
+                .messages()
+                .get(0)
+                .rawId();
         assertEquals(JsonRpcIds.canonicalId(requestId), single(page("42", "")).id());
         assertEquals("s:ab", single(page("'a\\u0062'", "")).id());
         assertEquals(JsonRpcIds.NULL, single(page("null", "")).id());
@@ -101,7 +113,8 @@ class ToolsListReaderTest {
 
     @Test
     void shouldReadNonAsciiToolNames() {
-        assertEquals(Map.of("lire_é_😀", true),
+        assertEquals(
+                Map.of("lire_é_😀", true),
                 single(page("1", tool("lire_é_😀", "{'readOnlyHint':true}"))).readOnlyHints());
     }
 
@@ -110,7 +123,7 @@ class ToolsListReaderTest {
         byte[] json = utf8(page("3", tool("t", "{'readOnlyHint':true}")));
         byte[] body = new byte[json.length + 20];
         System.arraycopy(json, 0, body, 10, json.length);
-        body[0] = '{';                             // garbage outside the range
+        body[0] = '{'; // garbage outside the range
         body[body.length - 1] = ']';
         List<ToolsListPage> pages = ToolsListReader.read(body, 10, json.length, DEPTH);
         assertEquals(List.of(new ToolsListPage("n:3", Map.of("t", true), null)), pages);
@@ -130,25 +143,35 @@ class ToolsListReaderTest {
 
     @Test
     void shouldReportEveryPageOfABatchResponseInOrderAndSkipTheOtherMessages() {
-        String batch = "[" + String.join(",",
-                page("1", tool("a", "{'readOnlyHint':true}")),
-                j("{'jsonrpc':'2.0','id':2,'error':{'code':-32601,'message':'no'}}"),
-                j("{'jsonrpc':'2.0','id':3,'result':{}}"),
-                j("{'jsonrpc':'2.0','method':'notifications/tools/list_changed'}"),
-                j("{'jsonrpc':'2.0','id':'s1','method':'sampling/createMessage','params':{}}"),
-                "5", "null", "[]",
-                page("'two'", tool("a", "{'readOnlyHint':false}") + "," + tool("b", null))) + "]";
-        assertEquals(List.of(new ToolsListPage("n:1", Map.of("a", true), null),
-                new ToolsListPage("s:two", Map.of("a", false), null)), read(batch));
+        String batch = "["
+                + String.join(
+                        ",",
+                        page("1", tool("a", "{'readOnlyHint':true}")),
+                        j("{'jsonrpc':'2.0','id':2,'error':{'code':-32601,'message':'no'}}"),
+                        j("{'jsonrpc':'2.0','id':3,'result':{}}"),
+                        j("{'jsonrpc':'2.0','method':'notifications/tools/list_changed'}"),
+                        j("{'jsonrpc':'2.0','id':'s1','method':'sampling/createMessage','params':{}}"),
+                        "5",
+                        "null",
+                        "[]",
+                        page("'two'", tool("a", "{'readOnlyHint':false}") + "," + tool("b", null)))
+                + "]";
+        assertEquals(
+                List.of(
+                        new ToolsListPage("n:1", Map.of("a", true), null),
+                        new ToolsListPage("s:two", Map.of("a", false), null)),
+                read(batch));
     }
 
     static Stream<Arguments> skipped() {
         return Stream.of(
                 Arguments.of("an error response", j("{'jsonrpc':'2.0','id':1,'error':{'code':1,'message':'m'}}")),
-                Arguments.of("a result and an error", j("{'jsonrpc':'2.0','id':1,"
-                        + "'result':{'tools':[]},'error':{'code':1}}")),
-                Arguments.of("a request that carries a result", j("{'jsonrpc':'2.0','id':1,"
-                        + "'method':'m','result':{'tools':[]}}")),
+                Arguments.of(
+                        "a result and an error",
+                        j("{'jsonrpc':'2.0','id':1," + "'result':{'tools':[]},'error':{'code':1}}")),
+                Arguments.of(
+                        "a request that carries a result",
+                        j("{'jsonrpc':'2.0','id':1," + "'method':'m','result':{'tools':[]}}")),
                 Arguments.of("a result without tools", j("{'jsonrpc':'2.0','id':1,'result':{'resources':[]}}")),
                 Arguments.of("a result that is not an object", j("{'jsonrpc':'2.0','id':1,'result':[{'tools':[]}]}")),
                 Arguments.of("a null result", j("{'jsonrpc':'2.0','id':1,'result':null}")),
@@ -181,28 +204,41 @@ class ToolsListReaderTest {
                 Arguments.of("a byte order mark", "\uFEFF" + page("1", "")),
                 Arguments.of("a lone surrogate escape", page("1", tool("SECRET\\ud800", null))),
                 Arguments.of("a raw control character", page("1", tool("SECRET\u0001", null))),
-                Arguments.of("a duplicate jsonrpc", j("{'jsonrpc':'2.0','jsonrpc':'2.0',"
-                        + "'id':1,'result':{'tools':[]}}")),
+                Arguments.of(
+                        "a duplicate jsonrpc",
+                        j("{'jsonrpc':'2.0','jsonrpc':'2.0'," + "'id':1,'result':{'tools':[]}}")),
                 Arguments.of("a duplicate id", j("{'jsonrpc':'2.0','id':1,'id':2,'result':{'tools':[]}}")),
-                Arguments.of("a duplicate result", j("{'jsonrpc':'2.0','id':1,"
-                        + "'result':{'tools':[]},'result':{'tools':[]}}")),
+                Arguments.of(
+                        "a duplicate result",
+                        j("{'jsonrpc':'2.0','id':1," + "'result':{'tools':[]},'result':{'tools':[]}}")),
                 Arguments.of("a duplicate tools", j("{'jsonrpc':'2.0','id':1,'result':{'tools':[],'tools':[]}}")),
-                Arguments.of("a duplicate nextCursor", j("{'jsonrpc':'2.0','id':1,"
-                        + "'result':{'tools':[],'nextCursor':'a',"
-                        + "'nextCursor':null}}")),
+                Arguments.of(
+                        "a duplicate nextCursor",
+                        j("{'jsonrpc':'2.0','id':1,"
+                                + "'result':{'tools':[],'nextCursor':'a',"
+                                + "'nextCursor':null}}")),
                 Arguments.of("a duplicate tool name member", page("1", j("{'name':'SECRET','name':'SECRET2'}"))),
-                Arguments.of("a duplicate annotations", page("1", j("{'name':'SECRET','annotations':{},"
-                        + "'annotations':{'readOnlyHint':true}}"))),
-                Arguments.of("a duplicate readOnlyHint", page("1", tool("SECRET",
-                        "{'readOnlyHint':false,'readOnlyHint':true}"))),
-                Arguments.of("a duplicate readOnlyHint spelled with an escape", page("1", tool("SECRET",
-                        "{'readOnlyHint':false,'read\\u004fnlyHint':true}"))),
-                Arguments.of("two tools named alike", page("1", tool("SECRET", "{'readOnlyHint':true}") + ","
-                        + tool("SECRET", "{'readOnlyHint':false}"))),
-                Arguments.of("two tools named alike, one with an escape", page("1", tool("SECRET", null) + ","
-                        + tool("SECRE\\u0054", null))),
-                Arguments.of("tools that is an object", j("{'jsonrpc':'2.0','id':1,"
-                        + "'result':{'tools':{'name':'SECRET'}}}")),
+                Arguments.of(
+                        "a duplicate annotations",
+                        page("1", j("{'name':'SECRET','annotations':{}," + "'annotations':{'readOnlyHint':true}}"))),
+                Arguments.of(
+                        "a duplicate readOnlyHint",
+                        page("1", tool("SECRET", "{'readOnlyHint':false,'readOnlyHint':true}"))),
+                Arguments.of(
+                        "a duplicate readOnlyHint spelled with an escape",
+                        page("1", tool("SECRET", "{'readOnlyHint':false,'read\\u004fnlyHint':true}"))),
+                Arguments.of(
+                        "two tools named alike",
+                        page(
+                                "1",
+                                tool("SECRET", "{'readOnlyHint':true}") + ","
+                                        + tool("SECRET", "{'readOnlyHint':false}"))),
+                Arguments.of(
+                        "two tools named alike, one with an escape",
+                        page("1", tool("SECRET", null) + "," + tool("SECRE\\u0054", null))),
+                Arguments.of(
+                        "tools that is an object",
+                        j("{'jsonrpc':'2.0','id':1," + "'result':{'tools':{'name':'SECRET'}}}")),
                 Arguments.of("tools that is null", j("{'jsonrpc':'2.0','id':1,'result':{'tools':null}}")),
                 Arguments.of("tools that is a string", j("{'jsonrpc':'2.0','id':1,'result':{'tools':'SECRET'}}")),
                 Arguments.of("a tool that is a string", page("1", j("'SECRET'"))),
@@ -220,10 +256,13 @@ class ToolsListReaderTest {
                 Arguments.of("a string readOnlyHint", page("1", tool("SECRET", "{'readOnlyHint':'true'}"))),
                 Arguments.of("a numeric readOnlyHint", page("1", tool("SECRET", "{'readOnlyHint':1}"))),
                 Arguments.of("a misspelt literal", page("1", tool("SECRET", "{'readOnlyHint':tru}"))),
-                Arguments.of("a malformed list in a batch with a good page", "[" + page("1", "") + ","
-                        + page("2", tool("SECRET", "{'readOnlyHint':null}")) + "]"),
-                Arguments.of("a malformed list in an error response", j("{'jsonrpc':'2.0','id':1,'error':{'code':1},"
-                        + "'result':{'tools':[{'name':'SECRET','name':'x'}]}}")));
+                Arguments.of(
+                        "a malformed list in a batch with a good page",
+                        "[" + page("1", "") + "," + page("2", tool("SECRET", "{'readOnlyHint':null}")) + "]"),
+                Arguments.of(
+                        "a malformed list in an error response",
+                        j("{'jsonrpc':'2.0','id':1,'error':{'code':1},"
+                                + "'result':{'tools':[{'name':'SECRET','name':'x'}]}}")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -239,7 +278,7 @@ class ToolsListReaderTest {
     void shouldRefuseInvalidUtf8() {
         byte[] body = page("1", tool("x\u00e9", null)).getBytes(StandardCharsets.UTF_8);
         int at = new String(body, StandardCharsets.ISO_8859_1).indexOf('\u00c3');
-        body[at + 1] = (byte) 0x28;                // a lead byte without its continuation
+        body[at + 1] = (byte) 0x28; // a lead byte without its continuation
         assertThrows(MalformedToolsListException.class, () -> ToolsListReader.read(body, 0, body.length, DEPTH));
     }
 

@@ -27,7 +27,9 @@ class BodyReaderTest {
         RecordingStream in = new RecordingStream(bytes(20), 20);
         BodyReader.Body body = BodyReader.read(request(16 * MIB, in), 16 * MIB);
         assertEquals(20, body.length());
-        assertEquals(BodyReader.INITIAL_CAPACITY, in.largestBuffer(),
+        assertEquals(
+                BodyReader.INITIAL_CAPACITY,
+                in.largestBuffer(),
                 "a 16 MiB Content-Length with 20 bytes sent must not allocate more than the first buffer");
     }
 
@@ -93,8 +95,10 @@ class BodyReaderTest {
     }
 
     private static HttpServletRequest request(long contentLength, ServletInputStream in) {
-        return (HttpServletRequest) Proxy.newProxyInstance(BodyReaderTest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                BodyReaderTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getContentLengthLong" -> contentLength;
                     case "getInputStream" -> in;
                     default -> throw new UnsupportedOperationException(method.getName());

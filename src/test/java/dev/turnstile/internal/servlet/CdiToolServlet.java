@@ -54,7 +54,8 @@ public class CdiToolServlet extends HttpServlet {
             return;
         }
         resp.setContentType("application/json");
-        resp.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"text\":\"" + text.replace("\"", "'") + "\"}}");
+        resp.getWriter()
+                .write("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"text\":\"" + text.replace("\"", "'") + "\"}}");
     }
 
     private static String find(Pattern p, String body) {

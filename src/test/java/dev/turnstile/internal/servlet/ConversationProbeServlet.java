@@ -1,7 +1,7 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
 import dev.turnstile.Permit;
+import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,8 +30,11 @@ public class ConversationProbeServlet extends HttpServlet {
         String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Permit permit = req.getAttribute(TurnstileAttributes.PERMIT) instanceof Permit p ? p : null;
         String turn = (String) req.getAttribute(TurnstileAttributes.TURN);
-        REACHED.add(new Reached(body, permit == null ? null : permit.sessionHash(),
-                (String) req.getAttribute(TurnstileAttributes.MODE), turn));
+        REACHED.add(new Reached(
+                body,
+                permit == null ? null : permit.sessionHash(),
+                (String) req.getAttribute(TurnstileAttributes.MODE),
+                turn));
         try {
             if (permit != null) {
                 ToolProbe.run(permit.sessionHash(), turn, permit.mode(), req.getHeader("X-Test-Gate"), 0);

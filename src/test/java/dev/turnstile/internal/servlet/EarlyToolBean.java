@@ -1,11 +1,11 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
 import static dev.turnstile.cdi.Guarded.Access.WRITE;
 
 import dev.turnstile.cdi.Guarded;
 import dev.turnstile.internal.config.TurnstileGuard;
 import dev.turnstile.internal.engine.LockEngine;
+import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletContext;

@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,10 +40,17 @@ class FilterAndInterceptorIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         StringBuilder params = new StringBuilder();
-        TestWars.params(PREFIX, "turnstile.acquire-timeout", "10s",
-                        "turnstile.classification-file", "/WEB-INF/turnstile.json")
-                .forEach((k, v) -> params.append("<init-param><param-name>").append(k).append("</param-name><param-value>")
-                        .append(v).append("</param-value></init-param>"));
+        TestWars.params(
+                        PREFIX,
+                        "turnstile.acquire-timeout",
+                        "10s",
+                        "turnstile.classification-file",
+                        "/WEB-INF/turnstile.json")
+                .forEach((k, v) -> params.append("<init-param><param-name>")
+                        .append(k)
+                        .append("</param-name><param-value>")
+                        .append(v)
+                        .append("</param-value></init-param>"));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -58,8 +64,10 @@ class FilterAndInterceptorIT {
                 """.formatted(params, CdiToolServlet.class.getName());
         return ShrinkWrap.create(WebArchive.class, "cdi.war")
                 .addClasses(CdiToolServlet.class, CdiTools.class, CdiTools.Ledger.class, CdiTools.Audit.class)
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
-                        + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"), "beans.xml")
+                .addAsWebInfResource(
+                        new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
+                                + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"),
+                        "beans.xml")
                 .addAsWebInfResource(new StringAsset("{\"tools\": {\"bean_*\": \"bypass\"}}"), "turnstile.json")
                 .setWebXML(new StringAsset(webXml));
     }
@@ -110,8 +118,11 @@ class FilterAndInterceptorIT {
         Future<String> read = callAsync("s2", "t", "bean_look", "r");
         ToolProbe.awaitEntered("r");
         Future<String> write = callAsync("s2", "t", "bean_refund", "w");
-        for (int i = 0; i < 3000 && RedisTestServers.keys(List.of(RedisTestServers.standalone()), PREFIX).stream()
-                .noneMatch(k -> k.endsWith(":waiting")); i++) {
+        for (int i = 0;
+                i < 3000
+                        && RedisTestServers.keys(List.of(RedisTestServers.standalone()), PREFIX).stream()
+                                .noneMatch(k -> k.endsWith(":waiting"));
+                i++) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         assertFalse(ToolProbe.hasEntered("w"), "a write ran beside a read of its turn");

@@ -1,12 +1,9 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.turnstile.internal.engine.RedisTestServers;
-import jakarta.servlet.DispatcherType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -41,9 +38,12 @@ class FilterAsyncRefusedIT {
     @Deployment(name = "gate", testable = false)
     static WebArchive gate() {
         StringBuilder params = new StringBuilder();
-        TestWars.params(PREFIX + "gate", "turnstile.acquire-timeout", "30s").forEach((k, v) -> params
-                .append("<init-param><param-name>").append(k).append("</param-name><param-value>").append(v)
-                .append("</param-value></init-param>"));
+        TestWars.params(PREFIX + "gate", "turnstile.acquire-timeout", "30s")
+                .forEach((k, v) -> params.append("<init-param><param-name>")
+                        .append(k)
+                        .append("</param-name><param-value>")
+                        .append(v)
+                        .append("</param-value></init-param>"));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -92,19 +92,26 @@ class FilterAsyncRefusedIT {
             calls.awaitNoLockKeys();
             assertEquals(200, round(calls, probe, "g2", "g2-waiter"));
         }
-        WaitProbeServlet.Seen later = WaitProbeServlet.SEEN.stream().filter(s -> "g2-waiter".equals(s.turn()))
-                .findFirst().orElseThrow();
-        assertEquals(jakarta.servlet.DispatcherType.ASYNC, later.dispatcher(), "the later call waited without a thread");
+        WaitProbeServlet.Seen later = WaitProbeServlet.SEEN.stream()
+                .filter(s -> "g2-waiter".equals(s.turn()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                jakarta.servlet.DispatcherType.ASYNC, later.dispatcher(), "the later call waited without a thread");
         String out = log.toString(StandardCharsets.UTF_8);
         assertFalse(out.contains("ERROR"), out);
     }
 
     private static int round(WaitingCalls calls, URI probe, String name, String waiterTurn) throws Exception {
         String session = "gate-" + name + "-" + System.nanoTime();
-        Future<HttpResponse<String>> holder = calls.postAsync(URI.create(probe + "?gate=" + name), session,
-                name + "-holder", WaitingCalls.toolCall("write_item", Map.of()));
+        Future<HttpResponse<String>> holder = calls.postAsync(
+                URI.create(probe + "?gate=" + name),
+                session,
+                name + "-holder",
+                WaitingCalls.toolCall("write_item", Map.of()));
         ToolProbe.awaitEntered(name);
-        Future<HttpResponse<String>> waiter = calls.postAsync(probe, session, waiterTurn, WaitingCalls.toolCall("write_item", Map.of("n", name)));
+        Future<HttpResponse<String>> waiter =
+                calls.postAsync(probe, session, waiterTurn, WaitingCalls.toolCall("write_item", Map.of("n", name)));
         calls.awaitWaiting(session, 1);
         ToolProbe.open(name);
         holder.get(30, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -45,9 +44,12 @@ class FilterAsyncWaitIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         StringBuilder params = new StringBuilder();
-        TestWars.params(PREFIX, "turnstile.acquire-timeout", "30s").forEach((k, v) -> params
-                .append("<init-param><param-name>").append(k).append("</param-name><param-value>").append(v)
-                .append("</param-value></init-param>"));
+        TestWars.params(PREFIX, "turnstile.acquire-timeout", "30s")
+                .forEach((k, v) -> params.append("<init-param><param-name>")
+                        .append(k)
+                        .append("</param-name><param-value>")
+                        .append(v)
+                        .append("</param-value></init-param>"));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -66,8 +68,11 @@ class FilterAsyncWaitIT {
                   <servlet-mapping><servlet-name>probe</servlet-name>
                     <url-pattern>/probe/*</url-pattern><url-pattern>/capped/*</url-pattern></servlet-mapping>
                 </web-app>
-                """.formatted(McpTestApp.class.getName(), AsyncTimeoutCapFilter.class.getName(), params,
-                WaitProbeServlet.class.getName());
+                """.formatted(
+                        McpTestApp.class.getName(),
+                        AsyncTimeoutCapFilter.class.getName(),
+                        params,
+                        WaitProbeServlet.class.getName());
         return ShrinkWrap.create(WebArchive.class, "waiting.war").setWebXML(new StringAsset(webXml));
     }
 
@@ -95,7 +100,9 @@ class FilterAsyncWaitIT {
     }
 
     private static WaitProbeServlet.Seen seen(String turn) {
-        return WaitProbeServlet.SEEN.stream().filter(s -> turn.equals(s.turn())).findFirst()
+        return WaitProbeServlet.SEEN.stream()
+                .filter(s -> turn.equals(s.turn()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no call of turn " + turn + " reached the server"));
     }
 
@@ -103,8 +110,8 @@ class FilterAsyncWaitIT {
     @ValueSource(strings = {"stream", "reader", "listener"})
     void aCallThatWaitedIsDispatchedWithItsBodyAndAttributes(String how) throws Exception {
         String session = "replay-" + how + "-" + System.nanoTime();
-        Future<HttpResponse<String>> holder = calls.postAsync(at("/probe?gate=hold-" + how), session, "A",
-                WaitingCalls.toolCall("write_item", Map.of()));
+        Future<HttpResponse<String>> holder = calls.postAsync(
+                at("/probe?gate=hold-" + how), session, "A", WaitingCalls.toolCall("write_item", Map.of()));
         ToolProbe.awaitEntered("hold-" + how);
         String body = WaitingCalls.toolCall("write_item", Map.of("note", "ünïcödé " + "x".repeat(5000)));
         Future<HttpResponse<String>> waiter = calls.postAsync(at("/probe?read=" + how), session, "B", body);
@@ -135,20 +142,24 @@ class FilterAsyncWaitIT {
     void theMcpSdkServerGoesAsyncAgainOnTheDispatchedRequest() throws Exception {
         McpSyncClient client = SdkClients.connect(base);
         try {
-            Future<String> holder = threads.submit(() -> SdkClients.text(SdkClients.call(client, "write_item",
-                    Map.of("turn", "A", "gate", "sdk-hold"))));
+            Future<String> holder = threads.submit(() ->
+                    SdkClients.text(SdkClients.call(client, "write_item", Map.of("turn", "A", "gate", "sdk-hold"))));
             ToolProbe.awaitEntered("sdk-hold");
-            Future<String> write = threads.submit(() -> SdkClients.text(SdkClients.call(client, "write_item",
-                    Map.of("turn", "B"))));
-            Future<String> elicits = threads.submit(() -> SdkClients.text(SdkClients.call(client, "confirm_write",
-                    Map.of("turn", "C"))));
+            Future<String> write =
+                    threads.submit(() -> SdkClients.text(SdkClients.call(client, "write_item", Map.of("turn", "B"))));
+            Future<String> elicits = threads.submit(
+                    () -> SdkClients.text(SdkClients.call(client, "confirm_write", Map.of("turn", "C"))));
             awaitWaitingCalls(2);
             assertEquals(1, ToolProbe.calls.get(), "a waiting call reached the server");
             ToolProbe.open("sdk-hold");
             assertEquals("write_item mode=write", holder.get(30, TimeUnit.SECONDS));
             assertEquals("write_item mode=write", write.get(30, TimeUnit.SECONDS));
-            assertEquals("answer:ACCEPT", elicits.get(30, TimeUnit.SECONDS)); // an elicitation round trip after resuming
-            assertEquals(List.of("A:REQUEST", "B:ASYNC"), ToolProbe.dispatched, "the waiting write resumed on its ASYNC dispatch");
+            assertEquals(
+                    "answer:ACCEPT", elicits.get(30, TimeUnit.SECONDS)); // an elicitation round trip after resuming
+            assertEquals(
+                    List.of("A:REQUEST", "B:ASYNC"),
+                    ToolProbe.dispatched,
+                    "the waiting write resumed on its ASYNC dispatch");
             assertEquals(List.of(), ToolProbe.history.violations());
             calls.awaitNoLockKeys(); // released when the SDK's own async cycle of each resumed call completed
         } finally {
@@ -157,13 +168,18 @@ class FilterAsyncWaitIT {
     }
 
     private void awaitWaitingCalls(int count) throws InterruptedException {
-        WaitingCalls.awaitTrue(() -> calls.lockKeys().stream().filter(k -> k.endsWith(":waiting")).findAny()
-                .map(k -> waitingMembers(k) >= count).orElse(false), count + " calls never waited");
+        WaitingCalls.awaitTrue(
+                () -> calls.lockKeys().stream()
+                        .filter(k -> k.endsWith(":waiting"))
+                        .findAny()
+                        .map(k -> waitingMembers(k) >= count)
+                        .orElse(false),
+                count + " calls never waited");
     }
 
     private static long waitingMembers(String key) {
-        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(RedisTestServers.standalone(),
-                RedisTestServers.clientConfig())) {
+        try (redis.clients.jedis.Jedis jedis =
+                new redis.clients.jedis.Jedis(RedisTestServers.standalone(), RedisTestServers.clientConfig())) {
             return jedis.zcard(key);
         }
     }
@@ -171,19 +187,21 @@ class FilterAsyncWaitIT {
     @Test
     void aWaitingRequestTheContainerTimesOutLeavesTheQueue() throws Exception {
         String session = "timeout-" + System.nanoTime();
-        Future<HttpResponse<String>> holder = calls.postAsync(at("/probe?gate=hold-t"), session, "A",
-                WaitingCalls.toolCall("write_item", Map.of()));
+        Future<HttpResponse<String>> holder =
+                calls.postAsync(at("/probe?gate=hold-t"), session, "A", WaitingCalls.toolCall("write_item", Map.of()));
         ToolProbe.awaitEntered("hold-t");
 
         // the container gives up on this request after 300 ms, long before its 30 s acquire timeout
-        HttpResponse<String> timedOut = calls.post(at("/capped"), session, "B", WaitingCalls.toolCall("write_item", Map.of()));
+        HttpResponse<String> timedOut =
+                calls.post(at("/capped"), session, "B", WaitingCalls.toolCall("write_item", Map.of()));
         assertEquals(200, timedOut.statusCode(), timedOut.body());
-        assertTrue(timedOut.body().contains("\"code\":-32002") && timedOut.body().contains("\"reason\":\"wait_timeout\""),
+        assertTrue(
+                timedOut.body().contains("\"code\":-32002") && timedOut.body().contains("\"reason\":\"wait_timeout\""),
                 timedOut.body());
         WaitingCalls.awaitTrue(() -> calls.waiting(session) == 0, "the timed-out call still waits in Redis");
 
-        Future<HttpResponse<String>> next = calls.postAsync(at("/probe"), session, "C",
-                WaitingCalls.toolCall("write_item", Map.of()));
+        Future<HttpResponse<String>> next =
+                calls.postAsync(at("/probe"), session, "C", WaitingCalls.toolCall("write_item", Map.of()));
         calls.awaitWaiting(session, 1);
         ToolProbe.open("hold-t");
         assertEquals(200, holder.get(30, TimeUnit.SECONDS).statusCode());

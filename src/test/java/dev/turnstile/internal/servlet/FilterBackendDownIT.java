@@ -25,8 +25,15 @@ class FilterBackendDownIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TestWars.recorder("down", Map.of("turnstile.redis-url", "redis://127.0.0.1:1",
-                "turnstile.redis-timeout", "500ms", "turnstile.fail-open-reads", "true"));
+        return TestWars.recorder(
+                "down",
+                Map.of(
+                        "turnstile.redis-url",
+                        "redis://127.0.0.1:1",
+                        "turnstile.redis-timeout",
+                        "500ms",
+                        "turnstile.fail-open-reads",
+                        "true"));
     }
 
     @ArquillianResource
@@ -44,9 +51,16 @@ class FilterBackendDownIT {
     void aWriteFailsClosedWithoutForwardingOrLeakingDetails() throws Exception {
         HttpResponse<String> r = McpHttp.send(endpoint, "s-1", null, McpHttp.toolCall(9, "create_refund", Map.of()));
         assertEquals(200, r.statusCode());
-        assertTrue(r.body().contains("\"code\":-32603") && r.body().contains("\"reason\":\"backend_unavailable\"")
-                && r.body().contains("\"id\":9"), r.body());
-        assertFalse(r.body().contains("127.0.0.1") || r.body().contains("s-1") || r.body().contains("Jedis"), r.body());
+        assertTrue(
+                r.body().contains("\"code\":-32603")
+                        && r.body().contains("\"reason\":\"backend_unavailable\"")
+                        && r.body().contains("\"id\":9"),
+                r.body());
+        assertFalse(
+                r.body().contains("127.0.0.1")
+                        || r.body().contains("s-1")
+                        || r.body().contains("Jedis"),
+                r.body());
         assertTrue(RecordingServlet.FORWARDED.isEmpty());
     }
 

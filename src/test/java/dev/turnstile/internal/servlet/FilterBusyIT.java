@@ -56,7 +56,8 @@ class FilterBusyIT {
     }
 
     private Future<?> hold(String turn, String gate) throws InterruptedException {
-        Future<?> held = threads.submit(() -> SdkClients.call(client, "write_item", Map.of("turn", turn, "gate", gate)));
+        Future<?> held =
+                threads.submit(() -> SdkClients.call(client, "write_item", Map.of("turn", turn, "gate", gate)));
         ToolProbe.awaitEntered(gate);
         return held;
     }
@@ -88,21 +89,31 @@ class FilterBusyIT {
     @Test
     void aRawBusyAnswerIsHttp200JsonWithTheRequestIdAndRetryAfter() throws Exception {
         McpHttp raw = McpHttp.open(base);
-        Future<?> held = threads.submit(() -> raw.post("A", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of("gate", "raw"))));
+        Future<?> held = threads.submit(
+                () -> raw.post("A", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of("gate", "raw"))));
         ToolProbe.awaitEntered("raw");
         HttpResponse<String> busy = raw.post("B", McpHttp.toolCall(4242, "get_item", Map.of()));
         assertEquals(200, busy.statusCode());
         assertTrue(busy.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertTrue(busy.headers().firstValue("Retry-After").isPresent());
         String body = busy.body();
-        assertTrue(body.contains("\"id\":4242") && body.contains("\"code\":-32002")
-                && body.contains("\"reason\":\"session_busy\"") && body.contains("\"retryAfterMs\":"), body);
+        assertTrue(
+                body.contains("\"id\":4242")
+                        && body.contains("\"code\":-32002")
+                        && body.contains("\"reason\":\"session_busy\"")
+                        && body.contains("\"retryAfterMs\":"),
+                body);
         assertTrue(!body.contains(raw.sessionId), "the session id must not appear in errors");
 
-        HttpResponse<String> batch = raw.post("B", "[" + McpHttp.toolCall(7, "get_item", Map.of()) + ","
-                + McpHttp.toolCall(8, "write_item", Map.of()) + ",{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}]");
+        HttpResponse<String> batch = raw.post(
+                "B",
+                "[" + McpHttp.toolCall(7, "get_item", Map.of()) + "," + McpHttp.toolCall(8, "write_item", Map.of())
+                        + ",{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}]");
         assertEquals(200, batch.statusCode());
-        assertTrue(batch.body().startsWith("[") && batch.body().contains("\"id\":7") && batch.body().contains("\"id\":8"),
+        assertTrue(
+                batch.body().startsWith("[")
+                        && batch.body().contains("\"id\":7")
+                        && batch.body().contains("\"id\":8"),
                 batch.body());
         ToolProbe.open("raw");
         held.get(30, TimeUnit.SECONDS);

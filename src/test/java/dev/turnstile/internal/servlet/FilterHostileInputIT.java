@@ -77,20 +77,29 @@ class FilterHostileInputIT {
     private static final String TURN = "X-Mcp-Turn-Id";
     private static final String T129 = "t".repeat(129);
     private static final String PING = "{\"id\":1,\"method\":\"ping\"}";
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     @Deployment(name = "hostile", testable = false)
     static WebArchive deployment() {
-        return TestWars.recorder("hostile", TestWars.params(PREFIX, "turnstile.acquire-timeout", "2s",
-                "turnstile.max-body-size", "64KiB"));
+        return TestWars.recorder(
+                "hostile",
+                TestWars.params(PREFIX, "turnstile.acquire-timeout", "2s", "turnstile.max-body-size", "64KiB"));
     }
 
     @Deployment(name = "roomy", testable = false)
     static WebArchive roomy() {
-        return TestWars.recorder("hostile-roomy", TestWars.params(PREFIX, "turnstile.acquire-timeout", "2s",
-                "turnstile.max-body-size", Integer.toString(ROOMY_LIMIT)));
+        return TestWars.recorder(
+                "hostile-roomy",
+                TestWars.params(
+                        PREFIX,
+                        "turnstile.acquire-timeout",
+                        "2s",
+                        "turnstile.max-body-size",
+                        Integer.toString(ROOMY_LIMIT)));
     }
 
     @ArquillianResource
@@ -118,9 +127,11 @@ class FilterHostileInputIT {
         for (int k = 0; k < call.length; k++) {
             byte[] prefix = java.util.Arrays.copyOf(call, k);
             boolean splitsCharacter = k < call.length && (call[k] & 0xC0) == 0x80;
-            cases.add(c("truncated to " + k + "/" + call.length + " bytes, ending «" + tail(prefix) + "»"
+            cases.add(c(
+                    "truncated to " + k + "/" + call.length + " bytes, ending «" + tail(prefix) + "»"
                             + (splitsCharacter ? " (inside a UTF-8 character)" : ""),
-                    post(prefix), err(JsonRpcErrors.PARSE_ERROR, splitsCharacter ? JsonRpcErrors.INVALID_UTF8 : null, null)));
+                    post(prefix),
+                    err(JsonRpcErrors.PARSE_ERROR, splitsCharacter ? JsonRpcErrors.INVALID_UTF8 : null, null)));
         }
         return cases.stream();
     }
@@ -152,11 +163,15 @@ class FilterHostileInputIT {
                 parse("non-hex \\u escape", j("{'id':1,'method':'tools\\uZZZZcall'}")),
                 parse("lone high surrogate escape", j("{'id':1,'method':'tools/call','params':{'name':'w\\ud800'}}")),
                 parse("lone low surrogate escape", j("{'id':1,'method':'tools/call','params':{'name':'w\\udc00'}}")),
-                parse("high surrogate escape followed by a non-surrogate",
+                parse(
+                        "high surrogate escape followed by a non-surrogate",
                         j("{'id':1,'method':'tools/call','params':{'name':'\\ud800\\u0041'}}")),
-                parse("reversed surrogate escapes", j("{'id':1,'method':'tools/call','params':{'name':'\\udc00\\ud800'}}")),
+                parse(
+                        "reversed surrogate escapes",
+                        j("{'id':1,'method':'tools/call','params':{'name':'\\udc00\\ud800'}}")),
                 parse("garbage after the object", ok + "x"),
-                parse("two concatenated objects (a lenient parser reads only the first)",
+                parse(
+                        "two concatenated objects (a lenient parser reads only the first)",
                         j("{'id':1,'method':'ping'}") + ok),
                 parse("an object closed by ]", j("{'id':1,'method':'tools/call']")),
                 parse("a lone {", "{"),
@@ -178,13 +193,19 @@ class FilterHostileInputIT {
                 parse("byte 0xFF outside any string", bytes(ok.substring(0, ok.length() - 1), 0xFF, "}")),
                 parse("UTF-8 byte order mark before a tools/call", bytes(0xEF, 0xBB, 0xBF, ok)),
                 parse("the tools/call in UTF-16LE", ok.getBytes(java.nio.charset.StandardCharsets.UTF_16LE)),
-                parse("the tools/call in UTF-16 with a byte order mark", ok.getBytes(java.nio.charset.StandardCharsets.UTF_16)),
+                parse(
+                        "the tools/call in UTF-16 with a byte order mark",
+                        ok.getBytes(java.nio.charset.StandardCharsets.UTF_16)),
                 parse("the tools/call in UTF-32BE", ok.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))),
-                c("raw DEL (0x7F) inside a string is valid JSON: guarded", post(bytes(
-                        j("{'id':1,'method':'tools/call','params':{'name':'write_x"), 0x7F, "\"}}")), fwd("write")),
-                c("every JSON whitespace byte around every token: guarded",
+                c(
+                        "raw DEL (0x7F) inside a string is valid JSON: guarded",
+                        post(bytes(j("{'id':1,'method':'tools/call','params':{'name':'write_x"), 0x7F, "\"}}")),
+                        fwd("write")),
+                c(
+                        "every JSON whitespace byte around every token: guarded",
                         post(" \t\r\n{ \t\r\n\"id\" \t\r\n: \t\r\n1 \t\r\n, \"method\"\n:\r\"tools/call\"\t,\"params\""
-                                + ":{\"name\" : \"write_x\" } } \n\t\r "), fwd("write")));
+                                + ":{\"name\" : \"write_x\" } } \n\t\r "),
+                        fwd("write")));
     }
 
     static Stream<Arguments> invalidUtf8() {
@@ -207,48 +228,97 @@ class FilterHostileInputIT {
                 utf8Case("two-byte lead without its continuation (C3 then ASCII)", 0xC3, 'x'),
                 utf8Case("three-byte lead cut short (E2 82)", 0xE2, 0x82),
                 utf8Case("four-byte lead cut short (F0 9F 98)", 0xF0, 0x9F, 0x98),
-                c("invalid UTF-8 in a member name", post(bytes("{\"id\":1,\"meth", 0xC0, 0xAF,
-                        "od\":\"tools/call\",\"method\":\"ping\"}")), err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("invalid UTF-8 in the method", post(bytes("{\"id\":1,\"method\":\"tools/call", 0xFF, "\"}")),
+                c(
+                        "invalid UTF-8 in a member name",
+                        post(bytes("{\"id\":1,\"meth", 0xC0, 0xAF, "od\":\"tools/call\",\"method\":\"ping\"}")),
                         err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("invalid UTF-8 in a string id", post(bytes("{\"id\":\"a", 0x80, "\",\"method\":\"tools/call\"}")),
+                c(
+                        "invalid UTF-8 in the method",
+                        post(bytes("{\"id\":1,\"method\":\"tools/call", 0xFF, "\"}")),
                         err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("invalid UTF-8 deep inside skipped arguments", post(bytes(
-                        "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_x\",\"arguments\":{\"a\":[[\"",
-                        0xED, 0xA0, 0x80, "\"]]}}}")), err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("invalid UTF-8 in a notification (would bypass) is still rejected", post(bytes(
-                        "{\"method\":\"notifications/message\",\"params\":{\"x\":\"", 0xC0, 0x80, "\"}}")),
+                c(
+                        "invalid UTF-8 in a string id",
+                        post(bytes("{\"id\":\"a", 0x80, "\",\"method\":\"tools/call\"}")),
                         err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("invalid UTF-8 in the second element of a batch", post(bytes("[{\"id\":1,\"method\":\"ping\"},"
-                        + "{\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"w", 0xFF, "\"}}]")),
+                c(
+                        "invalid UTF-8 deep inside skipped arguments",
+                        post(bytes(
+                                "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_x\",\"arguments\":{\"a\":[[\"",
+                                0xED,
+                                0xA0,
+                                0x80,
+                                "\"]]}}}")),
                         err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("valid boundary characters U+0080, U+FFFF, U+10FFFF in the tool name: guarded", post(bytes(
-                        "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_", 0xC2, 0x80, 0xEF, 0xBF, 0xBF,
-                        0xF4, 0x8F, 0xBF, 0xBF, "\"}}")), fwd("write")),
-                c("non-ASCII read tool name keeps its read prefix", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'name':'get_fichier_é_😀'}}")), fwd("read")));
+                c(
+                        "invalid UTF-8 in a notification (would bypass) is still rejected",
+                        post(bytes("{\"method\":\"notifications/message\",\"params\":{\"x\":\"", 0xC0, 0x80, "\"}}")),
+                        err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
+                c(
+                        "invalid UTF-8 in the second element of a batch",
+                        post(bytes(
+                                "[{\"id\":1,\"method\":\"ping\"},"
+                                        + "{\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"w",
+                                0xFF,
+                                "\"}}]")),
+                        err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
+                c(
+                        "valid boundary characters U+0080, U+FFFF, U+10FFFF in the tool name: guarded",
+                        post(bytes(
+                                "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_",
+                                0xC2,
+                                0x80,
+                                0xEF,
+                                0xBF,
+                                0xBF,
+                                0xF4,
+                                0x8F,
+                                0xBF,
+                                0xBF,
+                                "\"}}")),
+                        fwd("write")),
+                c(
+                        "non-ASCII read tool name keeps its read prefix",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'name':'get_fichier_é_😀'}}")),
+                        fwd("read")));
     }
 
     static Stream<Arguments> deepNesting() {
         return Stream.of(
-                c("nesting of exactly 1000 (the default limit) in arguments: guarded",
-                        post(deepArguments("write_deep", 997)), fwd("write")),
-                c("nesting of 1001 in arguments: too deep", post(deepArguments("write_deep", 998)),
+                c(
+                        "nesting of exactly 1000 (the default limit) in arguments: guarded",
+                        post(deepArguments("write_deep", 997)),
+                        fwd("write")),
+                c(
+                        "nesting of 1001 in arguments: too deep",
+                        post(deepArguments("write_deep", 998)),
                         err(-32700, JsonRpcErrors.TOO_DEEP, null)),
-                c("alternating objects and arrays, 1000 deep, across bit-stack words: guarded read",
-                        post(alternating("get_deep", 998)), fwd("read")),
-                c("alternating objects and arrays, 1001 deep: too deep", post(alternating("get_deep", 999)),
+                c(
+                        "alternating objects and arrays, 1000 deep, across bit-stack words: guarded read",
+                        post(alternating("get_deep", 998)),
+                        fwd("read")),
+                c(
+                        "alternating objects and arrays, 1001 deep: too deep",
+                        post(alternating("get_deep", 999)),
                         err(-32700, JsonRpcErrors.TOO_DEEP, null)),
-                c("50 000 unclosed [ (under the size limit): too deep, no recursion",
-                        post("[".repeat(50_000)), err(-32700, JsonRpcErrors.TOO_DEEP, null)),
-                c("10 000 nested objects {\"a\": (50 000 bytes): too deep",
-                        post("{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)), err(-32700, JsonRpcErrors.TOO_DEEP, null)),
-                c("1001-deep array as the id: a parse error, not an invalid id", post("{\"method\":\"tools/call\",\"id\":"
-                        + "[".repeat(1001) + "]".repeat(1001) + "}"), err(-32700, JsonRpcErrors.TOO_DEEP, null)),
-                c("1001-deep params of a notification (would bypass): still rejected",
+                c(
+                        "50 000 unclosed [ (under the size limit): too deep, no recursion",
+                        post("[".repeat(50_000)),
+                        err(-32700, JsonRpcErrors.TOO_DEEP, null)),
+                c(
+                        "10 000 nested objects {\"a\": (50 000 bytes): too deep",
+                        post("{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)),
+                        err(-32700, JsonRpcErrors.TOO_DEEP, null)),
+                c(
+                        "1001-deep array as the id: a parse error, not an invalid id",
+                        post("{\"method\":\"tools/call\",\"id\":" + "[".repeat(1001) + "]".repeat(1001) + "}"),
+                        err(-32700, JsonRpcErrors.TOO_DEEP, null)),
+                c(
+                        "1001-deep params of a notification (would bypass): still rejected",
                         post("{\"method\":\"notifications/x\",\"params\":" + "[".repeat(1000) + "]".repeat(1000) + "}"),
                         err(-32700, JsonRpcErrors.TOO_DEEP, null)),
-                c("1001-deep batch element", post("[" + "[".repeat(1000) + "]".repeat(1000) + "]"),
+                c(
+                        "1001-deep batch element",
+                        post("[" + "[".repeat(1000) + "]".repeat(1000) + "]"),
                         err(-32700, JsonRpcErrors.TOO_DEEP, null)));
     }
 
@@ -258,104 +328,200 @@ class FilterHostileInputIT {
                 c("exactly 64 KiB by Content-Length: guarded", post(padded(LIMIT)), fwd("write")),
                 c("64 KiB + 1 by Content-Length: body_too_large", post(padded(LIMIT + 1)), tooLarge()),
                 c("1 MiB by Content-Length: body_too_large", post(padded(1 << 20)), tooLarge()),
-                c("exactly 64 KiB chunked (HttpClient, unknown length): guarded", chunkedHttp(padded(LIMIT)), fwd("write")),
-                c("64 KiB + 1 chunked (HttpClient, unknown length): body_too_large", chunkedHttp(padded(LIMIT + 1)), tooLarge()),
-                c("1 MiB chunked (HttpClient, unknown length): body_too_large", chunkedHttp(padded(1 << 20)), tooLarge()),
-                c("64 KiB + 1 in one raw chunk: body_too_large", raw(head("Transfer-Encoding: chunked"),
-                        chunked(padded(LIMIT + 1), LIMIT + 1), true), tooLarge()),
-                c("a tools/call in 1-byte raw chunks: guarded", raw(head("Transfer-Encoding: chunked"),
-                        chunked(utf8(small), 1), true), fwd("write").body(small)),
-                c("Content-Length 10^12 with no body sent: body_too_large without reading",
-                        raw(head("Content-Length: 1000000000000"), new byte[0], true), tooLarge()),
-                c("Content-Length Long.MAX_VALUE: body_too_large", raw(head("Content-Length: " + Long.MAX_VALUE),
-                        new byte[0], true), tooLarge()),
-                c("Content-Length 2^63 (overflows a long): Tomcat answers 400",
-                        raw(head("Content-Length: 9223372036854775808"), new byte[0], true), http(400)),
-                c("Expect: 100-continue with a declared 10 MiB body that never comes: body_too_large",
-                        raw(head("Expect: 100-continue", "Content-Length: 10485760"), new byte[0], true), tooLarge()),
+                c(
+                        "exactly 64 KiB chunked (HttpClient, unknown length): guarded",
+                        chunkedHttp(padded(LIMIT)),
+                        fwd("write")),
+                c(
+                        "64 KiB + 1 chunked (HttpClient, unknown length): body_too_large",
+                        chunkedHttp(padded(LIMIT + 1)),
+                        tooLarge()),
+                c(
+                        "1 MiB chunked (HttpClient, unknown length): body_too_large",
+                        chunkedHttp(padded(1 << 20)),
+                        tooLarge()),
+                c(
+                        "64 KiB + 1 in one raw chunk: body_too_large",
+                        raw(head("Transfer-Encoding: chunked"), chunked(padded(LIMIT + 1), LIMIT + 1), true),
+                        tooLarge()),
+                c(
+                        "a tools/call in 1-byte raw chunks: guarded",
+                        raw(head("Transfer-Encoding: chunked"), chunked(utf8(small), 1), true),
+                        fwd("write").body(small)),
+                c(
+                        "Content-Length 10^12 with no body sent: body_too_large without reading",
+                        raw(head("Content-Length: 1000000000000"), new byte[0], true),
+                        tooLarge()),
+                c(
+                        "Content-Length Long.MAX_VALUE: body_too_large",
+                        raw(head("Content-Length: " + Long.MAX_VALUE), new byte[0], true),
+                        tooLarge()),
+                c(
+                        "Content-Length 2^63 (overflows a long): Tomcat answers 400",
+                        raw(head("Content-Length: 9223372036854775808"), new byte[0], true),
+                        http(400)),
+                c(
+                        "Expect: 100-continue with a declared 10 MiB body that never comes: body_too_large",
+                        raw(head("Expect: 100-continue", "Content-Length: 10485760"), new byte[0], true),
+                        tooLarge()),
                 c("a batch of 5000 tools/call (over 64 KiB): body_too_large", post(batchOf(5000)), tooLarge()));
     }
 
     static Stream<Arguments> duplicateMembers() {
         return Stream.of(
                 ambiguous("duplicate method, same value", "{'id':7,'method':'tools/call','method':'tools/call'}", "7"),
-                ambiguous("duplicate method, ping then tools/call", "{'id':7,'method':'ping','method':'tools/call',"
-                        + "'params':{'name':'write_x'}}", "7"),
-                ambiguous("duplicate method, tools/call then ping", "{'id':7,'method':'tools/call','method':'ping'}", "7"),
-                ambiguous("method and escaped m\\u0065thod", "{'id':7,'method':'ping','m\\u0065thod':'tools/call'}", "7"),
-                ambiguous("method and fully escaped \\u006d\\u0065\\u0074\\u0068\\u006f\\u0064",
-                        "{'id':7,'\\u006d\\u0065\\u0074\\u0068\\u006f\\u0064':'tools/call','method':'ping'}", "7"),
-                c("'m\\/ethod' decodes to 'm/ethod', another member: not ambiguous, guarded", post(j("{'id':7,"
-                        + "'method':'tools/call','m\\/ethod':'ping','params':{'name':'write_x'}}")), fwd("write")),
+                ambiguous(
+                        "duplicate method, ping then tools/call",
+                        "{'id':7,'method':'ping','method':'tools/call'," + "'params':{'name':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "duplicate method, tools/call then ping",
+                        "{'id':7,'method':'tools/call','method':'ping'}",
+                        "7"),
+                ambiguous(
+                        "method and escaped m\\u0065thod", "{'id':7,'method':'ping','m\\u0065thod':'tools/call'}", "7"),
+                ambiguous(
+                        "method and fully escaped \\u006d\\u0065\\u0074\\u0068\\u006f\\u0064",
+                        "{'id':7,'\\u006d\\u0065\\u0074\\u0068\\u006f\\u0064':'tools/call','method':'ping'}",
+                        "7"),
+                c(
+                        "'m\\/ethod' decodes to 'm/ethod', another member: not ambiguous, guarded",
+                        post(j("{'id':7," + "'method':'tools/call','m\\/ethod':'ping','params':{'name':'write_x'}}")),
+                        fwd("write")),
                 ambiguous("duplicate method, the first not a string", "{'id':7,'method':1,'method':'tools/call'}", "7"),
-                ambiguous("duplicate method, the second not a string", "{'id':7,'method':'tools/call','method':null}", "7"),
+                ambiguous(
+                        "duplicate method, the second not a string",
+                        "{'id':7,'method':'tools/call','method':null}",
+                        "7"),
                 ambiguous("duplicate id", "{'id':1,'id':2,'method':'tools/call'}", null),
                 ambiguous("duplicate id, the first not a valid id", "{'id':true,'id':2,'method':'tools/call'}", null),
                 ambiguous("id and escaped \\u0069d", "{'id':1,'\\u0069d':2,'method':'tools/call'}", null),
                 ambiguous("duplicate id of different kinds", "{'id':'a','id':null,'method':'tools/call'}", null),
-                ambiguous("duplicate params", "{'id':7,'method':'tools/call','params':{'name':'get_x'},"
-                        + "'params':{'name':'write_x'}}", "7"),
-                ambiguous("params and escaped p\\u0061rams", "{'id':7,'method':'tools/call','params':{'name':'get_x'},"
-                        + "'p\\u0061rams':{'name':'write_x'}}", "7"),
-                ambiguous("duplicate params of different kinds", "{'id':7,'method':'tools/call','params':null,"
-                        + "'params':{'name':'write_x'}}", "7"),
-                ambiguous("duplicate params.name", "{'id':7,'method':'tools/call','params':{'name':'get_x',"
-                        + "'name':'write_x'}}", "7"),
-                ambiguous("params.name and escaped n\\u0061me", "{'id':7,'method':'tools/call','params':{'name':'get_x',"
-                        + "'n\\u0061me':'write_x'}}", "7"),
-                ambiguous("duplicate params.name, the first not a string", "{'id':7,'method':'tools/call',"
-                        + "'params':{'name':1,'name':'write_x'}}", "7"),
-                ambiguous("duplicate method in a notification", "{'method':'notifications/x','method':'tools/call'}", null),
+                ambiguous(
+                        "duplicate params",
+                        "{'id':7,'method':'tools/call','params':{'name':'get_x'}," + "'params':{'name':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "params and escaped p\\u0061rams",
+                        "{'id':7,'method':'tools/call','params':{'name':'get_x'},"
+                                + "'p\\u0061rams':{'name':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "duplicate params of different kinds",
+                        "{'id':7,'method':'tools/call','params':null," + "'params':{'name':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "duplicate params.name",
+                        "{'id':7,'method':'tools/call','params':{'name':'get_x'," + "'name':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "params.name and escaped n\\u0061me",
+                        "{'id':7,'method':'tools/call','params':{'name':'get_x'," + "'n\\u0061me':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "duplicate params.name, the first not a string",
+                        "{'id':7,'method':'tools/call'," + "'params':{'name':1,'name':'write_x'}}",
+                        "7"),
+                ambiguous(
+                        "duplicate method in a notification",
+                        "{'method':'notifications/x','method':'tools/call'}",
+                        null),
                 ambiguous("a method and a result in one message", "{'id':7,'method':'tools/call','result':{}}", "7"),
-                ambiguous("a method and an error in one message", "{'id':7,'error':{'code':1,'message':'m'},"
-                        + "'method':'tools/call'}", "7"),
-                ambiguous("a duplicate in the second element of a batch", "[{'id':1,'method':'ping'},"
-                        + "{'id':2,'method':'ping','method':'tools/call'}]", null),
-                c("duplicate jsonrpc members are not ambiguous for the guard: guarded", post(j(
-                        "{'jsonrpc':'2.0','jsonrpc':'1.0','id':7,'method':'tools/call','params':{'name':'write_x'}}")),
+                ambiguous(
+                        "a method and an error in one message",
+                        "{'id':7,'error':{'code':1,'message':'m'}," + "'method':'tools/call'}",
+                        "7"),
+                ambiguous(
+                        "a duplicate in the second element of a batch",
+                        "[{'id':1,'method':'ping'}," + "{'id':2,'method':'ping','method':'tools/call'}]",
+                        null),
+                c(
+                        "duplicate jsonrpc members are not ambiguous for the guard: guarded",
+                        post(
+                                j(
+                                        "{'jsonrpc':'2.0','jsonrpc':'1.0','id':7,'method':'tools/call','params':{'name':'write_x'}}")),
                         fwd("write")),
-                c("duplicate name inside arguments does not count: guarded read", post(j("{'id':7,'method':'tools/call',"
-                        + "'params':{'name':'get_x','arguments':{'name':'a','name':'b'}}}")), fwd("read")),
-                c("a method member inside params does not count: bypass", post(j("{'id':7,'params':{'method':'tools/call'},"
-                        + "'method':'ping'}")), fwd(null)),
-                c("'Method' is another member than 'method' (case-sensitive): guarded", post(j("{'id':7,"
-                        + "'Method':'ping','method':'tools/call','params':{'name':'write_x'}}")), fwd("write")));
+                c(
+                        "duplicate name inside arguments does not count: guarded read",
+                        post(j("{'id':7,'method':'tools/call',"
+                                + "'params':{'name':'get_x','arguments':{'name':'a','name':'b'}}}")),
+                        fwd("read")),
+                c(
+                        "a method member inside params does not count: bypass",
+                        post(j("{'id':7,'params':{'method':'tools/call'}," + "'method':'ping'}")),
+                        fwd(null)),
+                c(
+                        "'Method' is another member than 'method' (case-sensitive): guarded",
+                        post(j("{'id':7," + "'Method':'ping','method':'tools/call','params':{'name':'write_x'}}")),
+                        fwd("write")));
     }
 
     static Stream<Arguments> escapedNames() {
         return Stream.of(
-                c("method tools\\/call is tools/call: guarded", post(j("{'id':1,'method':'tools\\/call',"
-                        + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("method tools\\u002fcall is tools/call: guarded", post(j("{'id':1,'method':'tools\\u002fcall',"
-                        + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("method \\u0074ools/call is tools/call: guarded", post(j("{'id':1,'method':'\\u0074ools/call',"
-                        + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("method \\u0074ools/call without params is a tools/call: invalid_params",
-                        post(j("{'id':1,'method':'\\u0074ools/call'}")), badParams("1")),
-                c("member m\\u0065thod is method: guarded", post(j("{'id':1,'m\\u0065thod':'tools/call',"
-                        + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("member \\u0069d is id: guarded", post(j("{'\\u0069d':1,'method':'tools/call',"
-                        + "'params':{'name':'write_x'}}")), fwd("write")),
-                c("member p\\u0061rams is params: its name classifies (read)", post(j("{'id':1,'method':'tools/call',"
-                        + "'p\\u0061rams':{'name':'list_x'}}")), fwd("read")),
-                c("member n\\u0061me is name: read", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'n\\u0061me':'read_file'}}")), fwd("read")),
-                c("tool get\\u005fitem is get_item: read", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'name':'get\\u005fitem'}}")), fwd("read")),
-                c("tool \\u0067et_item escaped first letter: read", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'name':'\\u0067et_item'}}")), fwd("read")),
-                c("tool name with a surrogate-pair escape: write", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'name':'\\ud83d\\ude00'}}")), fwd("write")),
-                c("tools/call with a name of one space is an unknown tool: write", post(j("{'id':1,"
-                        + "'method':'tools/call','params':{'name':' '}}")), fwd("write")),
-                c("tools/call with the bare prefix get_ is a write", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'name':'get_'}}")), fwd("write")),
-                c("GET_X is not the get_ prefix (case-sensitive): write", post(j("{'id':1,'method':'tools/call',"
-                        + "'params':{'name':'GET_X'}}")), fwd("write")),
-                c("'tools/call ' with a trailing space is another method: bypass", post(j("{'id':1,"
-                        + "'method':'tools/call '}")), fwd(null)),
+                c(
+                        "method tools\\/call is tools/call: guarded",
+                        post(j("{'id':1,'method':'tools\\/call'," + "'params':{'name':'write_x'}}")),
+                        fwd("write")),
+                c(
+                        "method tools\\u002fcall is tools/call: guarded",
+                        post(j("{'id':1,'method':'tools\\u002fcall'," + "'params':{'name':'write_x'}}")),
+                        fwd("write")),
+                c(
+                        "method \\u0074ools/call is tools/call: guarded",
+                        post(j("{'id':1,'method':'\\u0074ools/call'," + "'params':{'name':'write_x'}}")),
+                        fwd("write")),
+                c(
+                        "method \\u0074ools/call without params is a tools/call: invalid_params",
+                        post(j("{'id':1,'method':'\\u0074ools/call'}")),
+                        badParams("1")),
+                c(
+                        "member m\\u0065thod is method: guarded",
+                        post(j("{'id':1,'m\\u0065thod':'tools/call'," + "'params':{'name':'write_x'}}")),
+                        fwd("write")),
+                c(
+                        "member \\u0069d is id: guarded",
+                        post(j("{'\\u0069d':1,'method':'tools/call'," + "'params':{'name':'write_x'}}")),
+                        fwd("write")),
+                c(
+                        "member p\\u0061rams is params: its name classifies (read)",
+                        post(j("{'id':1,'method':'tools/call'," + "'p\\u0061rams':{'name':'list_x'}}")),
+                        fwd("read")),
+                c(
+                        "member n\\u0061me is name: read",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'n\\u0061me':'read_file'}}")),
+                        fwd("read")),
+                c(
+                        "tool get\\u005fitem is get_item: read",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'name':'get\\u005fitem'}}")),
+                        fwd("read")),
+                c(
+                        "tool \\u0067et_item escaped first letter: read",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'name':'\\u0067et_item'}}")),
+                        fwd("read")),
+                c(
+                        "tool name with a surrogate-pair escape: write",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'name':'\\ud83d\\ude00'}}")),
+                        fwd("write")),
+                c(
+                        "tools/call with a name of one space is an unknown tool: write",
+                        post(j("{'id':1," + "'method':'tools/call','params':{'name':' '}}")),
+                        fwd("write")),
+                c(
+                        "tools/call with the bare prefix get_ is a write",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'name':'get_'}}")),
+                        fwd("write")),
+                c(
+                        "GET_X is not the get_ prefix (case-sensitive): write",
+                        post(j("{'id':1,'method':'tools/call'," + "'params':{'name':'GET_X'}}")),
+                        fwd("write")),
+                c(
+                        "'tools/call ' with a trailing space is another method: bypass",
+                        post(j("{'id':1," + "'method':'tools/call '}")),
+                        fwd(null)),
                 c("'Tools/Call' is another method: bypass", post(j("{'id':1,'method':'Tools/Call'}")), fwd(null)),
-                c("'tools/call\\u0000' is another method: bypass", post(j("{'id':1,'method':'tools/call\\u0000'}")),
+                c(
+                        "'tools/call\\u0000' is another method: bypass",
+                        post(j("{'id':1,'method':'tools/call\\u0000'}")),
                         fwd(null)));
     }
 
@@ -381,51 +547,87 @@ class FilterHostileInputIT {
                 unclassifiable("with arguments a string", call + ",'params':{'name':'write_x','arguments':'{}'}}"),
                 unclassifiable("with arguments a number", call + ",'params':{'arguments':1,'name':'write_x'}}"),
                 unclassifiable("with arguments false", call + ",'params':{'name':'write_x','arguments':false}}"),
-                unclassifiable("with arguments escaped as \\u0061rguments, a number",
+                unclassifiable(
+                        "with arguments escaped as \\u0061rguments, a number",
                         call + ",'params':{'name':'write_x','\\u0061rguments':1}}"),
-                unclassifiable("with arguments twice, the second not an object",
+                unclassifiable(
+                        "with arguments twice, the second not an object",
                         call + ",'params':{'name':'write_x','arguments':{},'arguments':7}}"),
                 unclassifiable("with _meta null", call + ",'params':{'name':'write_x','_meta':null}}"),
                 unclassifiable("with _meta an array", call + ",'params':{'_meta':[],'name':'write_x'}}"),
                 unclassifiable("with _meta a string", call + ",'params':{'name':'write_x','_meta':'t'}}"),
-                unclassifiable("with _meta escaped as \\u005fmeta, a number",
+                unclassifiable(
+                        "with _meta escaped as \\u005fmeta, a number",
                         call + ",'params':{'name':'write_x','\\u005fmeta':1}}"),
-                unclassifiable("of a read tool with arguments null (not forwarded as a read)",
+                unclassifiable(
+                        "of a read tool with arguments null (not forwarded as a read)",
                         call + ",'params':{'name':'get_x','arguments':null}}"),
-                c("tools/call with the method after bad params: invalid_params", post(j("{'id':21,'params':"
-                        + "{'name':''},'method':'tools/call'}")), badParams("21")),
-                c("tools/call with a string id and params null: the error echoes the id", post(j("{'id':'call-7',"
-                        + "'method':'tools/call','params':null}")), badParams("\"call-7\"")),
-                c("tools/call with a null id and no params: the error echoes the null id", post(j("{'id':null,"
-                        + "'method':'tools/call'}")), badParams("null")),
-                c("tools/call with object arguments and _meta: guarded (control)", post(j(call + ",'params':{'name':"
-                        + "'write_x','arguments':{'a':null},'_meta':{'progressToken':1},'other':null}}")), fwd("write")),
-                c("tools/call with params null and an invalid turn id: the body is judged first, invalid_params",
-                        post(j(call + ",'params':null}"), TURN, T129), badParams("21")),
-                c("tools/call with params null and two session ids: the body is judged first, invalid_params",
+                c(
+                        "tools/call with the method after bad params: invalid_params",
+                        post(j("{'id':21,'params':" + "{'name':''},'method':'tools/call'}")),
+                        badParams("21")),
+                c(
+                        "tools/call with a string id and params null: the error echoes the id",
+                        post(j("{'id':'call-7'," + "'method':'tools/call','params':null}")),
+                        badParams("\"call-7\"")),
+                c(
+                        "tools/call with a null id and no params: the error echoes the null id",
+                        post(j("{'id':null," + "'method':'tools/call'}")),
+                        badParams("null")),
+                c(
+                        "tools/call with object arguments and _meta: guarded (control)",
+                        post(j(call + ",'params':{'name':"
+                                + "'write_x','arguments':{'a':null},'_meta':{'progressToken':1},'other':null}}")),
+                        fwd("write")),
+                c(
+                        "tools/call with params null and an invalid turn id: the body is judged first, invalid_params",
+                        post(j(call + ",'params':null}"), TURN, T129),
+                        badParams("21")),
+                c(
+                        "tools/call with params null and two session ids: the body is judged first, invalid_params",
                         raw(head("Mcp-Session-Id: {S}-other"), utf8(j(call + ",'params':null}")), true),
                         badParams("21")),
-                ambiguous("a duplicate params.name wins over null arguments",
-                        call + ",'params':{'arguments':null,'name':'a','name':'b'}}", "21"),
-                ambiguous("duplicate params, one of them null: ambiguity wins", call + ",'params':null,"
-                        + "'params':{'name':'write_x'}}", "21"),
-                invalid("an id that is true wins over params null", "{\"id\":true,\"method\":\"tools/call\","
-                        + "\"params\":null}", null),
-                c("a tools/call notification with params null is a notification: passes unguarded", post(j(
-                        "{'jsonrpc':'2.0','method':'tools/call','params':null}")), fwd(null)),
-                c("resources/read with params null: other methods are not checked, bypass", post(j("{'id':1,"
-                        + "'method':'resources/read','params':null}")), fwd(null)),
+                ambiguous(
+                        "a duplicate params.name wins over null arguments",
+                        call + ",'params':{'arguments':null,'name':'a','name':'b'}}",
+                        "21"),
+                ambiguous(
+                        "duplicate params, one of them null: ambiguity wins",
+                        call + ",'params':null," + "'params':{'name':'write_x'}}",
+                        "21"),
+                invalid(
+                        "an id that is true wins over params null",
+                        "{\"id\":true,\"method\":\"tools/call\"," + "\"params\":null}",
+                        null),
+                c(
+                        "a tools/call notification with params null is a notification: passes unguarded",
+                        post(j("{'jsonrpc':'2.0','method':'tools/call','params':null}")),
+                        fwd(null)),
+                c(
+                        "resources/read with params null: other methods are not checked, bypass",
+                        post(j("{'id':1," + "'method':'resources/read','params':null}")),
+                        fwd(null)),
                 c("ping with params an array: bypass", post(j("{'id':1,'method':'ping','params':[]}")), fwd(null)),
-                c("a batch with one unclassifiable tools/call: invalid_params for every request, each with its own "
-                                + "id, nothing forwarded", post(j("[{'id':1,'method':'tools/call','params':{'name':'get_a'}},"
+                c(
+                        "a batch with one unclassifiable tools/call: invalid_params for every request, each with its own "
+                                + "id, nothing forwarded",
+                        post(j("[{'id':1,'method':'tools/call','params':{'name':'get_a'}},"
                                 + "{'id':'two','method':'tools/call','params':{'name':'write_x','arguments':[]}},"
                                 + "{'method':'notifications/x'},{'id':3,'method':'ping'},{'id':4,'result':{}}]")),
-                        batchErr(JsonRpcErrors.INVALID_PARAMS, JsonRpcErrors.INVALID_PARAMS_REASON, "1", "\"two\"", "3")),
-                c("a batch of one tools/call without params: invalid_params with its id",
+                        batchErr(
+                                JsonRpcErrors.INVALID_PARAMS,
+                                JsonRpcErrors.INVALID_PARAMS_REASON,
+                                "1",
+                                "\"two\"",
+                                "3")),
+                c(
+                        "a batch of one tools/call without params: invalid_params with its id",
                         post(j("[{'id':9,'method':'tools/call'}]")),
                         batchErr(JsonRpcErrors.INVALID_PARAMS, JsonRpcErrors.INVALID_PARAMS_REASON, "9")),
-                invalid("a batch with a number element and a tools/call without params: the invalid request wins",
-                        j("[{'id':1,'method':'tools/call'},5]"), null));
+                invalid(
+                        "a batch with a number element and a tools/call without params: the invalid request wins",
+                        j("[{'id':1,'method':'tools/call'},5]"),
+                        null));
     }
 
     static Stream<Arguments> notJsonRpcObjects() {
@@ -449,8 +651,14 @@ class FilterHostileInputIT {
                 invalid("'Method' only (case-sensitive)", j("{'id':1,'Method':'tools/call'}"), "1"),
                 parse("an empty body", ""),
                 parse("a whitespace-only body", " \r\n\t "),
-                c("an empty raw POST without Content-Length", raw("POST {P} HTTP/1.1\r\nHost: {H}\r\nConnection: close\r\n"
-                        + "Mcp-Session-Id: {S}\r\n\r\n", new byte[0], true), err(-32700, null, null)));
+                c(
+                        "an empty raw POST without Content-Length",
+                        raw(
+                                "POST {P} HTTP/1.1\r\nHost: {H}\r\nConnection: close\r\n"
+                                        + "Mcp-Session-Id: {S}\r\n\r\n",
+                                new byte[0],
+                                true),
+                        err(-32700, null, null)));
     }
 
     static Stream<Arguments> batches() {
@@ -459,19 +667,36 @@ class FilterHostileInputIT {
         String read3 = j("{'jsonrpc':'2.0','id':3,'method':'tools/call','params':{'name':'read_c'}}");
         String write = j("{'jsonrpc':'2.0','id':4,'method':'tools/call','params':{'name':'delete_d'}}");
         return Stream.of(
-                c("a batch of three reads: forwarded once, read", post("[" + read1 + "," + read2 + "," + read3 + "]"),
+                c(
+                        "a batch of three reads: forwarded once, read",
+                        post("[" + read1 + "," + read2 + "," + read3 + "]"),
                         fwd("read")),
-                c("a batch of reads and a write: write", post("[" + read1 + "," + write + "," + read3 + "]"), fwd("write")),
+                c(
+                        "a batch of reads and a write: write",
+                        post("[" + read1 + "," + write + "," + read3 + "]"),
+                        fwd("write")),
                 c("a batch of one write: write", post("[" + write + "]"), fwd("write")),
-                c("a batch of notifications only: not guarded", post(j("[{'method':'notifications/initialized'},"
-                        + "{'method':'notifications/cancelled','params':{'requestId':1}}]")), fwd(null)),
-                c("a batch of ping and initialize: not guarded", post(j("[{'id':1,'method':'ping'},"
-                        + "{'id':2,'method':'initialize','params':{}}]")), fwd(null)),
-                c("a batch of responses: not guarded", post(j("[{'id':1,'result':{}},{'id':2,'error':{'code':1,"
-                        + "'message':'x'}}]")), fwd(null)),
-                c("a batch of a response and a read: read", post(j("[{'id':1,'result':{}},") + read1 + "]"), fwd("read")),
-                c("a batch with a tools/call notification and a read: read (the notification does not count)",
-                        post(j("[{'method':'tools/call','params':{'name':'write_x'}},") + read1 + "]"), fwd("read")),
+                c(
+                        "a batch of notifications only: not guarded",
+                        post(j("[{'method':'notifications/initialized'},"
+                                + "{'method':'notifications/cancelled','params':{'requestId':1}}]")),
+                        fwd(null)),
+                c(
+                        "a batch of ping and initialize: not guarded",
+                        post(j("[{'id':1,'method':'ping'}," + "{'id':2,'method':'initialize','params':{}}]")),
+                        fwd(null)),
+                c(
+                        "a batch of responses: not guarded",
+                        post(j("[{'id':1,'result':{}},{'id':2,'error':{'code':1," + "'message':'x'}}]")),
+                        fwd(null)),
+                c(
+                        "a batch of a response and a read: read",
+                        post(j("[{'id':1,'result':{}},") + read1 + "]"),
+                        fwd("read")),
+                c(
+                        "a batch with a tools/call notification and a read: read (the notification does not count)",
+                        post(j("[{'method':'tools/call','params':{'name':'write_x'}},") + read1 + "]"),
+                        fwd("read")),
                 invalid("a batch with a number element", "[" + read1 + ",1]", null),
                 invalid("a batch with a string element", "[\"x\"," + read1 + "]", null),
                 invalid("a batch with a null element", "[" + read1 + ",null]", null),
@@ -479,11 +704,16 @@ class FilterHostileInputIT {
                 invalid("a batch with an empty object", "[" + read1 + ",{}]", null),
                 invalid("an empty batch []", "[]", null),
                 invalid("an empty batch with whitespace [ \\n ]", "[ \n ]", null),
-                c("a batch with an invalid turn id: one error per request, each with its own id (none for the "
-                                + "notification)", post(j("[{'id':1,'method':'tools/call','params':{'name':'w'}},"
-                                + "{'method':'notifications/x'},"
-                                + "{'id':'b','method':'tools/call','params':{'name':'get_x'}},{'id':null,'method':'ping'}]"),
-                                TURN, T129),
+                c(
+                        "a batch with an invalid turn id: one error per request, each with its own id (none for the "
+                                + "notification)",
+                        post(
+                                j(
+                                        "[{'id':1,'method':'tools/call','params':{'name':'w'}},"
+                                                + "{'method':'notifications/x'},"
+                                                + "{'id':'b','method':'tools/call','params':{'name':'get_x'}},{'id':null,'method':'ping'}]"),
+                                TURN,
+                                T129),
                         batchErr(-32600, JsonRpcErrors.INVALID_TURN_ID, "1", "\"b\"", "null")));
     }
 
@@ -499,9 +729,12 @@ class FilterHostileInputIT {
                 echo("a negative fractional id", "-12.75e-3"),
                 echo("a 30-digit integer id", "123456789012345678901234567890"),
                 echo("a null id (a request, not a notification)", "null"),
-                c("two session ids on a guarded call: ambiguous_request with its own id",
-                        raw(head("Mcp-Session-Id: {S}-other"), utf8(j("{'id':'dup-s','method':'tools/call',"
-                                + "'params':{'name':'write_x'}}")), true),
+                c(
+                        "two session ids on a guarded call: ambiguous_request with its own id",
+                        raw(
+                                head("Mcp-Session-Id: {S}-other"),
+                                utf8(j("{'id':'dup-s','method':'tools/call'," + "'params':{'name':'write_x'}}")),
+                                true),
                         err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "\"dup-s\"")));
     }
 
@@ -510,117 +743,215 @@ class FilterHostileInputIT {
         return Stream.of(
                 c("a turn id of 128 visible characters: guarded", post(call, TURN, "t".repeat(128)), fwd("write")),
                 c("a turn id of 129 characters: invalid_turn_id", post(call, TURN, T129), badTurn("5")),
-                c("a turn id of 129 characters on a read: invalid_turn_id", post(j("{'id':5,'method':'tools/call',"
-                        + "'params':{'name':'get_x'}}"), TURN, T129), badTurn("5")),
+                c(
+                        "a turn id of 129 characters on a read: invalid_turn_id",
+                        post(j("{'id':5,'method':'tools/call'," + "'params':{'name':'get_x'}}"), TURN, T129),
+                        badTurn("5")),
                 c("a turn id of 4000 characters: invalid_turn_id", post(call, TURN, "t".repeat(4000)), badTurn("5")),
-                c("a turn id with every visible ASCII character: guarded", post(call, TURN, visibleAscii()), fwd("write")),
+                c(
+                        "a turn id with every visible ASCII character: guarded",
+                        post(call, TURN, visibleAscii()),
+                        fwd("write")),
                 c("a turn id 'a,b' is one opaque value: guarded", post(call, TURN, "a,b"), fwd("write")),
                 c("a turn id with a space inside: invalid_turn_id", post(call, TURN, "a b"), badTurn("5")),
                 c("an empty turn header: invalid_turn_id", raw(head(TURN + ":"), utf8(call), true), badTurn("5")),
-                c("a turn header of spaces only (trimmed to empty): invalid_turn_id", raw(head(TURN + ":    "),
-                        utf8(call), true), badTurn("5")),
-                c("leading and trailing spaces are trimmed by Tomcat: guarded", raw(head(TURN + ":   abc   "),
-                        utf8(call), true), fwd("write").body(call)),
-                c("a tab inside the turn id (HTAB is legal in a header): invalid_turn_id", raw(head(TURN + ": a\tb"),
-                        utf8(call), true), badTurn("5")),
-                c("a bare CR inside the turn header: Tomcat answers 400", raw(head(TURN + ": a\rb"), utf8(call), true),
-                        http(400)),
-                c("a bare LF inside the turn header: Tomcat answers 400", raw(head(TURN + ": a\nb"), utf8(call), true),
-                        http(400)),
-                c("CRLF in the turn value injects a second turn header: invalid_turn_id",
-                        raw(head(TURN + ": a\r\n" + TURN + ": b"), utf8(call), true), badTurn("5")),
-                c("a NUL inside the turn header: Tomcat answers 400", raw(head(TURN + ": a\u0000b"), utf8(call), true),
-                        http(400)),
-                c("a 0x01 control inside the turn header: Tomcat answers 400", raw(head(TURN + ": a\u0001b"),
-                        utf8(call), true), http(400)),
-                c("a DEL (0x7F) inside the turn header: Tomcat answers 400", raw(head(TURN + ": a\u007fb"),
-                        utf8(call), true), http(400)),
-                c("a non-ASCII (UTF-8 ü) turn header: invalid_turn_id", raw(head(TURN + ": t\u00c3\u00bcr"),
-                        utf8(call), true), badTurn("5")),
-                c("a 0xFF byte in the turn header: invalid_turn_id", raw(head(TURN + ": a\u00ffb"), utf8(call), true),
+                c(
+                        "a turn header of spaces only (trimmed to empty): invalid_turn_id",
+                        raw(head(TURN + ":    "), utf8(call), true),
                         badTurn("5")),
-                c("two turn headers: invalid_turn_id", raw(head(TURN + ": a", TURN + ": b"), utf8(call), true),
+                c(
+                        "leading and trailing spaces are trimmed by Tomcat: guarded",
+                        raw(head(TURN + ":   abc   "), utf8(call), true),
+                        fwd("write").body(call)),
+                c(
+                        "a tab inside the turn id (HTAB is legal in a header): invalid_turn_id",
+                        raw(head(TURN + ": a\tb"), utf8(call), true),
                         badTurn("5")),
-                c("two equal turn headers: invalid_turn_id", raw(head(TURN + ": a", TURN + ": a"), utf8(call), true),
+                c(
+                        "a bare CR inside the turn header: Tomcat answers 400",
+                        raw(head(TURN + ": a\rb"), utf8(call), true),
+                        http(400)),
+                c(
+                        "a bare LF inside the turn header: Tomcat answers 400",
+                        raw(head(TURN + ": a\nb"), utf8(call), true),
+                        http(400)),
+                c(
+                        "CRLF in the turn value injects a second turn header: invalid_turn_id",
+                        raw(head(TURN + ": a\r\n" + TURN + ": b"), utf8(call), true),
                         badTurn("5")),
-                c("two turn headers spelled in different case: invalid_turn_id", raw(head("x-mcp-turn-id: a",
-                        "X-MCP-TURN-ID: b"), utf8(call), true), badTurn("5")),
-                c("a folded (obs-fold) turn header: Tomcat unfolds it to 'a b', invalid_turn_id",
-                        raw(head(TURN + ": a", " b"), utf8(call), true), badTurn("5")),
-                c("a turn header of 9000 characters (over Tomcat's header limit): Tomcat answers 400",
-                        raw(head(TURN + ": " + "t".repeat(9000)), utf8(call), true), http(400)),
-                c("an invalid turn id on a bypass call (ping) is not looked at: forwarded unguarded",
-                        post(j("{'id':5,'method':'ping'}"), TURN, T129), fwd(null)),
-                c("an invalid turn id on a notification is not looked at: forwarded unguarded",
-                        post(j("{'method':'notifications/cancelled','params':{'requestId':5}}"), TURN, T129), fwd(null)));
+                c(
+                        "a NUL inside the turn header: Tomcat answers 400",
+                        raw(head(TURN + ": a\u0000b"), utf8(call), true),
+                        http(400)),
+                c(
+                        "a 0x01 control inside the turn header: Tomcat answers 400",
+                        raw(head(TURN + ": a\u0001b"), utf8(call), true),
+                        http(400)),
+                c(
+                        "a DEL (0x7F) inside the turn header: Tomcat answers 400",
+                        raw(head(TURN + ": a\u007fb"), utf8(call), true),
+                        http(400)),
+                c(
+                        "a non-ASCII (UTF-8 ü) turn header: invalid_turn_id",
+                        raw(head(TURN + ": t\u00c3\u00bcr"), utf8(call), true),
+                        badTurn("5")),
+                c(
+                        "a 0xFF byte in the turn header: invalid_turn_id",
+                        raw(head(TURN + ": a\u00ffb"), utf8(call), true),
+                        badTurn("5")),
+                c(
+                        "two turn headers: invalid_turn_id",
+                        raw(head(TURN + ": a", TURN + ": b"), utf8(call), true),
+                        badTurn("5")),
+                c(
+                        "two equal turn headers: invalid_turn_id",
+                        raw(head(TURN + ": a", TURN + ": a"), utf8(call), true),
+                        badTurn("5")),
+                c(
+                        "two turn headers spelled in different case: invalid_turn_id",
+                        raw(head("x-mcp-turn-id: a", "X-MCP-TURN-ID: b"), utf8(call), true),
+                        badTurn("5")),
+                c(
+                        "a folded (obs-fold) turn header: Tomcat unfolds it to 'a b', invalid_turn_id",
+                        raw(head(TURN + ": a", " b"), utf8(call), true),
+                        badTurn("5")),
+                c(
+                        "a turn header of 9000 characters (over Tomcat's header limit): Tomcat answers 400",
+                        raw(head(TURN + ": " + "t".repeat(9000)), utf8(call), true),
+                        http(400)),
+                c(
+                        "an invalid turn id on a bypass call (ping) is not looked at: forwarded unguarded",
+                        post(j("{'id':5,'method':'ping'}"), TURN, T129),
+                        fwd(null)),
+                c(
+                        "an invalid turn id on a notification is not looked at: forwarded unguarded",
+                        post(j("{'method':'notifications/cancelled','params':{'requestId':5}}"), TURN, T129),
+                        fwd(null)));
     }
 
     static Stream<Arguments> sessionHeaders() {
         String call = j("{'id':9,'method':'tools/call','params':{'name':'write_x'}}");
         return Stream.of(
                 c("a POST without a session id passes unguarded", exchange(call, false), fwd(null)),
-                c("an empty session id passes unguarded", raw("POST {P} HTTP/1.1\r\nHost: {H}\r\nConnection: close\r\n"
-                        + "Mcp-Session-Id:\r\nContent-Length: " + call.length() + "\r\n\r\n", utf8(call), true),
+                c(
+                        "an empty session id passes unguarded",
+                        raw(
+                                "POST {P} HTTP/1.1\r\nHost: {H}\r\nConnection: close\r\n"
+                                        + "Mcp-Session-Id:\r\nContent-Length: " + call.length() + "\r\n\r\n",
+                                utf8(call),
+                                true),
                         fwd(null).body(call)),
-                c("a whitespace session id (trimmed to empty) passes unguarded", raw("POST {P} HTTP/1.1\r\nHost: {H}\r\n"
-                        + "Connection: close\r\nMcp-Session-Id:    \r\nContent-Length: " + call.length() + "\r\n\r\n",
-                        utf8(call), true), fwd(null).body(call)),
-                c("two session ids: ambiguous_request", raw(head("Mcp-Session-Id: other"), utf8(call), true),
+                c(
+                        "a whitespace session id (trimmed to empty) passes unguarded",
+                        raw(
+                                "POST {P} HTTP/1.1\r\nHost: {H}\r\n"
+                                        + "Connection: close\r\nMcp-Session-Id:    \r\nContent-Length: " + call.length()
+                                        + "\r\n\r\n",
+                                utf8(call),
+                                true),
+                        fwd(null).body(call)),
+                c(
+                        "two session ids: ambiguous_request",
+                        raw(head("Mcp-Session-Id: other"), utf8(call), true),
                         err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "9")),
-                c("two session ids spelled in different case: ambiguous_request", raw(head("mcp-session-id: other"),
-                        utf8(call), true), err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "9")),
-                c("two equal session ids: ambiguous_request", raw(head("Mcp-Session-Id: {S}"), utf8(call), true),
+                c(
+                        "two session ids spelled in different case: ambiguous_request",
+                        raw(head("mcp-session-id: other"), utf8(call), true),
                         err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "9")),
-                c("an empty and a real session id: ambiguous_request", raw(head("Mcp-Session-Id:"), utf8(call), true),
+                c(
+                        "two equal session ids: ambiguous_request",
+                        raw(head("Mcp-Session-Id: {S}"), utf8(call), true),
                         err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "9")),
-                c("two session ids on a bypass call (ping): forwarded untouched", raw(head("Mcp-Session-Id: other"),
-                        utf8(j("{'id':9,'method':'ping'}")), true), fwd(null).body(j("{'id':9,'method':'ping'}"))),
+                c(
+                        "an empty and a real session id: ambiguous_request",
+                        raw(head("Mcp-Session-Id:"), utf8(call), true),
+                        err(-32600, JsonRpcErrors.AMBIGUOUS_REQUEST, "9")),
+                c(
+                        "two session ids on a bypass call (ping): forwarded untouched",
+                        raw(head("Mcp-Session-Id: other"), utf8(j("{'id':9,'method':'ping'}")), true),
+                        fwd(null).body(j("{'id':9,'method':'ping'}"))),
                 c("a 6000-character session id: guarded", post(call).session("s".repeat(6000)), fwd("write")),
-                c("a session id over Tomcat's 8 KiB header limit: Tomcat answers 400",
-                        raw(head(), utf8(call), true).session("s".repeat(9000)), http(400)),
-                c("a session id made for key injection ('}:*{' and spaces): guarded, hashed",
-                        post(call).session("a}:fence {b} * ?x" + UUID.randomUUID()), fwd("write")),
-                c("a session id of raw non-ASCII bytes: guarded", raw(head(), utf8(call), true)
-                        .session("s\u00c3\u00a9\u00ff" + UUID.randomUUID()), fwd("write").body(call)),
-                c("a session id with a 0x01 control: Tomcat answers 400", raw(head(), utf8(call), true)
-                        .session("s\u0001" + UUID.randomUUID()), http(400)));
+                c(
+                        "a session id over Tomcat's 8 KiB header limit: Tomcat answers 400",
+                        raw(head(), utf8(call), true).session("s".repeat(9000)),
+                        http(400)),
+                c(
+                        "a session id made for key injection ('}:*{' and spaces): guarded, hashed",
+                        post(call).session("a}:fence {b} * ?x" + UUID.randomUUID()),
+                        fwd("write")),
+                c(
+                        "a session id of raw non-ASCII bytes: guarded",
+                        raw(head(), utf8(call), true).session("s\u00c3\u00a9\u00ff" + UUID.randomUUID()),
+                        fwd("write").body(call)),
+                c(
+                        "a session id with a 0x01 control: Tomcat answers 400",
+                        raw(head(), utf8(call), true).session("s\u0001" + UUID.randomUUID()),
+                        http(400)));
     }
 
     static Stream<Arguments> otherMethods() {
         String call = j("{'id':3,'method':'tools/call','params':{'name':'write_x'}}");
         return Stream.of(
-                c("GET with a session (the SSE stream) passes untouched to the servlet (405)", method("GET", null), http(405)),
+                c(
+                        "GET with a session (the SSE stream) passes untouched to the servlet (405)",
+                        method("GET", null),
+                        http(405)),
                 c("GET with a tools/call body passes untouched (405)", method("GET", call), http(405)),
                 c("DELETE with a session passes untouched (405)", method("DELETE", null), http(405)),
                 c("OPTIONS passes untouched (200 from HttpServlet)", method("OPTIONS", null), http(200)),
                 c("HEAD passes untouched (405)", method("HEAD", null), http(405)),
                 c("PUT with a tools/call body is not guarded (405)", method("PUT", call), http(405)),
-                c("lowercase 'post' is another method (the filter passes it, HttpServlet answers 501)",
-                        raw(head().replace("POST ", "post "), utf8(call), true), http(501)),
-                c("TRACE is refused by Tomcat (405)", raw(head().replace("POST ", "TRACE "), new byte[0], true),
+                c(
+                        "lowercase 'post' is another method (the filter passes it, HttpServlet answers 501)",
+                        raw(head().replace("POST ", "post "), utf8(call), true),
+                        http(501)),
+                c(
+                        "TRACE is refused by Tomcat (405)",
+                        raw(head().replace("POST ", "TRACE "), new byte[0], true),
                         http(405)));
     }
 
     static Stream<Arguments> notificationsAndResponses() {
         return Stream.of(
-                c("notifications/initialized passes unguarded", post(j("{'jsonrpc':'2.0','method':"
-                        + "'notifications/initialized'}")), fwd(null)),
-                c("notifications/cancelled passes unguarded", post(j("{'jsonrpc':'2.0','method':'notifications/cancelled',"
-                        + "'params':{'requestId':7,'reason':'user'}}")), fwd(null)),
-                c("a tools/call without an id is a notification: unguarded", post(j("{'jsonrpc':'2.0',"
-                        + "'method':'tools/call','params':{'name':'write_x'}}")), fwd(null)),
-                c("a response with a result passes unguarded", post(j("{'jsonrpc':'2.0','id':5,'result':{'action':"
-                        + "'accept'}}")), fwd(null)),
-                c("a response with an error passes unguarded", post(j("{'jsonrpc':'2.0','id':'s-1','error':{'code':"
-                        + "-1,'message':'no'}}")), fwd(null)),
+                c(
+                        "notifications/initialized passes unguarded",
+                        post(j("{'jsonrpc':'2.0','method':" + "'notifications/initialized'}")),
+                        fwd(null)),
+                c(
+                        "notifications/cancelled passes unguarded",
+                        post(j("{'jsonrpc':'2.0','method':'notifications/cancelled',"
+                                + "'params':{'requestId':7,'reason':'user'}}")),
+                        fwd(null)),
+                c(
+                        "a tools/call without an id is a notification: unguarded",
+                        post(j("{'jsonrpc':'2.0'," + "'method':'tools/call','params':{'name':'write_x'}}")),
+                        fwd(null)),
+                c(
+                        "a response with a result passes unguarded",
+                        post(j("{'jsonrpc':'2.0','id':5,'result':{'action':" + "'accept'}}")),
+                        fwd(null)),
+                c(
+                        "a response with an error passes unguarded",
+                        post(j("{'jsonrpc':'2.0','id':'s-1','error':{'code':" + "-1,'message':'no'}}")),
+                        fwd(null)),
                 c("a response whose result is null passes unguarded", post(j("{'id':5,'result':null}")), fwd(null)),
-                c("an error response with a null id passes unguarded", post(j("{'id':null,'error':{'code':-32700,"
-                        + "'message':'x'}}")), fwd(null)),
-                c("a response with a repeated result passes unguarded", post(j("{'id':5,'result':1,'result':2}")), fwd(null)),
-                c("initialize with a session bypasses", post(j("{'id':1,'method':'initialize','params':{}}")), fwd(null)),
+                c(
+                        "an error response with a null id passes unguarded",
+                        post(j("{'id':null,'error':{'code':-32700," + "'message':'x'}}")),
+                        fwd(null)),
+                c(
+                        "a response with a repeated result passes unguarded",
+                        post(j("{'id':5,'result':1,'result':2}")),
+                        fwd(null)),
+                c(
+                        "initialize with a session bypasses",
+                        post(j("{'id':1,'method':'initialize','params':{}}")),
+                        fwd(null)),
                 c("ping bypasses", post(j("{'id':1,'method':'ping'}")), fwd(null)),
-                c("resources/read bypasses by default", post(j("{'id':1,'method':'resources/read','params':"
-                        + "{'uri':'file:///x'}}")), fwd(null)),
+                c(
+                        "resources/read bypasses by default",
+                        post(j("{'id':1,'method':'resources/read','params':" + "{'uri':'file:///x'}}")),
+                        fwd(null)),
                 ambiguous("a response with a duplicate id is rejected", "{'id':1,'id':2,'result':{}}", null));
     }
 
@@ -628,107 +959,213 @@ class FilterHostileInputIT {
         String call = j("{'id':11,'method':'tools/call','params':{'name':'write_x'}}");
         byte[] body = utf8(call);
         return Stream.of(
-                c("a raw tools/call with Content-Length: guarded (control)", raw(head(), body, true),
+                c(
+                        "a raw tools/call with Content-Length: guarded (control)",
+                        raw(head(), body, true),
                         fwd("write").body(call)),
-                c("a body shorter than its Content-Length, then EOF: Tomcat's read fails and Tomcat answers 400 "
+                c(
+                        "a body shorter than its Content-Length, then EOF: Tomcat's read fails and Tomcat answers 400 "
                                 + "(the filter's own -32700 is discarded), not forwarded",
-                        raw(head("Content-Length: " + (body.length + 20)), body, true), http(400)),
-                c("a body longer than its Content-Length: only the declared part is read (a truncated call)",
-                        raw(head("Content-Length: " + (body.length - 1)), body, true), err(-32700, null, null)),
-                c("a body longer than its Content-Length on a kept-alive connection: a complete ping, then the rest "
-                        + "(a tools/call) parsed as the next request line (Tomcat answers 400 to it): not forwarded",
-                        raw(head("Content-Length: " + PING.length()).replace("Connection: close\r\n", ""),
-                                utf8(PING + call), true), fwd(null).body(PING)),
-                c("chunked tools/call: guarded", raw(head("Transfer-Encoding: chunked"), chunked(body, 16), true),
+                        raw(head("Content-Length: " + (body.length + 20)), body, true),
+                        http(400)),
+                c(
+                        "a body longer than its Content-Length: only the declared part is read (a truncated call)",
+                        raw(head("Content-Length: " + (body.length - 1)), body, true),
+                        err(-32700, null, null)),
+                c(
+                        "a body longer than its Content-Length on a kept-alive connection: a complete ping, then the rest "
+                                + "(a tools/call) parsed as the next request line (Tomcat answers 400 to it): not forwarded",
+                        raw(
+                                head("Content-Length: " + PING.length()).replace("Connection: close\r\n", ""),
+                                utf8(PING + call),
+                                true),
+                        fwd(null).body(PING)),
+                c(
+                        "chunked tools/call: guarded",
+                        raw(head("Transfer-Encoding: chunked"), chunked(body, 16), true),
                         fwd("write").body(call)),
-                c("chunked with chunk extensions: guarded", raw(head("Transfer-Encoding: chunked"),
-                        bytes(Integer.toHexString(body.length) + ";ext=1;q=\"v\"\r\n", body, "\r\n0\r\n\r\n"), true),
+                c(
+                        "chunked with chunk extensions: guarded",
+                        raw(
+                                head("Transfer-Encoding: chunked"),
+                                bytes(Integer.toHexString(body.length) + ";ext=1;q=\"v\"\r\n", body, "\r\n0\r\n\r\n"),
+                                true),
                         fwd("write").body(call)),
-                c("chunked with a trailer: guarded", raw(head("Transfer-Encoding: chunked"),
-                        bytes(Integer.toHexString(body.length) + "\r\n", body, "\r\n0\r\nX-Trailer: t\r\n\r\n"), true),
+                c(
+                        "chunked with a trailer: guarded",
+                        raw(
+                                head("Transfer-Encoding: chunked"),
+                                bytes(Integer.toHexString(body.length) + "\r\n", body, "\r\n0\r\nX-Trailer: t\r\n\r\n"),
+                                true),
                         fwd("write").body(call)),
-                c("chunked with an invalid chunk size: Tomcat's read fails, Tomcat answers 400, not forwarded",
+                c(
+                        "chunked with an invalid chunk size: Tomcat's read fails, Tomcat answers 400, not forwarded",
                         raw(head("Transfer-Encoding: chunked"), bytes("zz\r\n", body, "\r\n0\r\n\r\n"), true),
                         http(400)),
-                c("chunked without the last chunk, then EOF: Tomcat answers 400, not forwarded",
-                        raw(head("Transfer-Encoding: chunked"), bytes(Integer.toHexString(body.length) + "\r\n", body,
-                                "\r\n"), true), http(400)),
-                c("chunked with a chunk longer than the data, then EOF: Tomcat answers 400, not forwarded",
-                        raw(head("Transfer-Encoding: chunked"), bytes("ff\r\n", body), true), http(400)),
-                c("Content-Length and Transfer-Encoding together: Tomcat reads the chunked body, the filter sniffs "
-                                + "the same bytes it replays: guarded", raw(head("Transfer-Encoding: chunked",
-                                "Content-Length: " + body.length), chunked(body, 8), true), fwd("write").body(call)),
-                c("HTTP/1.0 without Content-Length: the body is not read (empty), parse error", raw(
-                        "POST {P} HTTP/1.0\r\nHost: {H}\r\nMcp-Session-Id: {S}\r\n\r\n", body, true),
-                        err(-32700, null, null)),
-                c("Expect: 100-continue with a small body: guarded (the interim 100 is skipped)",
-                        raw(head("Expect: 100-continue"), body, true), fwd("write").body(call)),
-                c("an h2c upgrade request is served as HTTP/1.1: guarded", raw(head("Upgrade: h2c",
-                        "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA", "Connection: Upgrade, HTTP2-Settings"), body, true),
+                c(
+                        "chunked without the last chunk, then EOF: Tomcat answers 400, not forwarded",
+                        raw(
+                                head("Transfer-Encoding: chunked"),
+                                bytes(Integer.toHexString(body.length) + "\r\n", body, "\r\n"),
+                                true),
+                        http(400)),
+                c(
+                        "chunked with a chunk longer than the data, then EOF: Tomcat answers 400, not forwarded",
+                        raw(head("Transfer-Encoding: chunked"), bytes("ff\r\n", body), true),
+                        http(400)),
+                c(
+                        "Content-Length and Transfer-Encoding together: Tomcat reads the chunked body, the filter sniffs "
+                                + "the same bytes it replays: guarded",
+                        raw(
+                                head("Transfer-Encoding: chunked", "Content-Length: " + body.length),
+                                chunked(body, 8),
+                                true),
                         fwd("write").body(call)),
-                c("no Host header in HTTP/1.1: Tomcat answers 400", raw(head().replace("Host: {H}\r\n", ""), body, true),
+                c(
+                        "HTTP/1.0 without Content-Length: the body is not read (empty), parse error",
+                        raw("POST {P} HTTP/1.0\r\nHost: {H}\r\nMcp-Session-Id: {S}\r\n\r\n", body, true),
+                        err(-32700, null, null)),
+                c(
+                        "Expect: 100-continue with a small body: guarded (the interim 100 is skipped)",
+                        raw(head("Expect: 100-continue"), body, true),
+                        fwd("write").body(call)),
+                c(
+                        "an h2c upgrade request is served as HTTP/1.1: guarded",
+                        raw(
+                                head(
+                                        "Upgrade: h2c",
+                                        "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA",
+                                        "Connection: Upgrade, HTTP2-Settings"),
+                                body,
+                                true),
+                        fwd("write").body(call)),
+                c(
+                        "no Host header in HTTP/1.1: Tomcat answers 400",
+                        raw(head().replace("Host: {H}\r\n", ""), body, true),
                         http(400)),
                 c("two Host headers: Tomcat answers 400", raw(head("Host: {H}"), body, true), http(400)),
-                c("a 9000-character query string (over the header limit): Tomcat answers 400",
-                        raw(head().replace("POST {P}", "POST {P}?q=" + "q".repeat(9000)), body, true), http(400)),
-                c("Content-Encoding gzip: the compressed bytes are not JSON, parse error", raw(head(
-                        "Content-Encoding: gzip"), gzip(body), true), err(-32700, null, null)),
-                c("a form content type does not matter, the body is replayed intact: guarded", raw(head(
-                        "Content-Type: application/x-www-form-urlencoded").replace("Content-Type: application/json\r\n",
-                        ""), body, true), fwd("write").body(call)),
-                c("a percent-encoded path (/%6dcp) is /mcp: guarded", raw(head().replace("POST {P}", "POST {C}/%6dcp"),
-                        body, true), fwd("write").body(call)),
-                c("a trailing slash (/mcp/): guarded", raw(head().replace("POST {P}", "POST {P}/"), body, true),
-                        fwd("write").body(call)),
-                c("two equal Content-Length headers: Tomcat answers 400", raw(head("Content-Length: " + body.length,
-                        "Content-Length: " + body.length), body, true), http(400)),
-                c("two different Content-Length headers: Tomcat answers 400", raw(head("Content-Length: " + body.length,
-                        "Content-Length: 3"), body, true), http(400)),
-                c("a non-numeric Content-Length: Tomcat answers 400", raw(head("Content-Length: abc"), body, true),
+                c(
+                        "a 9000-character query string (over the header limit): Tomcat answers 400",
+                        raw(head().replace("POST {P}", "POST {P}?q=" + "q".repeat(9000)), body, true),
                         http(400)),
-                c("a negative Content-Length: Tomcat answers 400", raw(head("Content-Length: -5"), body, true), http(400)),
-                c("Transfer-Encoding gzip, chunked: Tomcat answers 501", raw(head("Transfer-Encoding: gzip, chunked"),
-                        chunked(body, 8), true), http(501)),
-                c("Transfer-Encoding identity: Tomcat answers 501", raw(head("Transfer-Encoding: identity"), body, true),
+                c(
+                        "Content-Encoding gzip: the compressed bytes are not JSON, parse error",
+                        raw(head("Content-Encoding: gzip"), gzip(body), true),
+                        err(-32700, null, null)),
+                c(
+                        "a form content type does not matter, the body is replayed intact: guarded",
+                        raw(
+                                head("Content-Type: application/x-www-form-urlencoded")
+                                        .replace("Content-Type: application/json\r\n", ""),
+                                body,
+                                true),
+                        fwd("write").body(call)),
+                c(
+                        "a percent-encoded path (/%6dcp) is /mcp: guarded",
+                        raw(head().replace("POST {P}", "POST {C}/%6dcp"), body, true),
+                        fwd("write").body(call)),
+                c(
+                        "a trailing slash (/mcp/): guarded",
+                        raw(head().replace("POST {P}", "POST {P}/"), body, true),
+                        fwd("write").body(call)),
+                c(
+                        "two equal Content-Length headers: Tomcat answers 400",
+                        raw(head("Content-Length: " + body.length, "Content-Length: " + body.length), body, true),
+                        http(400)),
+                c(
+                        "two different Content-Length headers: Tomcat answers 400",
+                        raw(head("Content-Length: " + body.length, "Content-Length: 3"), body, true),
+                        http(400)),
+                c(
+                        "a non-numeric Content-Length: Tomcat answers 400",
+                        raw(head("Content-Length: abc"), body, true),
+                        http(400)),
+                c(
+                        "a negative Content-Length: Tomcat answers 400",
+                        raw(head("Content-Length: -5"), body, true),
+                        http(400)),
+                c(
+                        "Transfer-Encoding gzip, chunked: Tomcat answers 501",
+                        raw(head("Transfer-Encoding: gzip, chunked"), chunked(body, 8), true),
+                        http(501)),
+                c(
+                        "Transfer-Encoding identity: Tomcat answers 501",
+                        raw(head("Transfer-Encoding: identity"), body, true),
                         http(501)),
                 c("a header line without a colon: Tomcat answers 400", raw(head("NoColonHere"), body, true), http(400)),
-                c("whitespace between the header name and the colon: Tomcat answers 400",
-                        raw(head("X-Other : x"), body, true), http(400)),
-                c("150 headers (over Tomcat's 100): Tomcat answers 400", raw(head(IntStream.range(0, 150)
-                        .mapToObj(i -> "X-Pad-" + i + ": " + i).toArray(String[]::new)), body, true), http(400)),
-                c("HTTP/1.0 with Content-Length: guarded", raw(head().replace("HTTP/1.1", "HTTP/1.0"), body, true),
+                c(
+                        "whitespace between the header name and the colon: Tomcat answers 400",
+                        raw(head("X-Other : x"), body, true),
+                        http(400)),
+                c(
+                        "150 headers (over Tomcat's 100): Tomcat answers 400",
+                        raw(
+                                head(IntStream.range(0, 150)
+                                        .mapToObj(i -> "X-Pad-" + i + ": " + i)
+                                        .toArray(String[]::new)),
+                                body,
+                                true),
+                        http(400)),
+                c(
+                        "HTTP/1.0 with Content-Length: guarded",
+                        raw(head().replace("HTTP/1.1", "HTTP/1.0"), body, true),
                         fwd("write").body(call)),
-                c("absolute-form request target: guarded", raw(head().replace("POST {P}", "POST http://{H}{P}"), body,
-                        true), fwd("write").body(call)),
-                c("dot segments in the path (/x/../mcp): guarded", raw(head().replace("POST {P}", "POST {C}/x/../mcp"),
-                        body, true), fwd("write").body(call)),
-                c("a path parameter (/mcp;a=b): guarded", raw(head().replace("POST {P}", "POST {P};a=b"), body, true),
+                c(
+                        "absolute-form request target: guarded",
+                        raw(head().replace("POST {P}", "POST http://{H}{P}"), body, true),
                         fwd("write").body(call)),
-                c("a sub-path (/mcp/x) is under the filter too: guarded", raw(head().replace("POST {P}", "POST {P}/x"),
-                        body, true), fwd("write").body(call)),
-                c("an encoded slash (/mcp%2Fx): Tomcat answers 400", raw(head().replace("POST {P}", "POST {P}%2Fx"),
-                        body, true), http(400)),
-                c("/MCP is another path: 404, never forwarded", raw(head().replace("POST {P}", "POST {C}/MCP"), body,
-                        true), http(404)),
-                c("Content-Type text/plain does not matter: guarded", post(call, "Content-Type", "text/plain"),
+                c(
+                        "dot segments in the path (/x/../mcp): guarded",
+                        raw(head().replace("POST {P}", "POST {C}/x/../mcp"), body, true),
+                        fwd("write").body(call)),
+                c(
+                        "a path parameter (/mcp;a=b): guarded",
+                        raw(head().replace("POST {P}", "POST {P};a=b"), body, true),
+                        fwd("write").body(call)),
+                c(
+                        "a sub-path (/mcp/x) is under the filter too: guarded",
+                        raw(head().replace("POST {P}", "POST {P}/x"), body, true),
+                        fwd("write").body(call)),
+                c(
+                        "an encoded slash (/mcp%2Fx): Tomcat answers 400",
+                        raw(head().replace("POST {P}", "POST {P}%2Fx"), body, true), http(400)),
+                c(
+                        "/MCP is another path: 404, never forwarded",
+                        raw(head().replace("POST {P}", "POST {C}/MCP"), body, true),
+                        http(404)),
+                c(
+                        "Content-Type text/plain does not matter: guarded",
+                        post(call, "Content-Type", "text/plain"),
                         fwd("write")),
-                c("a UTF-16 charset: JSON-RPC bodies are UTF-8, never forwarded",
+                c(
+                        "a UTF-16 charset: JSON-RPC bodies are UTF-8, never forwarded",
                         post(call, "Content-Type", "application/json; charset=UTF-16"),
                         err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("an ISO-8859-1 charset: the server could read other names, never forwarded",
+                c(
+                        "an ISO-8859-1 charset: the server could read other names, never forwarded",
                         post(call, "Content-Type", "application/json; charset=ISO-8859-1"),
                         err(-32700, JsonRpcErrors.INVALID_UTF8, null)),
-                c("an explicit UTF-8 charset: guarded",
-                        post(call, "Content-Type", "application/json; charset=utf-8"), fwd("write")));
+                c(
+                        "an explicit UTF-8 charset: guarded",
+                        post(call, "Content-Type", "application/json; charset=utf-8"),
+                        fwd("write")));
     }
 
     static Stream<Arguments> roomyBatches() {
         return Stream.of(
-                c("a batch of 5000 tools/call is guarded as one write and forwarded once",
-                        post(batchOf(5000)).roomy(), fwd("write")),
-                c("a batch of 5000 tools/call with an invalid turn id: 5000 errors, each with its own id",
-                        post(batchOf(5000), TURN, T129).roomy(), batchErr(-32600, JsonRpcErrors.INVALID_TURN_ID,
-                                IntStream.range(0, 5000).mapToObj(Integer::toString).toArray(String[]::new))));
+                c(
+                        "a batch of 5000 tools/call is guarded as one write and forwarded once",
+                        post(batchOf(5000)).roomy(),
+                        fwd("write")),
+                c(
+                        "a batch of 5000 tools/call with an invalid turn id: 5000 errors, each with its own id",
+                        post(batchOf(5000), TURN, T129).roomy(),
+                        batchErr(
+                                -32600,
+                                JsonRpcErrors.INVALID_TURN_ID,
+                                IntStream.range(0, 5000)
+                                        .mapToObj(Integer::toString)
+                                        .toArray(String[]::new))));
     }
 
     // ================================================================== the tests
@@ -844,7 +1281,8 @@ class FilterHostileInputIT {
     @Test
     void aDeclaredLengthIsNotAllocatedBeforeItsBytesArrive() throws Exception {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+        assumeTrue(
+                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM does not count allocated bytes per thread");
         String session = "hostile-declared-" + UUID.randomUUID();
         byte[] sent = utf8(j("{'id':1,'method':'tools/call','params':{'name':'write_x'"));
@@ -855,8 +1293,10 @@ class FilterHostileInputIT {
 
         assertTrue(r.status == 400 || r.status == -1, "Tomcat refuses the short body; " + r.describe());
         assertEquals(before, RecordingServlet.FORWARDED.size(), "a short body was forwarded");
-        assertTrue(allocated < ROOMY_LIMIT / 8, "the exchange allocated " + allocated + " bytes for a body of "
-                + sent.length + " bytes that declared " + ROOMY_LIMIT);
+        assertTrue(
+                allocated < ROOMY_LIMIT / 8,
+                "the exchange allocated " + allocated + " bytes for a body of " + sent.length + " bytes that declared "
+                        + ROOMY_LIMIT);
         assertNoLockKeys(session, false);
     }
 
@@ -885,11 +1325,12 @@ class FilterHostileInputIT {
 
     private void check(Case c) throws Exception {
         URL target = c.roomy ? roomyBase : base;
-        String session = c.session != null ? c.session : "hostile-" + SESSIONS.incrementAndGet() + "-" + UUID.randomUUID();
+        String session =
+                c.session != null ? c.session : "hostile-" + SESSIONS.incrementAndGet() + "-" + UUID.randomUUID();
         int before = RecordingServlet.FORWARDED.size();
         Response r = c.exchange.send(target, session);
-        List<RecordingServlet.Forwarded> forwarded = List.copyOf(
-                RecordingServlet.FORWARDED.subList(before, RecordingServlet.FORWARDED.size()));
+        List<RecordingServlet.Forwarded> forwarded =
+                List.copyOf(RecordingServlet.FORWARDED.subList(before, RecordingServlet.FORWARDED.size()));
         String what = r.describe();
 
         assertNotEquals(500, r.status, what);
@@ -919,8 +1360,7 @@ class FilterHostileInputIT {
             int expected = ((Http) c.expect).status;
             // Tomcat answers 400 to a malformed request and closes; a reset can beat the answer to
             // the client, which is a refusal too (-1: closed without an answer)
-            assertTrue(r.status == expected || expected == 400 && r.status == -1,
-                    "expected " + expected + "; " + what);
+            assertTrue(r.status == expected || expected == 400 && r.status == -1, "expected " + expected + "; " + what);
             assertEquals(List.of(), forwarded, "not forwarded; " + what);
         }
         assertNoLockKeys(session, c.expect instanceof Fwd f && "write".equals(f.mode));
@@ -934,8 +1374,8 @@ class FilterHostileInputIT {
         assertFalse(r.text().contains(session) && session.length() > 8, "the session id is echoed in clear");
         assertEquals(null, r.headers.get("retry-after"), "Retry-After on a non-busy error");
         JsonValue parsed = json(r.text());
-        List<JsonObject> objects = parsed instanceof JsonArray a
-                ? a.getValuesAs(JsonObject.class) : List.of((JsonObject) parsed);
+        List<JsonObject> objects =
+                parsed instanceof JsonArray a ? a.getValuesAs(JsonObject.class) : List.of((JsonObject) parsed);
         assertFalse(objects.isEmpty(), what);
         for (JsonObject o : objects) {
             assertEquals("2.0", o.getString("jsonrpc"), what);
@@ -945,7 +1385,9 @@ class FilterHostileInputIT {
             assertEquals(code, error.getInt("code"), what);
             assertFalse(error.getString("message").isEmpty(), what);
             JsonObject data = error.containsKey("data") ? error.getJsonObject("data") : JsonValue.EMPTY_JSON_OBJECT;
-            assertEquals(reason, data.containsKey("reason") ? ((JsonString) data.get("reason")).getString() : null,
+            assertEquals(
+                    reason,
+                    data.containsKey("reason") ? ((JsonString) data.get("reason")).getString() : null,
                     () -> "error.data.reason; " + what);
         }
         return objects.get(0);
@@ -959,7 +1401,9 @@ class FilterHostileInputIT {
     private void assertNoLockKeys(String session, boolean fenced) throws InterruptedException {
         List<String> locks = List.of();
         for (int i = 0; i < 200; i++) {
-            locks = RedisTestServers.keys(List.of(redis), PREFIX).stream().filter(k -> !k.endsWith(":fence")).toList();
+            locks = RedisTestServers.keys(List.of(redis), PREFIX).stream()
+                    .filter(k -> !k.endsWith(":fence"))
+                    .toList();
             if (locks.isEmpty()) {
                 break;
             }
@@ -968,8 +1412,12 @@ class FilterHostileInputIT {
         assertEquals(List.of(), locks, "lock keys left in Redis");
         if (session != null) {
             String tag = "{" + Hashing.sessionHash(session) + "}";
-            List<String> mine = RedisTestServers.keys(List.of(redis), PREFIX).stream().filter(k -> k.contains(tag)).toList();
-            assertEquals(fenced ? List.of(PREFIX + ":" + tag + ":fence") : List.of(), mine,
+            List<String> mine = RedisTestServers.keys(List.of(redis), PREFIX).stream()
+                    .filter(k -> k.contains(tag))
+                    .toList();
+            assertEquals(
+                    fenced ? List.of(PREFIX + ":" + tag + ":fence") : List.of(),
+                    mine,
                     fenced ? "a guarded write leaves exactly its fence record" : "Redis was touched for this session");
             for (String key : RedisTestServers.keys(List.of(redis), PREFIX)) {
                 assertFalse(key.contains(session), "a session id in clear in key " + key);
@@ -1109,7 +1557,9 @@ class FilterHostileInputIT {
         parts[0] = "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_";
         System.arraycopy(badBytes, 0, parts, 1, badBytes.length);
         parts[parts.length - 1] = "\"}}";
-        return c("invalid UTF-8 in the tool name: " + name, post(bytes(parts)),
+        return c(
+                "invalid UTF-8 in the tool name: " + name,
+                post(bytes(parts)),
                 err(JsonRpcErrors.PARSE_ERROR, JsonRpcErrors.INVALID_UTF8, null));
     }
 
@@ -1122,8 +1572,14 @@ class FilterHostileInputIT {
     }
 
     private static Arguments echo(String name, String rawId) {
-        return c(name + " is echoed in the invalid_turn_id error", post("{\"jsonrpc\":\"2.0\",\"id\":" + rawId
-                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"write_x\"}}", TURN, T129), badTurn(rawId));
+        return c(
+                name + " is echoed in the invalid_turn_id error",
+                post(
+                        "{\"jsonrpc\":\"2.0\",\"id\":" + rawId
+                                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"write_x\"}}",
+                        TURN,
+                        T129),
+                badTurn(rawId));
     }
 
     // ================================================================== exchanges
@@ -1137,7 +1593,8 @@ class FilterHostileInputIT {
         return new Built(new Exchange() {
             @Override
             public Response send(URL base, String session) throws Exception {
-                HttpRequest.Builder b = request(base, headers, session).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                HttpRequest.Builder b =
+                        request(base, headers, session).POST(HttpRequest.BodyPublishers.ofByteArray(body));
                 return Response.of(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
             }
 
@@ -1170,8 +1627,10 @@ class FilterHostileInputIT {
         return new Built(new Exchange() {
             @Override
             public Response send(URL base, String session) throws Exception {
-                HttpRequest.Builder b = HttpRequest.newBuilder(endpoint(base)).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                HttpRequest.Builder b = HttpRequest.newBuilder(endpoint(base))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
                 if (withSession) {
                     b.header("Mcp-Session-Id", session);
                 }
@@ -1188,8 +1647,12 @@ class FilterHostileInputIT {
     /** Another HTTP method through HttpClient, with the session id and an optional body. */
     private static Built method(String method, String body) {
         return new Built((base, session) -> {
-            HttpRequest.Builder b = request(base, new String[0], session).method(method,
-                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpRequest.Builder b = request(base, new String[0], session)
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
             return Response.of(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
         });
     }
@@ -1236,8 +1699,10 @@ class FilterHostileInputIT {
         return new Built((base, session) -> {
             String context = base.getPath().replaceAll("/$", "");
             String text = head.replace("{L}", "Content-Length: " + body.length + "\r\n\r\n")
-                    .replace("{P}", context + "/mcp").replace("{C}", context)
-                    .replace("{H}", base.getHost() + ":" + base.getPort()).replace("{S}", session);
+                    .replace("{P}", context + "/mcp")
+                    .replace("{C}", context)
+                    .replace("{H}", base.getHost() + ":" + base.getPort())
+                    .replace("{S}", session);
             try (Socket socket = new Socket(base.getHost(), base.getPort())) {
                 socket.setSoTimeout(30_000);
                 try {
@@ -1336,16 +1801,19 @@ class FilterHostileInputIT {
             open.append(i % 2 == 0 ? "{\"k\":" : "[");
             close.insert(0, i % 2 == 0 ? "}" : "]");
         }
-        return "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":"
-                + open + "0" + close + "}}";
+        return "{\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + open + "0"
+                + close + "}}";
     }
 
     /** A batch of {@code n} tools/call requests with ids 0..n-1, reads and writes mixed. */
     private static String batchOf(int n) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
-                    .append(",\"method\":\"tools/call\",\"params\":{\"name\":\"").append(i % 2 == 0 ? "get_x" : "put_x")
+            b.append(i == 0 ? "" : ",")
+                    .append("{\"jsonrpc\":\"2.0\",\"id\":")
+                    .append(i)
+                    .append(",\"method\":\"tools/call\",\"params\":{\"name\":\"")
+                    .append(i % 2 == 0 ? "get_x" : "put_x")
                     .append("\"}}");
         }
         return b.append(']').toString();
@@ -1396,7 +1864,9 @@ class FilterHostileInputIT {
                 Map<String, List<String>> h = new HashMap<>();
                 for (int i = 1; i < lines.length; i++) {
                     int colon = lines[i].indexOf(':');
-                    h.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    h.computeIfAbsent(
+                                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                                    k -> new ArrayList<>())
                             .add(lines[i].substring(colon + 1).trim());
                 }
                 at = end + 4;
@@ -1409,7 +1879,8 @@ class FilterHostileInputIT {
                 if (te.stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))) {
                     body = dechunk(raw, at);
                 } else if (!cl.isEmpty()) {
-                    body = java.util.Arrays.copyOfRange(raw, at, Math.min(raw.length, at + Integer.parseInt(cl.get(0))));
+                    body = java.util.Arrays.copyOfRange(
+                            raw, at, Math.min(raw.length, at + Integer.parseInt(cl.get(0))));
                 } else {
                     body = java.util.Arrays.copyOfRange(raw, at, raw.length);
                 }
@@ -1454,9 +1925,8 @@ class FilterHostileInputIT {
 
         String describe() {
             String t = text();
-            return "HTTP " + status + " " + header("content-type") + " «" + (t.length() > 300 ? t.substring(0, 300) + "…" : t)
-                    + "»";
+            return "HTTP " + status + " " + header("content-type") + " «"
+                    + (t.length() > 300 ? t.substring(0, 300) + "…" : t) + "»";
         }
     }
-
 }

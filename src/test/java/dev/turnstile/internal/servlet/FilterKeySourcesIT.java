@@ -31,11 +31,18 @@ class FilterKeySourcesIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TestWars.conversationProbe("keysources", TestWars.params(PREFIX,
-                "turnstile.acquire-timeout", "300ms",
-                "turnstile.key-sources", "header:X-Conversation-Id, meta:/app~1conversation",
-                "turnstile.turn-sources", "meta:/x-codex-turn-metadata/turn_id,header:X-Mcp-Turn-Id",
-                "turnstile.unkeyed", "reject"));
+        return TestWars.conversationProbe(
+                "keysources",
+                TestWars.params(
+                        PREFIX,
+                        "turnstile.acquire-timeout",
+                        "300ms",
+                        "turnstile.key-sources",
+                        "header:X-Conversation-Id, meta:/app~1conversation",
+                        "turnstile.turn-sources",
+                        "meta:/x-codex-turn-metadata/turn_id,header:X-Mcp-Turn-Id",
+                        "turnstile.unkeyed",
+                        "reject"));
     }
 
     @ArquillianResource
@@ -67,12 +74,16 @@ class FilterKeySourcesIT {
 
     @Test
     void aCallWithoutAKeyIsRefusedAndNeverForwarded() throws Exception {
-        for (RawPost post : List.of(RawPost.call2026(base, "get_a", codexTurn("T")),
+        for (RawPost post : List.of(
+                RawPost.call2026(base, "get_a", codexTurn("T")),
                 RawPost.legacyCall(base, "get_a", "").header("Mcp-Session-Id", "not-a-source-here"))) {
             HttpResponse<String> r = post.send();
             assertEquals(200, r.statusCode());
-            assertTrue(r.body().contains("\"code\":-32600") && r.body().contains("\"reason\":\"unkeyed\"")
-                    && r.body().contains("\"id\":" + post.id), r.body());
+            assertTrue(
+                    r.body().contains("\"code\":-32600")
+                            && r.body().contains("\"reason\":\"unkeyed\"")
+                            && r.body().contains("\"id\":" + post.id),
+                    r.body());
         }
         assertEquals(List.of(), ConversationProbeServlet.REACHED);
     }
@@ -80,12 +91,17 @@ class FilterKeySourcesIT {
     @Test
     void theHeaderKeysAndCodexTurnMetadataNamesTheTurn() throws Exception {
         String c = "conv-" + System.nanoTime();
-        Future<HttpResponse<String>> r1 = hold(RawPost.call2026(base, "get_a", codexTurn("T1"))
-                .header("X-Conversation-Id", c), "r1");
+        Future<HttpResponse<String>> r1 =
+                hold(RawPost.call2026(base, "get_a", codexTurn("T1")).header("X-Conversation-Id", c), "r1");
         // a read of the same Codex turn joins it (the turn header, later in the chain, is not used)
-        Future<HttpResponse<String>> r2 = hold(RawPost.call2026(base, "get_a", codexTurn("T1"))
-                .header("X-Conversation-Id", c).turn("other"), "r2");
-        HttpResponse<String> busy = RawPost.call2026(base, "get_a", codexTurn("T2")).header("X-Conversation-Id", c).send();
+        Future<HttpResponse<String>> r2 = hold(
+                RawPost.call2026(base, "get_a", codexTurn("T1"))
+                        .header("X-Conversation-Id", c)
+                        .turn("other"),
+                "r2");
+        HttpResponse<String> busy = RawPost.call2026(base, "get_a", codexTurn("T2"))
+                .header("X-Conversation-Id", c)
+                .send();
         assertTrue(busy.body().contains("\"reason\":\"session_busy\""), busy.body());
         ToolProbe.open("r1");
         ToolProbe.open("r2");
@@ -99,15 +115,21 @@ class FilterKeySourcesIT {
     @Test
     void aMetaMemberWhoseNameHoldsASlashKeysWhenTheHeaderIsAbsent() throws Exception {
         String c = "conv-" + System.nanoTime();
-        Future<HttpResponse<String>> held = hold(RawPost.call2026(base, "write_a",
-                "\"app/conversation\":\"" + c + "\"").turn("A"), "m1");
+        Future<HttpResponse<String>> held = hold(
+                RawPost.call2026(base, "write_a", "\"app/conversation\":\"" + c + "\"")
+                        .turn("A"),
+                "m1");
         HttpResponse<String> busy = RawPost.legacyCall(base, "write_a", "\"app/conversation\":\"" + c + "\"")
-                .turn("B").send();
+                .turn("B")
+                .send();
         assertTrue(busy.body().contains("\"code\":-32002"), busy.body());
         // the same value from the header is another conversation: sources never meet
         ToolProbe.open("m2"); // it passes its gate at once: it must not wait for m1
-        HttpResponse<String> header = RawPost.call2026(base, "write_a", "").header("X-Conversation-Id", c)
-                .turn("B").gate("m2").send();
+        HttpResponse<String> header = RawPost.call2026(base, "write_a", "")
+                .header("X-Conversation-Id", c)
+                .turn("B")
+                .gate("m2")
+                .send();
         ToolProbe.open("m1");
         held.get(30, TimeUnit.SECONDS);
         assertEquals(200, header.statusCode());

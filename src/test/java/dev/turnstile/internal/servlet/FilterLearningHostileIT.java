@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.turnstile.internal.engine.RedisTestServers;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -40,12 +39,15 @@ class FilterLearningHostileIT {
     }
 
     private String modeOf(String path, String tool) throws Exception {
-        HttpResponse<String> r = RawPost.legacyCall(at(path), tool, "").header("Mcp-Session-Id", "s-" + tool).send();
+        HttpResponse<String> r = RawPost.legacyCall(at(path), tool, "")
+                .header("Mcp-Session-Id", "s-" + tool)
+                .send();
         return r.body().replaceAll(".*\"mode\":\"?([a-z]+)\"?.*", "$1");
     }
 
     private void post(String path, String body) throws Exception {
-        HttpResponse<String> r = RawPost.legacyCall(at(path), "x", "").rawBody(body).send();
+        HttpResponse<String> r =
+                RawPost.legacyCall(at(path), "x", "").rawBody(body).send();
         assertEquals(200, r.statusCode(), r.body());
     }
 
@@ -96,8 +98,9 @@ class FilterLearningHostileIT {
             post("/mcp/made-up-" + i, list("8", "c1"));
         }
         walk("/mcp/sync-1"); // learning runs in order: every list before it is in Redis now
-        assertTrue(keys("*}:tools") <= 1000, "lists learned for paths a client made up, each kept 24 h: "
-                + keys("*}:tools"));
+        assertTrue(
+                keys("*}:tools") <= 1000,
+                "lists learned for paths a client made up, each kept 24 h: " + keys("*}:tools"));
     }
 
     @Test
@@ -117,7 +120,8 @@ class FilterLearningHostileIT {
             int n = 0;
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                ScanResult<String> page = redis.scan(cursor, new ScanParams().match(PREFIX + ":" + pattern).count(1000));
+                ScanResult<String> page = redis.scan(
+                        cursor, new ScanParams().match(PREFIX + ":" + pattern).count(1000));
                 n += page.getResult().size();
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));

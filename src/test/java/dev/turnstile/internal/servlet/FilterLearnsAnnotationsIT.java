@@ -22,8 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -63,7 +63,8 @@ class FilterLearnsAnnotationsIT {
     }
 
     private Future<?> hold(String turn, String gate) throws InterruptedException {
-        Future<?> held = threads.submit(() -> SdkClients.call(client, "fetch_item", Map.of("turn", turn, "gate", gate)));
+        Future<?> held =
+                threads.submit(() -> SdkClients.call(client, "fetch_item", Map.of("turn", turn, "gate", gate)));
         ToolProbe.awaitEntered(gate);
         return held;
     }
@@ -84,7 +85,9 @@ class FilterLearnsAnnotationsIT {
     @Test
     @Order(1) // first: its deployment (and key prefix) has seen no tools/list yet
     void aToolIsAWriteUntilItsReadOnlyHintWasSeenThenItsCallsRunTogether() throws Exception {
-        assertEquals("fetch_item mode=write", SdkClients.text(SdkClients.call(client, "fetch_item", Map.of())),
+        assertEquals(
+                "fetch_item mode=write",
+                SdkClients.text(SdkClients.call(client, "fetch_item", Map.of())),
                 "nothing learned before a tools/list passed");
         Future<?> held = hold("A", "w1");
         McpError busy = assertThrows(McpError.class, () -> SdkClients.call(client, "fetch_item", Map.of("turn", "A")));

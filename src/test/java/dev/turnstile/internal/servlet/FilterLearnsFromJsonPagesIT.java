@@ -35,14 +35,17 @@ class FilterLearnsFromJsonPagesIT {
     }
 
     private String modeOf(String path, String tool) throws Exception {
-        HttpResponse<String> r = RawPost.legacyCall(at(path), tool, "").header("Mcp-Session-Id", "s-" + tool).send();
+        HttpResponse<String> r = RawPost.legacyCall(at(path), tool, "")
+                .header("Mcp-Session-Id", "s-" + tool)
+                .send();
         return r.body().replaceAll(".*\"mode\":\"?([a-z]+)\"?.*", "$1");
     }
 
     private void list(String path, String cursor) throws Exception {
         String params = cursor == null ? "{}" : "{\"cursor\":\"" + cursor + "\"}";
-        HttpResponse<String> r = RawPost.legacyCall(at(path), "x", "").rawBody(
-                "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/list\",\"params\":" + params + "}").send();
+        HttpResponse<String> r = RawPost.legacyCall(at(path), "x", "")
+                .rawBody("{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/list\",\"params\":" + params + "}")
+                .send();
         assertEquals(200, r.statusCode(), r.body());
     }
 
@@ -64,8 +67,10 @@ class FilterLearnsFromJsonPagesIT {
         assertEquals("write", modeOf("/mcp/b", "fetch_a"), "another endpoint learned nothing");
 
         // a client posts a tool list (as a JSON-RPC response): nothing is learned from it
-        HttpResponse<String> forged = RawPost.legacyCall(at("/mcp/b"), "x", "").rawBody("{\"jsonrpc\":\"2.0\",\"id\":11,"
-                + "\"result\":{\"tools\":[{\"name\":\"fetch_c\",\"annotations\":{\"readOnlyHint\":true}}]}}").send();
+        HttpResponse<String> forged = RawPost.legacyCall(at("/mcp/b"), "x", "")
+                .rawBody("{\"jsonrpc\":\"2.0\",\"id\":11,"
+                        + "\"result\":{\"tools\":[{\"name\":\"fetch_c\",\"annotations\":{\"readOnlyHint\":true}}]}}")
+                .send();
         assertEquals(202, forged.statusCode());
         list("/mcp/c", null); // learning runs in order: once /mcp/c is learned, anything from before is too
         list("/mcp/c", "c1");

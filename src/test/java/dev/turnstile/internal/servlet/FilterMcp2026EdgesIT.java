@@ -32,7 +32,8 @@ class FilterMcp2026EdgesIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TestWars.conversationProbe("mcp2026edges", TestWars.params(PREFIX, "turnstile.acquire-timeout", "300ms"));
+        return TestWars.conversationProbe(
+                "mcp2026edges", TestWars.params(PREFIX, "turnstile.acquire-timeout", "300ms"));
     }
 
     @ArquillianResource
@@ -57,11 +58,15 @@ class FilterMcp2026EdgesIT {
         // SEP-414: MCP carries trace context and baggage in params._meta, not in HTTP headers
         String c = "conv-" + System.nanoTime();
         ToolProbe.open("mb1");
-        HttpResponse<String> r = RawPost.call2026(base, "write_a",
-                "\"baggage\":\"other=1,gen_ai.conversation.id=" + c + "\"").turn("A").gate("mb1").send();
+        HttpResponse<String> r = RawPost.call2026(
+                        base, "write_a", "\"baggage\":\"other=1,gen_ai.conversation.id=" + c + "\"")
+                .turn("A")
+                .gate("mb1")
+                .send();
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(1, ConversationProbeServlet.REACHED.size());
-        assertNotNull(ConversationProbeServlet.REACHED.get(0).sessionHash(),
+        assertNotNull(
+                ConversationProbeServlet.REACHED.get(0).sessionHash(),
                 "a call whose conversation id is in _meta.baggage went on unguarded");
     }
 
@@ -69,11 +74,17 @@ class FilterMcp2026EdgesIT {
     void valuesThatAreNotUtf8AfterPercentDecodingAreDifferentConversations() throws Exception {
         String c = "conv-" + System.nanoTime();
         Future<HttpResponse<String>> held = threads.submit(() -> RawPost.call2026(base, "write_a", "")
-                .header("baggage", "gen_ai.conversation.id=" + c + "%FF").turn("A").gate("pe1").send());
+                .header("baggage", "gen_ai.conversation.id=" + c + "%FF")
+                .turn("A")
+                .gate("pe1")
+                .send());
         ToolProbe.awaitEntered("pe1");
         ToolProbe.open("pe2"); // another conversation: it must pass its gate at once, not wait for pe1
         HttpResponse<String> other = RawPost.call2026(base, "write_a", "")
-                .header("baggage", "gen_ai.conversation.id=" + c + "%FE").turn("B").gate("pe2").send();
+                .header("baggage", "gen_ai.conversation.id=" + c + "%FE")
+                .turn("B")
+                .gate("pe2")
+                .send();
         ToolProbe.open("pe1");
         held.get(30, TimeUnit.SECONDS);
         assertTrue(other.body().contains("\"result\""), "two conversations were keyed as one: " + other.body());

@@ -70,17 +70,22 @@ class FilterMcp2026IT {
     @Test
     void twoTurnsOfOneConversationNeverOverlapAndOtherConversationsDoNotWait() throws Exception {
         String c1 = "conv-" + System.nanoTime();
-        Future<HttpResponse<String>> held = hold(RawPost.call2026(base, "write_a", conversation(c1)).turn("A"), "c1");
+        Future<HttpResponse<String>> held =
+                hold(RawPost.call2026(base, "write_a", conversation(c1)).turn("A"), "c1");
         // another conversation runs while c1 is held
-        Future<HttpResponse<String>> other = hold(RawPost.call2026(base, "write_a", conversation(c1 + "-other")).turn("A"), "c2");
+        Future<HttpResponse<String>> other = hold(
+                RawPost.call2026(base, "write_a", conversation(c1 + "-other")).turn("A"), "c2");
         ToolProbe.open("c2");
         assertEquals(200, other.get(30, TimeUnit.SECONDS).statusCode());
 
         RawPost turnB = RawPost.call2026(base, "get_a", conversation(c1)).turn("B");
         HttpResponse<String> busy = turnB.send();
         assertEquals(200, busy.statusCode());
-        assertTrue(busy.body().contains("\"id\":" + turnB.id) && busy.body().contains("\"code\":-31002")
-                && busy.body().contains("\"reason\":\"session_busy\"") && busy.body().contains("\"retryAfterMs\":"),
+        assertTrue(
+                busy.body().contains("\"id\":" + turnB.id)
+                        && busy.body().contains("\"code\":-31002")
+                        && busy.body().contains("\"reason\":\"session_busy\"")
+                        && busy.body().contains("\"retryAfterMs\":"),
                 busy.body());
         assertTrue(busy.headers().firstValue("Retry-After").isPresent());
         assertTrue(!busy.body().contains(c1), "the conversation key must not appear in errors");
@@ -95,14 +100,21 @@ class FilterMcp2026IT {
     void theBaggageMemberKeysAConversationAndSessionlessLegacyCallsAreGuardedToo() throws Exception {
         String c = "conv-" + System.nanoTime();
         String baggage = "other=1, gen_ai.conversation.id=" + c + ";p=v";
-        Future<HttpResponse<String>> held = hold(RawPost.call2026(base, "write_a", "").header("baggage", baggage).turn("A"), "b1");
-        HttpResponse<String> busy = RawPost.call2026(base, "write_a", "").header("baggage", baggage).turn("B").send();
+        Future<HttpResponse<String>> held = hold(
+                RawPost.call2026(base, "write_a", "").header("baggage", baggage).turn("A"), "b1");
+        HttpResponse<String> busy = RawPost.call2026(base, "write_a", "")
+                .header("baggage", baggage)
+                .turn("B")
+                .send();
         assertTrue(busy.body().contains("\"code\":-31002"), busy.body());
         // a legacy-era client of a stateless server: no session id, the same conversation in baggage
-        HttpResponse<String> legacy = RawPost.legacyCall(base, "write_a", "").header("baggage",
-                "gen_ai.conversation.id=" + c).turn("B").send();
+        HttpResponse<String> legacy = RawPost.legacyCall(base, "write_a", "")
+                .header("baggage", "gen_ai.conversation.id=" + c)
+                .turn("B")
+                .send();
         assertEquals(200, legacy.statusCode());
-        assertTrue(legacy.body().contains("\"code\":-32002") && legacy.body().contains("\"reason\":\"session_busy\""),
+        assertTrue(
+                legacy.body().contains("\"code\":-32002") && legacy.body().contains("\"reason\":\"session_busy\""),
                 legacy.body());
         ToolProbe.open("b1");
         held.get(30, TimeUnit.SECONDS);
@@ -112,8 +124,10 @@ class FilterMcp2026IT {
     @Test
     void aLegacyCallKeyedByMetaSessionIdWaitsForTheConversation() throws Exception {
         String c = "conv-" + System.nanoTime();
-        Future<HttpResponse<String>> held = hold(RawPost.legacyCall(base, "write_a", conversation(c)).turn("A"), "l1");
-        HttpResponse<String> busy = RawPost.call2026(base, "write_a", conversation(c)).turn("B").send();
+        Future<HttpResponse<String>> held =
+                hold(RawPost.legacyCall(base, "write_a", conversation(c)).turn("A"), "l1");
+        HttpResponse<String> busy =
+                RawPost.call2026(base, "write_a", conversation(c)).turn("B").send();
         assertTrue(busy.body().contains("\"code\":-31002"), "one conversation, whatever the era: " + busy.body());
         ToolProbe.open("l1");
         held.get(30, TimeUnit.SECONDS);
@@ -134,13 +148,18 @@ class FilterMcp2026IT {
             HttpResponse<String> r = post.send();
             assertEquals(400, r.statusCode(), r.body());
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-            assertTrue(r.body().contains("\"id\":" + post.id) && r.body().contains("\"code\":-32020")
-                    && r.body().contains("\"reason\":\"header_mismatch\""), r.body());
+            assertTrue(
+                    r.body().contains("\"id\":" + post.id)
+                            && r.body().contains("\"code\":-32020")
+                            && r.body().contains("\"reason\":\"header_mismatch\""),
+                    r.body());
         }
         assertEquals(List.of(), ConversationProbeServlet.REACHED, "no mismatch may reach the server");
 
-        String encoded = "=?base64?" + Base64.getEncoder().encodeToString("write_ä".getBytes(StandardCharsets.UTF_8)) + "?=";
-        HttpResponse<String> ok = RawPost.call2026(base, "write_ä", c).header("Mcp-Name", encoded).send();
+        String encoded =
+                "=?base64?" + Base64.getEncoder().encodeToString("write_ä".getBytes(StandardCharsets.UTF_8)) + "?=";
+        HttpResponse<String> ok =
+                RawPost.call2026(base, "write_ä", c).header("Mcp-Name", encoded).send();
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals("write", ConversationProbeServlet.REACHED.get(0).mode());
     }
@@ -148,9 +167,11 @@ class FilterMcp2026IT {
     @Test
     void protocolTrafficOfTheNewEraIsNeverLocked() throws Exception {
         String c = conversation("conv-" + System.nanoTime());
-        Future<HttpResponse<String>> held = hold(RawPost.call2026(base, "write_a", c).turn("A"), "p1");
+        Future<HttpResponse<String>> held =
+                hold(RawPost.call2026(base, "write_a", c).turn("A"), "p1");
         for (String method : List.of("server/discover", "subscriptions/listen", "tools/list")) {
-            HttpResponse<String> r = RawPost.request2026(base, method, c).turn("B").send();
+            HttpResponse<String> r =
+                    RawPost.request2026(base, method, c).turn("B").send();
             assertEquals(200, r.statusCode(), method + ": " + r.body());
             assertTrue(r.body().contains("\"result\""), method + " reached the server: " + r.body());
         }
@@ -163,7 +184,8 @@ class FilterMcp2026IT {
     @Test
     void aCallWithoutAnyKeyGoesOnUnguarded() throws Exception {
         assertEquals(200, RawPost.call2026(base, "write_a", "").turn("A").send().statusCode());
-        assertEquals(200, RawPost.legacyCall(base, "write_a", "").turn("A").send().statusCode());
+        assertEquals(
+                200, RawPost.legacyCall(base, "write_a", "").turn("A").send().statusCode());
         assertEquals(2, ConversationProbeServlet.REACHED.size());
         ConversationProbeServlet.REACHED.forEach(r -> assertNull(r.sessionHash(), "unguarded: " + r.body()));
     }
@@ -173,13 +195,20 @@ class FilterMcp2026IT {
         String c = "conv-" + System.nanoTime();
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_a\","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"sessionID\":\"%s\"}}}";
-        Future<HttpResponse<String>> held = hold(RawPost.call2026(base, "write_a", "").rawBody(body.formatted(c)).turn("A"), "i1");
+        Future<HttpResponse<String>> held = hold(
+                RawPost.call2026(base, "write_a", "").rawBody(body.formatted(c)).turn("A"), "i1");
         // another conversation with the same id does not wait; the same conversation does
-        Future<HttpResponse<String>> other = hold(RawPost.call2026(base, "write_a", "").rawBody(body.formatted(c + "x"))
-                .turn("A"), "i2");
+        Future<HttpResponse<String>> other = hold(
+                RawPost.call2026(base, "write_a", "")
+                        .rawBody(body.formatted(c + "x"))
+                        .turn("A"),
+                "i2");
         ToolProbe.open("i2");
         other.get(30, TimeUnit.SECONDS);
-        HttpResponse<String> busy = RawPost.call2026(base, "write_a", "").rawBody(body.formatted(c)).turn("B").send();
+        HttpResponse<String> busy = RawPost.call2026(base, "write_a", "")
+                .rawBody(body.formatted(c))
+                .turn("B")
+                .send();
         assertTrue(busy.body().contains("\"code\":-31002") && busy.body().contains("\"id\":1"), busy.body());
         ToolProbe.open("i1");
         held.get(30, TimeUnit.SECONDS);
@@ -188,16 +217,21 @@ class FilterMcp2026IT {
     @Test
     void aKeyOrVersionThatAppearsTwiceInMetaIsAmbiguous() throws Exception {
         String c = "conv-" + System.nanoTime();
-        for (String meta : List.of(conversation(c) + "," + conversation(c + "x"),
+        for (String meta : List.of(
+                conversation(c) + "," + conversation(c + "x"),
                 "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"," + conversation(c))) {
             RawPost post = RawPost.call2026(base, "write_a", meta);
             HttpResponse<String> r = post.send();
             assertEquals(200, r.statusCode());
-            assertTrue(r.body().contains("\"code\":-32600") && r.body().contains("\"reason\":\"ambiguous_request\"")
-                    && r.body().contains("\"id\":" + post.id), r.body());
+            assertTrue(
+                    r.body().contains("\"code\":-32600")
+                            && r.body().contains("\"reason\":\"ambiguous_request\"")
+                            && r.body().contains("\"id\":" + post.id),
+                    r.body());
         }
-        HttpResponse<String> notString = RawPost.legacyCall(base, "write_a",
-                "\"io.modelcontextprotocol/protocolVersion\":20260728").send();
+        HttpResponse<String> notString = RawPost.legacyCall(
+                        base, "write_a", "\"io.modelcontextprotocol/protocolVersion\":20260728")
+                .send();
         assertTrue(notString.body().contains("\"code\":-32600"), notString.body());
         assertEquals(List.of(), ConversationProbeServlet.REACHED);
     }

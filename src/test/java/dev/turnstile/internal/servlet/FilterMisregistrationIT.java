@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,9 +68,12 @@ class FilterMisregistrationIT {
     /** The probe servlet at /probe behind the Turnstile filter, mapped with {@code dispatchers}, then {@code after}. */
     private static WebArchive war(String name, String dispatchers, boolean asyncFilter, String after) {
         StringBuilder params = new StringBuilder();
-        TestWars.params(PREFIX + name, "turnstile.acquire-timeout", "30s").forEach((k, v) -> params
-                .append("<init-param><param-name>").append(k).append("</param-name><param-value>").append(v)
-                .append("</param-value></init-param>"));
+        TestWars.params(PREFIX + name, "turnstile.acquire-timeout", "30s")
+                .forEach((k, v) -> params.append("<init-param><param-name>")
+                        .append(k)
+                        .append("</param-name><param-value>")
+                        .append(v)
+                        .append("</param-value></init-param>"));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -123,7 +125,9 @@ class FilterMisregistrationIT {
             WaitProbeServlet.Seen resumed = seen(first.turn());
             assertEquals(DispatcherType.ASYNC, resumed.dispatcher());
             assertEquals(first.body(), resumed.body(), "the dispatched request replays the body");
-            assertFalse(resumed.attributes().containsKey("mode"), "the server ran without the filter: " + resumed.attributes());
+            assertFalse(
+                    resumed.attributes().containsKey("mode"),
+                    "the server ran without the filter: " + resumed.attributes());
             calls.awaitNoLockKeys(); // the place granted to it was released when its request completed
 
             Round second = waitBehindAHolder(calls, probe(requestOnly), "r2");
@@ -135,8 +139,11 @@ class FilterMisregistrationIT {
         }
         String out = log.toString(StandardCharsets.UTF_8);
         assertEquals(1, count(out, "without passing through the Turnstile filter"), out);
-        assertTrue(out.contains("ERROR") && out.contains("<dispatcher>ASYNC</dispatcher>")
-                && out.contains("EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC)"), out);
+        assertTrue(
+                out.contains("ERROR")
+                        && out.contains("<dispatcher>ASYNC</dispatcher>")
+                        && out.contains("EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC)"),
+                out);
     }
 
     @Test
@@ -160,12 +167,16 @@ class FilterMisregistrationIT {
     void aFilterAfterTurnstileThatIsNotMappedForAsyncIsSkippedForACallThatWaited() throws Exception {
         try (WaitingCalls calls = new WaitingCalls(PREFIX + "late-filters")) {
             Round r = waitBehindAHolder(calls, probe(lateFilters), "l1");
-            assertEquals(Map.of("requestOnly", "REQUEST", "alsoAsync", "REQUEST"), markers(seen(r.holder())),
+            assertEquals(
+                    Map.of("requestOnly", "REQUEST", "alsoAsync", "REQUEST"),
+                    markers(seen(r.holder())),
                     "a call that did not wait passes every filter");
             WaitProbeServlet.Seen resumed = seen(r.turn());
             assertEquals(DispatcherType.ASYNC, resumed.dispatcher());
             assertEquals(r.body(), resumed.body());
-            assertEquals(Map.of("alsoAsync", "ASYNC"), markers(resumed),
+            assertEquals(
+                    Map.of("alsoAsync", "ASYNC"),
+                    markers(resumed),
                     "a call that waited passes only the filters after Turnstile that are mapped for ASYNC");
             calls.awaitNoLockKeys();
         }
@@ -176,10 +187,13 @@ class FilterMisregistrationIT {
 
     private static Round waitBehindAHolder(WaitingCalls calls, URI probe, String name) throws Exception {
         String session = "misreg-" + name + "-" + System.nanoTime();
-        Round round = new Round(name + "-holder", name + "-waiter",
-                WaitingCalls.toolCall("write_item", Map.of("note", name)));
-        Future<HttpResponse<String>> holder = calls.postAsync(URI.create(probe + "?gate=" + name), session,
-                round.holder(), WaitingCalls.toolCall("write_item", Map.of()));
+        Round round = new Round(
+                name + "-holder", name + "-waiter", WaitingCalls.toolCall("write_item", Map.of("note", name)));
+        Future<HttpResponse<String>> holder = calls.postAsync(
+                URI.create(probe + "?gate=" + name),
+                session,
+                round.holder(),
+                WaitingCalls.toolCall("write_item", Map.of()));
         ToolProbe.awaitEntered(name);
         Future<HttpResponse<String>> waiter = calls.postAsync(probe, session, round.turn(), round.body());
         calls.awaitWaiting(session, 1);
@@ -195,7 +209,9 @@ class FilterMisregistrationIT {
     }
 
     private static WaitProbeServlet.Seen seen(String turn) {
-        return WaitProbeServlet.SEEN.stream().filter(s -> turn.equals(s.turn())).findFirst()
+        return WaitProbeServlet.SEEN.stream()
+                .filter(s -> turn.equals(s.turn()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no call of turn " + turn + " reached the server"));
     }
 

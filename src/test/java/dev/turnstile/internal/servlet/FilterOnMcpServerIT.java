@@ -72,7 +72,9 @@ class FilterOnMcpServerIT {
 
     private static List<String> redisKeys(String part) {
         HostAndPort node = RedisTestServers.standalone();
-        return RedisTestServers.keys(List.of(node), PREFIX).stream().filter(k -> k.contains(part)).toList();
+        return RedisTestServers.keys(List.of(node), PREFIX).stream()
+                .filter(k -> k.contains(part))
+                .toList();
     }
 
     /**
@@ -131,8 +133,12 @@ class FilterOnMcpServerIT {
             calls.add(threads.submit(() -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < 12; i++) {
-                    var r = session.post(turns[random.nextInt(turns.length)], McpHttp.toolCall(McpHttp.nextId(),
-                            tools[random.nextInt(tools.length)], Map.of("hold_ms", random.nextInt(3))));
+                    var r = session.post(
+                            turns[random.nextInt(turns.length)],
+                            McpHttp.toolCall(
+                                    McpHttp.nextId(),
+                                    tools[random.nextInt(tools.length)],
+                                    Map.of("hold_ms", random.nextInt(3))));
                     assertTrue(McpHttp.message(r).contains("\"result\""), r.body());
                 }
                 return "done";
@@ -215,16 +221,20 @@ class FilterOnMcpServerIT {
     void cancellationPassesWhileAWriteHoldsTheTurn() throws Exception {
         McpHttp raw = McpHttp.open(base);
         int id = McpHttp.nextId();
-        CompletableFuture<java.net.http.HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> {
-            try {
-                return raw.post("T", McpHttp.toolCall(id, "write_item", Map.of("gate", "held")));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, threads);
+        CompletableFuture<java.net.http.HttpResponse<String>> held = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return raw.post("T", McpHttp.toolCall(id, "write_item", Map.of("gate", "held")));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                threads);
         ToolProbe.awaitEntered("held");
-        var cancel = raw.post("T", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
-                + "\"params\":{\"requestId\":" + id + ",\"reason\":\"user\"}}");
+        var cancel = raw.post(
+                "T",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\"," + "\"params\":{\"requestId\":" + id
+                        + ",\"reason\":\"user\"}}");
         assertEquals(202, cancel.statusCode(), cancel.body());
         assertTrue(!redisKeys(":places").isEmpty(), "the write still holds its place");
         ToolProbe.open("held");
@@ -260,11 +270,18 @@ class FilterOnMcpServerIT {
     @Test
     void anUnclassifiableToolCallIsAnsweredBeforeTheSdk() throws Exception {
         McpHttp raw = McpHttp.open(base);
-        for (String params : List.of("null", "[]", "\"write_item\"", "{}", "{\"name\":\"\"}", "{\"name\":7}",
-                "{\"name\":\"write_item\",\"arguments\":null}", "{\"name\":\"write_item\",\"arguments\":[]}",
+        for (String params : List.of(
+                "null",
+                "[]",
+                "\"write_item\"",
+                "{}",
+                "{\"name\":\"\"}",
+                "{\"name\":7}",
+                "{\"name\":\"write_item\",\"arguments\":null}",
+                "{\"name\":\"write_item\",\"arguments\":[]}",
                 "{\"name\":\"write_item\",\"_meta\":7}")) {
-            var r = raw.post(null, "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":"
-                    + params + "}");
+            var r = raw.post(
+                    null, "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":" + params + "}");
             String what = "params " + params + ": HTTP " + r.statusCode() + " " + r.body();
             assertEquals(200, r.statusCode(), what);
             assertTrue(r.body().startsWith("{\"jsonrpc\":\"2.0\",\"id\":77,\"error\":{\"code\":-32602,"), what);

@@ -31,8 +31,10 @@ class FilterPrincipalIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TestWars.mcpServer("principal", TestWars.params(PREFIX, "turnstile.acquire-timeout", "300ms",
-                "turnstile.bind-principal", "true"), TestWars.testUsers());
+        return TestWars.mcpServer(
+                "principal",
+                TestWars.params(PREFIX, "turnstile.acquire-timeout", "300ms", "turnstile.bind-principal", "true"),
+                TestWars.testUsers());
     }
 
     @ArquillianResource
@@ -47,9 +49,13 @@ class FilterPrincipalIT {
 
     private HttpResponse<String> post(McpHttp session, String user, String turn, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(session.endpoint)
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Mcp-Session-Id", session.sessionId).header("X-Test-User", user).header("X-Mcp-Turn-Id", turn)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Session-Id", session.sessionId)
+                .header("X-Test-User", user)
+                .header("X-Mcp-Turn-Id", turn)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -62,10 +68,13 @@ class FilterPrincipalIT {
                 post(session, "alice", "A", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of("gate", "alice"))));
         ToolProbe.awaitEntered("alice");
 
-        HttpResponse<String> aliceAgain = post(session, "alice", "B", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of()));
-        assertTrue(aliceAgain.body().contains("\"session_busy\""), "alice's own second turn waits: " + aliceAgain.body());
+        HttpResponse<String> aliceAgain =
+                post(session, "alice", "B", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of()));
+        assertTrue(
+                aliceAgain.body().contains("\"session_busy\""), "alice's own second turn waits: " + aliceAgain.body());
 
-        HttpResponse<String> mallory = post(session, "mallory", "B", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of()));
+        HttpResponse<String> mallory =
+                post(session, "mallory", "B", McpHttp.toolCall(McpHttp.nextId(), "write_item", Map.of()));
         assertTrue(!mallory.body().contains("session_busy"), "mallory shares no lock with alice: " + mallory.body());
 
         ToolProbe.open("alice");

@@ -31,7 +31,8 @@ class FilterProgrammaticIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        String webXml = """
+        String webXml =
+                """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <context-param><param-name>redis-url</param-name><param-value>%s</param-value></context-param>
@@ -70,7 +71,8 @@ class FilterProgrammaticIT {
 
     private static List<String> lockKeys() {
         return RedisTestServers.keys(List.of(RedisTestServers.standalone()), PREFIX).stream()
-                .filter(k -> !k.endsWith(":fence")).toList();
+                .filter(k -> !k.endsWith(":fence"))
+                .toList();
     }
 
     @Test

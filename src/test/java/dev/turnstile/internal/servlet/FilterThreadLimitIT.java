@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import dev.turnstile.TurnstileListener;
 import dev.turnstile.config.GuardOptions;
 import dev.turnstile.config.WaitMode;
 import dev.turnstile.internal.engine.RedisTestServers;
+import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.testing.OverlapHistory.Section;
 import java.io.IOException;
 import java.net.URL;
@@ -80,7 +80,9 @@ class FilterThreadLimitIT {
 
         Section holder = s.holderSection();
         Section served = s.otherSection();
-        assertTrue(served.exit() < holder.exit(), "the other session ran while the holder held: " + served + " / " + holder);
+        assertTrue(
+                served.exit() < holder.exit(),
+                "the other session ran while the holder held: " + served + " / " + holder);
         assertEquals(List.of(holder), s.firstSessionEnteredBefore(served), "no queued call got in before it");
         assertEquals(QUEUED, waited.get(), "every queued call had to wait");
     }
@@ -100,23 +102,28 @@ class FilterThreadLimitIT {
 
     private URL start(WaitMode mode) throws Exception {
         ToolProbe.reset();
-        turnstile = Turnstile.builder().redisUrl(RedisTestServers.standaloneUrl())
-                .keyPrefix("threads" + Long.toHexString(System.nanoTime())).acquireTimeout(Duration.ofMinutes(1))
+        turnstile = Turnstile.builder()
+                .redisUrl(RedisTestServers.standaloneUrl())
+                .keyPrefix("threads" + Long.toHexString(System.nanoTime()))
+                .acquireTimeout(Duration.ofMinutes(1))
                 .listener(new TurnstileListener() {
                     @Override
                     public void waited(String sessionHash, Mode m, BusyReason reason) {
                         waited.incrementAndGet();
                     }
-                }).build();
+                })
+                .build();
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(0);
         tomcat.getConnector().setProperty("maxThreads", Integer.toString(THREADS));
         tomcat.getConnector().setProperty("minSpareThreads", Integer.toString(THREADS));
-        Context app = tomcat.addContext("/app", Files.createDirectories(base.resolve("docs")).toString());
+        Context app = tomcat.addContext(
+                "/app", Files.createDirectories(base.resolve("docs")).toString());
         app.addApplicationListener(McpTestApp.class.getName());
         FilterDef filter = new FilterDef();
         filter.setFilterName("turnstile");
-        filter.setFilter(new TurnstileFilter(turnstile, Classifier.defaults(), GuardOptions.defaults().withWaitMode(mode)));
+        filter.setFilter(new TurnstileFilter(
+                turnstile, Classifier.defaults(), GuardOptions.defaults().withWaitMode(mode)));
         filter.setAsyncSupported("true");
         app.addFilterDef(filter);
         FilterMap map = new FilterMap();
@@ -168,7 +175,10 @@ class FilterThreadLimitIT {
         }
 
         Section holderSection() {
-            return sections(first.sessionId).stream().filter(s -> "T0".equals(s.turn())).findFirst().orElseThrow();
+            return sections(first.sessionId).stream()
+                    .filter(s -> "T0".equals(s.turn()))
+                    .findFirst()
+                    .orElseThrow();
         }
 
         Section otherSection() {
@@ -178,11 +188,15 @@ class FilterThreadLimitIT {
         }
 
         List<Section> firstSessionEnteredBefore(Section section) {
-            return sections(first.sessionId).stream().filter(s -> s.enter() < section.enter()).toList();
+            return sections(first.sessionId).stream()
+                    .filter(s -> s.enter() < section.enter())
+                    .toList();
         }
 
         private List<Section> sections(String session) {
-            return ToolProbe.history.sections().stream().filter(s -> session.equals(s.session())).toList();
+            return ToolProbe.history.sections().stream()
+                    .filter(s -> session.equals(s.session()))
+                    .toList();
         }
 
         private Future<HttpResponse<String>> call(McpHttp session, String turn, String tool, Map<String, Object> args) {

@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.turnstile.internal.engine.RedisTestServers;
@@ -34,10 +33,17 @@ class InterceptorConversationKeysIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         StringBuilder params = new StringBuilder();
-        TestWars.params(PREFIX, "turnstile.acquire-timeout", "300ms",
-                        "turnstile.classification-file", "/WEB-INF/turnstile.json")
-                .forEach((k, v) -> params.append("<init-param><param-name>").append(k).append("</param-name><param-value>")
-                        .append(v).append("</param-value></init-param>"));
+        TestWars.params(
+                        PREFIX,
+                        "turnstile.acquire-timeout",
+                        "300ms",
+                        "turnstile.classification-file",
+                        "/WEB-INF/turnstile.json")
+                .forEach((k, v) -> params.append("<init-param><param-name>")
+                        .append(k)
+                        .append("</param-name><param-value>")
+                        .append(v)
+                        .append("</param-value></init-param>"));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -51,8 +57,10 @@ class InterceptorConversationKeysIT {
                 """.formatted(params, CdiToolServlet.class.getName());
         return ShrinkWrap.create(WebArchive.class, "cdikeys.war")
                 .addClasses(CdiToolServlet.class, CdiTools.class, CdiTools.Ledger.class, CdiTools.Audit.class)
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
-                        + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"), "beans.xml")
+                .addAsWebInfResource(
+                        new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
+                                + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"),
+                        "beans.xml")
                 .addAsWebInfResource(new StringAsset("{\"tools\": {\"bean_*\": \"bypass\"}}"), "turnstile.json")
                 .setWebXML(new StringAsset(webXml));
     }
@@ -75,21 +83,26 @@ class InterceptorConversationKeysIT {
 
     /** A legacy-era call without a session id, its conversation in {@code _meta.sessionID} (opencode). */
     private RawPost refund(String conversation, String turn, String gate) {
-        return RawPost.legacyCall(base, "bean_refund", "").turn(turn).rawBody("{\"jsonrpc\":\"2.0\",\"id\":1,"
-                + "\"method\":\"tools/call\",\"params\":{\"name\":\"bean_refund\",\"arguments\":{\"gate\":\"" + gate
-                + "\"},\"_meta\":{\"sessionID\":\"" + conversation + "\"}}}");
+        return RawPost.legacyCall(base, "bean_refund", "")
+                .turn(turn)
+                .rawBody("{\"jsonrpc\":\"2.0\",\"id\":1,"
+                        + "\"method\":\"tools/call\",\"params\":{\"name\":\"bean_refund\",\"arguments\":{\"gate\":\""
+                        + gate
+                        + "\"},\"_meta\":{\"sessionID\":\"" + conversation + "\"}}}");
     }
 
     @Test
     void twoTurnsOfAConversationKeyedInMetaDoNotRunTogetherInGuardedBeans() throws Exception {
         String c = "conv-" + System.nanoTime();
-        Future<HttpResponse<String>> held = threads.submit(() -> refund(c, "A", "k1").send());
+        Future<HttpResponse<String>> held =
+                threads.submit(() -> refund(c, "A", "k1").send());
         ToolProbe.awaitEntered("k1");
         ToolProbe.open("k2");
         HttpResponse<String> other = refund(c, "B", "k2").send();
         ToolProbe.open("k1");
         held.get(30, TimeUnit.SECONDS);
-        assertTrue(other.body().contains("\"reason\":\"session_busy\""),
+        assertTrue(
+                other.body().contains("\"reason\":\"session_busy\""),
                 "a write of turn B ran beside a write of turn A of the same conversation: " + other.body());
     }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A raw Streamable HTTP client: what an MCP client sends, without an SDK in between. */
 final class McpHttp {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger IDS = new AtomicInteger(1000);
 
     final URI endpoint;
@@ -30,7 +31,8 @@ final class McpHttp {
         HttpResponse<String> init = send(endpoint, null, null, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
                  "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
-        String session = init.headers().firstValue("Mcp-Session-Id")
+        String session = init.headers()
+                .firstValue("Mcp-Session-Id")
                 .orElseThrow(() -> new AssertionError("no session id: " + init.statusCode() + " " + init.body()));
         McpHttp client = new McpHttp(endpoint, session);
         client.post(null, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
@@ -44,7 +46,10 @@ final class McpHttp {
     /** A tools/call request body. */
     static String toolCall(int id, String tool, Map<String, Object> args) {
         StringBuilder a = new StringBuilder("{");
-        args.forEach((k, v) -> a.append(a.length() > 1 ? "," : "").append('"').append(k).append("\":")
+        args.forEach((k, v) -> a.append(a.length() > 1 ? "," : "")
+                .append('"')
+                .append(k)
+                .append("\":")
                 .append(v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
         a.append('}');
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
@@ -57,7 +62,8 @@ final class McpHttp {
 
     static HttpResponse<String> send(URI endpoint, String session, String turn, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("MCP-Protocol-Version", "2025-06-18")

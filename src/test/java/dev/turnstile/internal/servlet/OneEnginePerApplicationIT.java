@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.turnstile.internal.engine.RedisTestServers;
@@ -28,10 +27,14 @@ class OneEnginePerApplicationIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         StringBuilder params = new StringBuilder();
-        TestWars.params("one" + Long.toHexString(System.nanoTime())).forEach((k, v) -> params
-                .append("<init-param><param-name>").append(k).append("</param-name><param-value>").append(v)
-                .append("</param-value></init-param>"));
-        String webXml = """
+        TestWars.params("one" + Long.toHexString(System.nanoTime()))
+                .forEach((k, v) -> params.append("<init-param><param-name>")
+                        .append(k)
+                        .append("</param-name><param-value>")
+                        .append(v)
+                        .append("</param-value></init-param>"));
+        String webXml =
+                """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <listener><listener-class>%s</listener-class></listener>
@@ -45,8 +48,10 @@ class OneEnginePerApplicationIT {
                 """.formatted(EarlyToolBean.Listener.class.getName(), params, EngineReportServlet.class.getName());
         return ShrinkWrap.create(WebArchive.class, "one-engine.war")
                 .addClasses(EarlyToolBean.class, EarlyToolBean.Listener.class, EngineReportServlet.class)
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
-                        + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"), "beans.xml")
+                .addAsWebInfResource(
+                        new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
+                                + "bean-discovery-mode=\"annotated\" version=\"4.0\"/>"),
+                        "beans.xml")
                 .setWebXML(new StringAsset(webXml));
     }
 
@@ -56,9 +61,13 @@ class OneEnginePerApplicationIT {
     @Test
     void aGuardedBeanCreatedBeforeTheFiltersInitUsesTheFiltersEngine() throws Exception {
         RedisTestServers.standalone();
-        HttpResponse<String> report = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "engine")).header("Mcp-Session-Id", "s-" + System.nanoTime())
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> report = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "engine"))
+                                .header("Mcp-Session-Id", "s-" + System.nanoTime())
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals("one engine", report.body());
     }
 }

@@ -1,9 +1,9 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import dev.turnstile.Classifier;
 import dev.turnstile.Turnstile;
 import dev.turnstile.config.GuardOptions;
+import dev.turnstile.servlet.TurnstileFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContextEvent;
@@ -18,10 +18,12 @@ public class ProgrammaticApp implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        turnstile = Turnstile.builder().redisUrl(event.getServletContext().getInitParameter("redis-url"))
-                .keyPrefix(event.getServletContext().getInitParameter("key-prefix")).build();
-        FilterRegistration.Dynamic filter = event.getServletContext().addFilter("turnstile",
-                new TurnstileFilter(turnstile, Classifier.defaults(), GuardOptions.defaults()));
+        turnstile = Turnstile.builder()
+                .redisUrl(event.getServletContext().getInitParameter("redis-url"))
+                .keyPrefix(event.getServletContext().getInitParameter("key-prefix"))
+                .build();
+        FilterRegistration.Dynamic filter = event.getServletContext()
+                .addFilter("turnstile", new TurnstileFilter(turnstile, Classifier.defaults(), GuardOptions.defaults()));
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/mcp/*");
         ServletRegistration.Dynamic servlet = event.getServletContext().addServlet("recorder", new RecordingServlet());

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RawPost {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger IDS = new AtomicInteger(5000);
     static final String V2026 = "2026-07-28";
 
@@ -35,16 +36,27 @@ final class RawPost {
      * {@code params._meta} as JSON members (may be empty).
      */
     static RawPost call2026(URL base, String tool, String meta) {
-        return new RawPost(base).header("Mcp-Method", "tools/call").header("Mcp-Name", tool)
+        return new RawPost(base)
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", tool)
                 .header("MCP-Protocol-Version", V2026)
-                .body("tools/call", "\"name\":\"" + tool + "\",\"arguments\":{}",
-                        "\"io.modelcontextprotocol/protocolVersion\":\"" + V2026 + "\"" + (meta.isEmpty() ? "" : "," + meta));
+                .body(
+                        "tools/call",
+                        "\"name\":\"" + tool + "\",\"arguments\":{}",
+                        "\"io.modelcontextprotocol/protocolVersion\":\"" + V2026 + "\""
+                                + (meta.isEmpty() ? "" : "," + meta));
     }
 
     /** A 2026-07-28 request of another method, with its {@code Mcp-Method} header. */
     static RawPost request2026(URL base, String method, String meta) {
-        return new RawPost(base).header("Mcp-Method", method).header("MCP-Protocol-Version", V2026)
-                .body(method, "", "\"io.modelcontextprotocol/protocolVersion\":\"" + V2026 + "\"" + (meta.isEmpty() ? "" : "," + meta));
+        return new RawPost(base)
+                .header("Mcp-Method", method)
+                .header("MCP-Protocol-Version", V2026)
+                .body(
+                        method,
+                        "",
+                        "\"io.modelcontextprotocol/protocolVersion\":\"" + V2026 + "\""
+                                + (meta.isEmpty() ? "" : "," + meta));
     }
 
     /** A legacy-era {@code tools/call} without a session id. */
@@ -82,8 +94,10 @@ final class RawPost {
     }
 
     HttpResponse<String> send() throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());

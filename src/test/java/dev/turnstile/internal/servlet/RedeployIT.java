@@ -1,11 +1,11 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
-import dev.turnstile.servlet.TurnstileFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.turnstile.internal.engine.RedisTestServers;
+import dev.turnstile.servlet.TurnstileAttributes;
+import dev.turnstile.servlet.TurnstileFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -54,7 +54,8 @@ class RedeployIT {
     private final Handler leakLog = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            String message = String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters());
+            String message =
+                    String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters());
             if (message.contains("turnstile") || message.contains("commons-pool")) {
                 leakWarnings.add(message);
             }
@@ -107,7 +108,8 @@ class RedeployIT {
         filter.setFilterName("turnstile");
         filter.setFilterClass(TurnstileFilter.class.getName());
         filter.setAsyncSupported("true");
-        TestWars.params("redeploy-" + UUID.randomUUID().toString().substring(0, 8)).forEach(filter::addInitParameter);
+        TestWars.params("redeploy-" + UUID.randomUUID().toString().substring(0, 8))
+                .forEach(filter::addInitParameter);
         app.addFilterDef(filter);
         FilterMap map = new FilterMap();
         map.setFilterName("turnstile");
@@ -126,18 +128,19 @@ class RedeployIT {
     private static void callsThatWait(URI endpoint, Set<Thread> before) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         String session = "redeploy-" + UUID.randomUUID();
-        CompletableFuture<HttpResponse<String>> first = client.sendAsync(call(endpoint, session, "t1", "hold"),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> first =
+                client.sendAsync(call(endpoint, session, "t1", "hold"), HttpResponse.BodyHandlers.ofString());
         if (!HoldingServlet.entered(session).await(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the first call never ran: " + first.get().body());
         }
-        CompletableFuture<HttpResponse<String>> second = client.sendAsync(call(endpoint, session, "t2", "pass"),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> second =
+                client.sendAsync(call(endpoint, session, "t2", "pass"), HttpResponse.BodyHandlers.ofString());
         // the second call waits, and so opens the wake-up connection, until the first ends
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (names(started(before)).stream().noneMatch(t -> t.startsWith("turnstile-wake-"))) {
             if (second.isDone()) {
-                throw new AssertionError("the second call did not wait: " + second.get().body());
+                throw new AssertionError(
+                        "the second call did not wait: " + second.get().body());
             }
             assertTrue(System.nanoTime() < giveUp, "no wake-up connection was opened: " + names(started(before)));
             Thread.sleep(5);
@@ -151,14 +154,19 @@ class RedeployIT {
     private static HttpRequest call(URI endpoint, String session, String turn, String tool) {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
                 + "\",\"arguments\":{}}}";
-        return HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json")
-                .header("Mcp-Session-Id", session).header("X-Mcp-Turn-Id", turn)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .header("Mcp-Session-Id", session)
+                .header("X-Mcp-Turn-Id", turn)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private static Set<Thread> turnstileThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> OURS.stream().anyMatch(t.getName()::startsWith)).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(t -> OURS.stream().anyMatch(t.getName()::startsWith))
+                .collect(Collectors.toSet());
     }
 
     private static Set<Thread> started(Set<Thread> before) {
@@ -192,14 +200,16 @@ class RedeployIT {
             if (body.contains("\"hold\"")) {
                 entered(session).countDown();
                 try {
-                    RELEASED.computeIfAbsent(session, s -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS);
+                    RELEASED.computeIfAbsent(session, s -> new CountDownLatch(1))
+                            .await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
             resp.setContentType("application/json");
-            resp.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"mode\":\""
-                    + req.getAttribute(TurnstileAttributes.MODE) + "\"}}");
+            resp.getWriter()
+                    .write("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"mode\":\""
+                            + req.getAttribute(TurnstileAttributes.MODE) + "\"}}");
         }
     }
 }

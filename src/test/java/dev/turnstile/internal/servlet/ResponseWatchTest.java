@@ -91,7 +91,11 @@ class ResponseWatchTest {
 
     @Test
     void malformedTruncatedOrOversizedResultsTeachNothing() {
-        feed(Map.of("n:1", ""), "application/json", result(1, "{\"name\":\"x\",\"annotations\":{\"readOnlyHint\":\"yes\"}}", null), 9);
+        feed(
+                Map.of("n:1", ""),
+                "application/json",
+                result(1, "{\"name\":\"x\",\"annotations\":{\"readOnlyHint\":\"yes\"}}", null),
+                9);
         feed(Map.of("n:1", ""), "application/json", result(1, TOOLS, null).substring(0, 40), 9);
         feed(Map.of("n:1", ""), "application/json", result(1, TOOLS + ",{\"name\":\"fetch_invoice\"}", null), 9);
         String huge = "{\"name\":\"big\",\"description\":\"" + "x".repeat(ResponseWatch.MAX_MESSAGE) + "\"}";
@@ -105,15 +109,16 @@ class ResponseWatchTest {
     void whatTheServerPrintsPassesUnchangedAndIsReadAlongLineByLine() throws Exception {
         java.io.StringWriter sent = new java.io.StringWriter();
         java.io.PrintWriter container = new java.io.PrintWriter(sent);
-        jakarta.servlet.http.HttpServletResponse raw = (jakarta.servlet.http.HttpServletResponse)
-                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {jakarta.servlet.http.HttpServletResponse.class}, (proxy, method, args) ->
-                                switch (method.getName()) {
-                                    case "getWriter" -> container;
-                                    case "getContentType" -> "text/event-stream";
-                                    case "getCharacterEncoding" -> "UTF-8";
-                                    default -> throw new UnsupportedOperationException(method.getName());
-                                });
+        jakarta.servlet.http.HttpServletResponse raw =
+                (jakarta.servlet.http.HttpServletResponse) java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(),
+                        new Class<?>[] {jakarta.servlet.http.HttpServletResponse.class},
+                        (proxy, method, args) -> switch (method.getName()) {
+                            case "getWriter" -> container;
+                            case "getContentType" -> "text/event-stream";
+                            case "getCharacterEncoding" -> "UTF-8";
+                            default -> throw new UnsupportedOperationException(method.getName());
+                        });
         ResponseWatch watch = new ResponseWatch(recorder, "/mcp", Map.of(), raw::getContentType, 100);
         WatchedResponse response = new WatchedResponse(raw, watch);
         java.io.PrintWriter out = response.getWriter();
@@ -124,7 +129,8 @@ class ResponseWatchTest {
         out.flush();
         response.ended();
         String expected = "event: message" + System.lineSeparator() + "data: {\"jsonrpc\":\"2.0\",\"method\":"
-                + "\"notifications/tools/list_changed\",\"params\":{\"é\":1}}" + System.lineSeparator() + System.lineSeparator();
+                + "\"notifications/tools/list_changed\",\"params\":{\"é\":1}}" + System.lineSeparator()
+                + System.lineSeparator();
         assertEquals(expected, sent.toString(), "passed on unchanged");
         assertEquals(List.of("forget /mcp"), recorder.told);
     }

@@ -23,11 +23,13 @@ public class TestUserFilter extends HttpFilter {
             return;
         }
         Principal principal = () -> user;
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public Principal getUserPrincipal() {
-                return principal;
-            }
-        }, response);
+        chain.doFilter(
+                new HttpServletRequestWrapper(request) {
+                    @Override
+                    public Principal getUserPrincipal() {
+                        return principal;
+                    }
+                },
+                response);
     }
 }

@@ -1,6 +1,5 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileFilter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -23,8 +22,11 @@ final class TestWars {
 
     /** The MCP test server with more web.xml (declared before the Turnstile filter: filters run first). */
     static WebArchive mcpServer(String name, Map<String, String> initParams, String before) {
-        return war(name, "<listener><listener-class>" + McpTestApp.class.getName() + "</listener-class></listener>\n"
-                + before, initParams, "");
+        return war(
+                name,
+                "<listener><listener-class>" + McpTestApp.class.getName() + "</listener-class></listener>\n" + before,
+                initParams,
+                "");
     }
 
     /** web.xml for {@link TestUserFilter} in front of everything. */
@@ -48,8 +50,11 @@ final class TestWars {
 
     /** A {@link ToolsListServlet} at /mcp/a/mcp … /mcp/d/mcp (four endpoints) behind the filter. */
     static WebArchive toolsList(String name, Map<String, String> initParams) {
-        return war(name, "", initParams, servlet(ToolsListServlet.class, "/mcp/a/mcp", "/mcp/b/mcp", "/mcp/c/mcp",
-                "/mcp/d/mcp"));
+        return war(
+                name,
+                "",
+                initParams,
+                servlet(ToolsListServlet.class, "/mcp/a/mcp", "/mcp/b/mcp", "/mcp/c/mcp", "/mcp/d/mcp"));
     }
 
     /** A {@link BatchToolsListServlet} at /mcp/* behind the filter. */
@@ -89,8 +94,11 @@ final class TestWars {
 
     private static WebArchive war(String name, String listeners, Map<String, String> initParams, String servlets) {
         StringBuilder params = new StringBuilder();
-        initParams.forEach((k, v) -> params.append("    <init-param><param-name>").append(k)
-                .append("</param-name><param-value>").append(v).append("</param-value></init-param>\n"));
+        initParams.forEach((k, v) -> params.append("    <init-param><param-name>")
+                .append(k)
+                .append("</param-name><param-value>")
+                .append(v)
+                .append("</param-value></init-param>\n"));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">

@@ -19,6 +19,7 @@ public final class ToolProbe {
     public static final AtomicInteger calls = new AtomicInteger();
     /** {@code <turn>:<dispatcher type>} of every tool call of {@link McpTestApp}, in order. */
     public static final List<String> dispatched = new CopyOnWriteArrayList<>();
+
     private static final ConcurrentHashMap<String, CountDownLatch> entered = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
@@ -33,7 +34,8 @@ public final class ToolProbe {
     }
 
     /** Called by a tool: records its section, and waits at its gate (if it has one) while inside. */
-    public static void run(String session, String turn, Mode mode, String gate, long holdMillis) throws InterruptedException {
+    public static void run(String session, String turn, Mode mode, String gate, long holdMillis)
+            throws InterruptedException {
         calls.incrementAndGet();
         long enter = history.enter();
         try {

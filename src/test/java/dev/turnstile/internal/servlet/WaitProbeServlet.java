@@ -1,7 +1,7 @@
 package dev.turnstile.internal.servlet;
 
-import dev.turnstile.servlet.TurnstileAttributes;
 import dev.turnstile.Mode;
+import dev.turnstile.servlet.TurnstileAttributes;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ReadListener;
@@ -91,8 +91,12 @@ public class WaitProbeServlet extends HttpServlet {
         SEEN.add(new Seen(turn, dispatcher, body, attributes(req)));
         Object mode = req.getAttribute(TurnstileAttributes.MODE);
         try {
-            ToolProbe.run(req.getHeader("Mcp-Session-Id"), turn, "read".equals(mode) ? Mode.READ : Mode.WRITE,
-                    req.getParameter("gate"), 0);
+            ToolProbe.run(
+                    req.getHeader("Mcp-Session-Id"),
+                    turn,
+                    "read".equals(mode) ? Mode.READ : Mode.WRITE,
+                    req.getParameter("gate"),
+                    0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -105,9 +109,13 @@ public class WaitProbeServlet extends HttpServlet {
         for (String name : Collections.list(req.getAttributeNames())) {
             Object value = req.getAttribute(name);
             if (name.startsWith("dev.turnstile.") || name.startsWith("test.")) {
-                seen.put(name.substring(name.lastIndexOf('.') + 1), value instanceof BooleanSupplier s ? s.getAsBoolean()
-                        : value instanceof String || value instanceof Number || value instanceof Boolean ? value
-                        : value.getClass().getSimpleName());
+                seen.put(
+                        name.substring(name.lastIndexOf('.') + 1),
+                        value instanceof BooleanSupplier s
+                                ? s.getAsBoolean()
+                                : value instanceof String || value instanceof Number || value instanceof Boolean
+                                        ? value
+                                        : value.getClass().getSimpleName());
             }
         }
         return seen;

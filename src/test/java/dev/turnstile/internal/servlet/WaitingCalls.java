@@ -58,7 +58,8 @@ final class WaitingCalls implements AutoCloseable {
 
     List<String> lockKeys() {
         return RedisTestServers.keys(List.of(RedisTestServers.standalone()), prefix).stream()
-                .filter(k -> !k.endsWith(":fence")).toList();
+                .filter(k -> !k.endsWith(":fence"))
+                .toList();
     }
 
     /** Polls (every 10 ms, at most 20 s) for an outcome; fails with {@code failure} when it does not come. */

@@ -41,8 +41,13 @@ public class DnsRebindingFilter implements Filter {
     /** Loopback under any port. */
     public static final List<String> DEFAULT_HOSTS = List.of("localhost:*", "127.0.0.1:*", "[::1]:*");
     /** Pages served from loopback, under any port. */
-    public static final List<String> DEFAULT_ORIGINS = List.of("http://localhost:*", "http://127.0.0.1:*",
-            "http://[::1]:*", "https://localhost:*", "https://127.0.0.1:*", "https://[::1]:*");
+    public static final List<String> DEFAULT_ORIGINS = List.of(
+            "http://localhost:*",
+            "http://127.0.0.1:*",
+            "http://[::1]:*",
+            "https://localhost:*",
+            "https://127.0.0.1:*",
+            "https://[::1]:*");
 
     private static final String ANY_PORT = ":*";
 
@@ -111,7 +116,8 @@ public class DnsRebindingFilter implements Filter {
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\""
-                + header + " header not allowed\",\"data\":{\"reason\":\"" + reason + "\"}}}");
+        response.getWriter()
+                .write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"" + header
+                        + " header not allowed\",\"data\":{\"reason\":\"" + reason + "\"}}}");
     }
 }

@@ -50,7 +50,8 @@ final class ForwardedCall {
     /** Whether the request's protocol version is {@value #FIRST_CANCELLING_VERSION} or later. */
     static boolean disconnectCancels(HttpServletRequest request) {
         String version = request.getHeader(PROTOCOL_HEADER);
-        return version != null && VERSION.matcher(version.trim()).matches()
+        return version != null
+                && VERSION.matcher(version.trim()).matches()
                 && version.trim().compareTo(FIRST_CANCELLING_VERSION) >= 0;
     }
 
@@ -64,8 +65,8 @@ final class ForwardedCall {
      * aborted once {@code maxHold} (0: no bound) has passed since the request went upstream.
      */
     boolean clientLeft(Duration maxHold, Scheduler scheduler) {
-        Runnable abort = () -> upstream.abort(new TimeoutException(
-                "the client left and max-hold (" + maxHold + ") has passed"));
+        Runnable abort =
+                () -> upstream.abort(new TimeoutException("the client left and max-hold (" + maxHold + ") has passed"));
         synchronized (this) {
             if (clientGone || ended) {
                 return disconnectCancels;

@@ -70,20 +70,20 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
 
     @Override
     public void init(ServletConfig config) throws ServletException {
-        String upstream = firstNonBlank(System.getenv(UPSTREAM_ENV), System.getProperty(UPSTREAM_PROPERTY),
-                config.getInitParameter("proxyTo"));
+        String upstream = firstNonBlank(
+                System.getenv(UPSTREAM_ENV), System.getProperty(UPSTREAM_PROPERTY), config.getInitParameter("proxyTo"));
         if (upstream == null) {
             throw new ServletException("no upstream: set " + UPSTREAM_ENV + " (e.g. http://127.0.0.1:8080/mcp)");
         }
         validate(upstream);
         String instance = firstNonBlank(System.getenv(INSTANCE_ENV), config.getInitParameter("viaHost"));
-        Map<String, String> overrides = instance == null
-                ? Map.of("proxyTo", upstream)
-                : Map.of("proxyTo", upstream, "viaHost", instance);
+        Map<String, String> overrides =
+                instance == null ? Map.of("proxyTo", upstream) : Map.of("proxyTo", upstream, "viaHost", instance);
         super.init(new OverridingConfig(config, overrides));
         maxHold = maxHold(config);
-        config.getServletContext().log("gateway " + (instance == null ? "" : instance + " ")
-                + "forwards " + config.getServletContext().getContextPath() + "/mcp to " + upstream);
+        config.getServletContext()
+                .log("gateway " + (instance == null ? "" : instance + " ") + "forwards "
+                        + config.getServletContext().getContextPath() + "/mcp to " + upstream);
     }
 
     /** Jetty's {@code Via} and {@code X-Forwarded-*} headers, then the guard's own ({@link GuardHeaders}). */
@@ -94,35 +94,41 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
     }
 
     @Override
-    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                    Request proxyRequest) {
-        clientRequest.setAttribute(ForwardedCall.ATTRIBUTE,
+    protected void sendProxyRequest(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        clientRequest.setAttribute(
+                ForwardedCall.ATTRIBUTE,
                 new ForwardedCall(proxyRequest, ForwardedCall.disconnectCancels(clientRequest)));
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
     @Override
-    protected Response.Listener newProxyResponseListener(HttpServletRequest request,
-                                                         HttpServletResponse response) {
+    protected Response.Listener newProxyResponseListener(HttpServletRequest request, HttpServletResponse response) {
         return new EndingListener(request, response);
     }
 
     @Override
-    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                           Response serverResponse) {
+    protected void onServerResponseHeaders(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         if (isEventStream(proxyResponse)) {
             try {
                 proxyResponse.flushBuffer(); // the client sees the stream open before the first event
             } catch (IOException e) {
-                clientLeft(clientRequest, e, Callback.from(() -> { }, serverResponse::abort));
+                clientLeft(clientRequest, e, Callback.from(() -> {}, serverResponse::abort));
             }
         }
     }
 
     @Override
-    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
-                                     byte[] buffer, int offset, int length, Callback callback) {
+    protected void onResponseContent(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Response proxyResponse,
+            byte[] buffer,
+            int offset,
+            int length,
+            Callback callback) {
         ForwardedCall call = ForwardedCall.of(request);
         if (call != null && call.clientGone()) {
             callback.succeeded(); // nobody to give it to: read on, drop it
@@ -159,8 +165,11 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
      * ends the request without telling its {@code AsyncListener}s, Turnstile's among them.)
      */
     @Override
-    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                          Response serverResponse, Throwable failure) {
+    protected void onProxyResponseFailure(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            Response serverResponse,
+            Throwable failure) {
         ForwardedCall call = ForwardedCall.of(clientRequest);
         if (call != null && call.clientGone() && clientRequest.isAsyncStarted()) {
             clientRequest.getAsyncContext().complete();
@@ -202,9 +211,12 @@ public class GatewayProxyServlet extends ProxyServlet.Transparent {
     /** Turnstile's max-hold, from the same sources as the filter's settings (and this servlet's init-params). */
     private static Duration maxHold(ServletConfig config) {
         ServletContext context = config.getServletContext();
-        SettingSource source = SettingSource.of(name -> firstNonBlank(config.getInitParameter(name),
-                context.getInitParameter(name)));
-        return TurnstileSettings.load(source, context::getResourceAsStream).builder().validate().maxHold();
+        SettingSource source =
+                SettingSource.of(name -> firstNonBlank(config.getInitParameter(name), context.getInitParameter(name)));
+        return TurnstileSettings.load(source, context::getResourceAsStream)
+                .builder()
+                .validate()
+                .maxHold();
     }
 
     private static boolean isEventStream(HttpServletResponse response) {

@@ -34,7 +34,10 @@ final class GuardHeaders {
         Object mode = client.getAttribute(TurnstileAttributes.MODE);
         Object fence = client.getAttribute(TurnstileAttributes.FENCE);
         upstream.headers(headers -> {
-            List<String> sent = headers.stream().map(HttpField::getName).filter(GuardHeaders::isGuardHeader).toList();
+            List<String> sent = headers.stream()
+                    .map(HttpField::getName)
+                    .filter(GuardHeaders::isGuardHeader)
+                    .toList();
             sent.forEach(headers::remove);
             if (mode instanceof String m) {
                 headers.put(MODE, m);

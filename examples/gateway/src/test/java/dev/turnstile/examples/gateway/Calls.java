@@ -8,7 +8,8 @@ import java.util.Map;
 final class Calls {
 
     /** One tool call as the upstream ran it: [start, end] in microseconds of the upstream's wall clock. */
-    record Call(String turn, String tool, boolean write, String via, long start, long end, Map<String, Object> reported) {
+    record Call(
+            String turn, String tool, boolean write, String via, long start, long end, Map<String, Object> reported) {
 
         boolean overlaps(Call other) {
             return start < other.end && other.start < end;
@@ -16,16 +17,22 @@ final class Calls {
 
         @Override
         public String toString() {
-            return (write ? "write " : "read ") + tool + " turn=" + turn + " via=" + via
-                    + " [" + start % 100_000_000 + ", " + end % 100_000_000 + "]";
+            return (write ? "write " : "read ") + tool + " turn=" + turn + " via=" + via + " [" + start % 100_000_000
+                    + ", " + end % 100_000_000 + "]";
         }
     }
 
     private Calls() {}
 
     static Call of(String turn, String tool, boolean write, String via, Map<String, Object> reported) {
-        return new Call(turn, tool, write, via, ((Number) reported.get("startedAtMicros")).longValue(),
-                ((Number) reported.get("endedAtMicros")).longValue(), reported);
+        return new Call(
+                turn,
+                tool,
+                write,
+                via,
+                ((Number) reported.get("startedAtMicros")).longValue(),
+                ((Number) reported.get("endedAtMicros")).longValue(),
+                reported);
     }
 
     /** Pairs that break a rule: calls of different turns overlapping, or a write overlapping its own turn. */

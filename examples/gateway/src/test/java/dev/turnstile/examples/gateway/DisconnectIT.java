@@ -1,6 +1,5 @@
 package dev.turnstile.examples.gateway;
 
-import dev.turnstile.Turnstile;
 import static dev.turnstile.examples.gateway.RawMcp.open;
 import static dev.turnstile.examples.gateway.RawMcp.post;
 import static dev.turnstile.examples.gateway.RawMcp.request;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.turnstile.Turnstile;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -41,7 +41,8 @@ class DisconnectIT {
 
     private final String run = "d" + Long.toHexString(new Random().nextLong() & 0xffffff);
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Stack stack;
     private ServerProcess a;
     private ServerProcess b;
@@ -59,8 +60,8 @@ class DisconnectIT {
         stack = Stack.start();
         var startA = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-a"), threads);
         var startB = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-b"), threads);
-        var startC = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-c",
-                Map.of("TURNSTILE_MAX_HOLD", C_MAX_HOLD.toMillis() + "ms")), threads);
+        var startC = CompletableFuture.supplyAsync(
+                () -> stack.gateway("gateway-c", Map.of("TURNSTILE_MAX_HOLD", C_MAX_HOLD.toMillis() + "ms")), threads);
         a = startA.join();
         b = startB.join();
         c = startC.join();
@@ -96,7 +97,9 @@ class DisconnectIT {
 
         Map<String, Object> next = nextTurn(b, left);
         Map<String, Object> ran = ranUpstream(left);
-        assertEquals("completed", ran.get("outcome"),
+        assertEquals(
+                "completed",
+                ran.get("outcome"),
                 "the gateway kept reading the upstream's stream after its client left: " + ran);
         assertStartsAfter(next, ran);
         stack.assertOnlyFenceKeysRemain();
@@ -108,7 +111,9 @@ class DisconnectIT {
 
         nextTurn(b, left);
         Map<String, Object> ran = ranUpstream(left);
-        assertEquals("client_gone", ran.get("outcome"),
+        assertEquals(
+                "client_gone",
+                ran.get("outcome"),
                 "the gateway closed the upstream exchange, and the tool saw its stream closed: " + ran);
         stack.assertOnlyFenceKeysRemain();
     }
@@ -119,7 +124,9 @@ class DisconnectIT {
 
         nextTurn(a, left);
         Map<String, Object> ran = ranUpstream(left);
-        assertEquals("client_gone", ran.get("outcome"),
+        assertEquals(
+                "client_gone",
+                ran.get("outcome"),
                 "replica C closed the upstream exchange " + C_MAX_HOLD + " (max-hold) after forwarding: " + ran);
         stack.assertOnlyFenceKeysRemain();
     }
@@ -130,7 +137,9 @@ class DisconnectIT {
         ServerProcess d = stack.gateway("gateway-d", Map.of("UPSTREAM_URL", doomed.endpoint.toString()));
         try {
             String session = open(http, d.endpoint);
-            try (RawHttp client = RawHttp.post(d.endpoint, RawMcp.headers(session, run + "-doomed", RawMcp.LEGACY),
+            try (RawHttp client = RawHttp.post(
+                    d.endpoint,
+                    RawMcp.headers(session, run + "-doomed", RawMcp.LEGACY),
                     toolCall(2, "create_refund", 30_000, "p-doomed"))) {
                 client.readUntil("notifications/progress");
                 stack.kill(doomed); // the upstream exchange fails in the middle of the answer's stream
@@ -152,7 +161,9 @@ class DisconnectIT {
             throws IOException, InterruptedException {
         String session = open(http, via.endpoint);
         Left left = new Left(session, Turnstile.sessionHash(session), run + "-left-" + protocolVersion);
-        try (RawHttp client = RawHttp.post(via.endpoint, RawMcp.headers(session, left.turn(), protocolVersion),
+        try (RawHttp client = RawHttp.post(
+                via.endpoint,
+                RawMcp.headers(session, left.turn(), protocolVersion),
                 toolCall(2, "create_refund", holdMs, progress ? "p-" + left.turn() : null))) {
             if (progress) {
                 client.readUntil("notifications/progress");
@@ -165,8 +176,9 @@ class DisconnectIT {
 
     /** A write of another turn of the session through {@code via}: it must be served, not refused as busy. */
     private Map<String, Object> nextTurn(ServerProcess via, Left left) throws IOException, InterruptedException {
-        HttpResponse<String> next = http.send(request(via.endpoint, left.session(), run + "-next",
-                toolCall(3, "create_refund", 0)), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> next = http.send(
+                request(via.endpoint, left.session(), run + "-next", toolCall(3, "create_refund", 0)),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, next.statusCode(), next.body());
         return RawMcp.structured(next.body(), 3); // a busy error fails here, with the error in the message
     }
@@ -194,7 +206,9 @@ class DisconnectIT {
     private static void assertStartsAfter(Map<String, Object> next, Map<String, Object> left) {
         long nextStart = ((Number) next.get("startedAtMicros")).longValue();
         long leftEnd = ((Number) left.get("endedAtMicros")).longValue();
-        assertTrue(nextStart >= leftEnd, "the next turn's write started " + (leftEnd - nextStart)
-                + " µs before the left write ended upstream: " + next + " / " + left);
+        assertTrue(
+                nextStart >= leftEnd,
+                "the next turn's write started " + (leftEnd - nextStart) + " µs before the left write ended upstream: "
+                        + next + " / " + left);
     }
 }

@@ -1,6 +1,5 @@
 package dev.turnstile.examples.gateway;
 
-import dev.turnstile.Turnstile;
 import static dev.turnstile.examples.gateway.RawMcp.field;
 import static dev.turnstile.examples.gateway.RawMcp.open;
 import static dev.turnstile.examples.gateway.RawMcp.post;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.turnstile.Turnstile;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,9 +45,11 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayIT {
 
-    private static final Set<String> WRITES = Set.of("create_refund", "delete_customer", "confirm_refund", "audit_note");
+    private static final Set<String> WRITES =
+            Set.of("create_refund", "delete_customer", "confirm_refund", "audit_note");
     /** Replica B allows one more host and one origin besides loopback (ALLOWED_HOSTS / ALLOWED_ORIGINS). */
     private static final String B_HOST = "gateway.example.test";
+
     private static final String B_ORIGIN = "https://app.example.test";
 
     private final String run = "r" + Long.toHexString(new Random().nextLong() & 0xffffff);
@@ -63,11 +65,17 @@ class GatewayIT {
             return;
         }
         // the gateways forward Origin unchanged: the upstream allows B's extra origin too
-        stack = Stack.start(Map.of("ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*,http://[::1]:*,"
-                + "https://localhost:*,https://127.0.0.1:*,https://[::1]:*," + B_ORIGIN));
-        CompletableFuture<ServerProcess> startA = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-a"), threads);
-        CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-b",
-                Map.of("ALLOWED_HOSTS", "127.0.0.1:*," + B_HOST + ":*", "ALLOWED_ORIGINS", B_ORIGIN)), threads);
+        stack = Stack.start(Map.of(
+                "ALLOWED_ORIGINS",
+                "http://localhost:*,http://127.0.0.1:*,http://[::1]:*,"
+                        + "https://localhost:*,https://127.0.0.1:*,https://[::1]:*," + B_ORIGIN));
+        CompletableFuture<ServerProcess> startA =
+                CompletableFuture.supplyAsync(() -> stack.gateway("gateway-a"), threads);
+        CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(
+                () -> stack.gateway(
+                        "gateway-b",
+                        Map.of("ALLOWED_HOSTS", "127.0.0.1:*," + B_HOST + ":*", "ALLOWED_ORIGINS", B_ORIGIN)),
+                threads);
         a = startA.join();
         b = startB.join();
     }
@@ -90,14 +98,20 @@ class GatewayIT {
         try (RoutedClient client = RoutedClient.connect(a.endpoint, b.endpoint)) {
             List<String[]> plan = new ArrayList<>();
             for (int t = 1; t <= 4; t++) {
-                for (String tool : List.of("get_balance", "create_refund", "list_refunds", "delete_customer", "lookup_charge")) {
+                for (String tool :
+                        List.of("get_balance", "create_refund", "list_refunds", "delete_customer", "lookup_charge")) {
                     plan.add(new String[] {run + "-mixed-" + t, tool});
                 }
             }
             Collections.shuffle(plan, new Random(42));
             List<Calls.Call> calls = runTogether(client, plan, 150);
 
-            assertEquals(1, calls.stream().map(c -> c.reported().get("sessionHash")).distinct().count(),
+            assertEquals(
+                    1,
+                    calls.stream()
+                            .map(c -> c.reported().get("sessionHash"))
+                            .distinct()
+                            .count(),
                     "one MCP session across both replicas: " + calls);
             for (Calls.Call c : calls) {
                 assertEquals(c.turn(), c.reported().get("turn"), "the turn header reached the upstream: " + c);
@@ -115,7 +129,8 @@ class GatewayIT {
         try (RoutedClient client = RoutedClient.connect(a.endpoint, b.endpoint)) {
             String turn = run + "-reads";
             List<String[]> plan = new ArrayList<>();
-            for (String tool : List.of("get_balance", "list_refunds", "lookup_charge", "get_balance", "list_refunds", "lookup_charge")) {
+            for (String tool : List.of(
+                    "get_balance", "list_refunds", "lookup_charge", "get_balance", "list_refunds", "lookup_charge")) {
                 plan.add(new String[] {turn, tool});
             }
             long hold = 600;
@@ -123,7 +138,8 @@ class GatewayIT {
 
             for (Calls.Call c : calls) {
                 // lookup_charge is a read only through the gateway's WEB-INF/turnstile.json
-                assertTrue(calls.stream().anyMatch(d -> d != c && d.overlaps(c)),
+                assertTrue(
+                        calls.stream().anyMatch(d -> d != c && d.overlaps(c)),
                         "every read of the turn ran beside another read: " + c + " in " + calls);
             }
             long span = calls.stream().mapToLong(Calls.Call::end).max().orElseThrow()
@@ -154,52 +170,70 @@ class GatewayIT {
 
     @Test
     void theEventStreamAndSessionHeadersPassThroughEitherReplica() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String session = open(http, b.endpoint); // initialize through B, notifications/initialized too
 
         // GET /mcp through A: the session's event stream stays open (neither rejected nor timed out)
-        HttpRequest get = HttpRequest.newBuilder(a.endpoint).GET()
-                .header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
-                .header("MCP-Protocol-Version", "2025-06-18").build();
+        HttpRequest get = HttpRequest.newBuilder(a.endpoint)
+                .GET()
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .build();
         CompletableFuture<HttpResponse<String>> stream = http.sendAsync(get, HttpResponse.BodyHandlers.ofString());
         Thread.sleep(1_000);
         assertTrue(!stream.isDone(), "the event stream through the gateway is still open: " + stream);
 
         // a tool call on that session through B
-        HttpResponse<String> call = http.send(request(b.endpoint, session, run + "-raw",
-                toolCall(2, "get_balance", 0)), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> call = http.send(
+                request(b.endpoint, session, run + "-raw", toolCall(2, "get_balance", 0)),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, call.statusCode());
-        assertTrue(call.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+        assertTrue(
+                call.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
                 "the call's answer is an event stream: " + call.headers().map());
         assertEquals(run + "-raw", field(call.body(), "turn"), "X-Mcp-Turn-Id reached the upstream");
 
         // DELETE through A ends the session upstream, which ends the event stream held open through A
-        HttpRequest delete = HttpRequest.newBuilder(a.endpoint).DELETE().header("Mcp-Session-Id", session)
-                .header("MCP-Protocol-Version", "2025-06-18").build();
-        assertEquals(200, http.send(delete, HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpRequest delete = HttpRequest.newBuilder(a.endpoint)
+                .DELETE()
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .build();
+        assertEquals(
+                200, http.send(delete, HttpResponse.BodyHandlers.ofString()).statusCode());
         HttpResponse<String> ended = stream.get(10, TimeUnit.SECONDS);
         assertEquals(200, ended.statusCode());
-        assertTrue(ended.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+        assertTrue(
+                ended.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
                 "an event stream: " + ended.headers().map());
 
         // the upstream's answers for an ended session pass through unchanged
-        assertEquals(404, post(http, b.endpoint, session, toolCall(3, "get_balance", 0)).statusCode());
+        assertEquals(
+                404,
+                post(http, b.endpoint, session, toolCall(3, "get_balance", 0)).statusCode());
         assertEquals(404, http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode());
         stack.assertOnlyFenceKeysRemain();
     }
 
     @Test
     void aHostOrOriginThatIsNotAllowedIsRefusedBeforeAnyLockAndNeverForwarded() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String session = open(http, a.endpoint);
         String hash = Turnstile.sessionHash(session);
         int port = a.endpoint.getPort();
-        for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + port),
-                Map.of("Host", "localhost.attacker.example:" + port), Map.of("Origin", "http://attacker.example"),
-                Map.of("Origin", "null"), Map.of("Origin", "http://localhost.attacker.example"))) {
+        for (Map<String, String> bad : List.of(
+                Map.of("Host", "attacker.example:" + port),
+                Map.of("Host", "localhost.attacker.example:" + port),
+                Map.of("Origin", "http://attacker.example"),
+                Map.of("Origin", "null"),
+                Map.of("Origin", "http://localhost.attacker.example"))) {
             RawHttp.Reply reply = rawCall(a, session, bad, toolCall(2, "create_refund", 0));
             assertEquals(403, reply.status(), bad + ": " + reply);
-            assertTrue(reply.body().contains("\"id\":null") && reply.body().contains("_not_allowed\""),
+            assertTrue(
+                    reply.body().contains("\"id\":null") && reply.body().contains("_not_allowed\""),
                     "a JSON-RPC error without an id: " + reply.body());
             assertEquals(Set.of(), stack.keys(hash), "a refused request took a place: " + bad);
         }
@@ -207,26 +241,39 @@ class GatewayIT {
         HttpResponse<String> listed = post(http, a.endpoint, session, toolCall(3, "list_calls", 0));
         assertEquals(List.of(), RawMcp.calls(RawMcp.structured(listed.body(), 3)));
         // loopback in any spelling, and pages served from loopback, are allowed by default
-        for (Map<String, String> good : List.of(Map.of("Host", "localhost:" + port), Map.of("Host", "[::1]:" + port),
-                Map.of("Host", "LocalHost"), Map.of("Origin", "http://localhost:5173"),
+        for (Map<String, String> good : List.of(
+                Map.of("Host", "localhost:" + port),
+                Map.of("Host", "[::1]:" + port),
+                Map.of("Host", "LocalHost"),
+                Map.of("Origin", "http://localhost:5173"),
                 Map.of("Origin", "https://127.0.0.1"))) {
-            assertEquals(200, rawCall(a, session, good, toolCall(4, "get_balance", 0)).status(), good.toString());
+            assertEquals(
+                    200,
+                    rawCall(a, session, good, toolCall(4, "get_balance", 0)).status(),
+                    good.toString());
         }
     }
 
     @Test
     void aConfiguredHostAndOriginAreAllowedInsteadOfTheDefaults() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String session = open(http, b.endpoint);
         int port = b.endpoint.getPort();
-        for (Map<String, String> good : List.of(Map.of("Host", B_HOST + ":" + port), Map.of("Host", B_HOST),
-                Map.of("Origin", B_ORIGIN))) {
-            assertEquals(200, rawCall(b, session, good, toolCall(2, "get_balance", 0)).status(), good.toString());
+        for (Map<String, String> good :
+                List.of(Map.of("Host", B_HOST + ":" + port), Map.of("Host", B_HOST), Map.of("Origin", B_ORIGIN))) {
+            assertEquals(
+                    200,
+                    rawCall(b, session, good, toolCall(2, "get_balance", 0)).status(),
+                    good.toString());
         }
         // each list replaces its default: loopback names and origins are no longer allowed on B
-        for (Map<String, String> bad : List.of(Map.of("Host", "localhost:" + port),
-                Map.of("Origin", "http://127.0.0.1:" + port), Map.of("Origin", B_ORIGIN + ":8443"))) {
-            assertEquals(403, rawCall(b, session, bad, toolCall(3, "get_balance", 0)).status(), bad.toString());
+        for (Map<String, String> bad : List.of(
+                Map.of("Host", "localhost:" + port),
+                Map.of("Origin", "http://127.0.0.1:" + port),
+                Map.of("Origin", B_ORIGIN + ":8443"))) {
+            assertEquals(
+                    403, rawCall(b, session, bad, toolCall(3, "get_balance", 0)).status(), bad.toString());
         }
     }
 
@@ -234,9 +281,14 @@ class GatewayIT {
     void aReplicaKilledMidCallFreesTheSessionWithinOneLease() throws Exception {
         ServerProcess c = stack.gateway("gateway-c");
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             String session = open(http, a.endpoint);
-            String hash = field(post(http, a.endpoint, session, toolCall(2, "get_balance", 0)).body(), "sessionHash");
+            String hash = field(
+                    post(http, a.endpoint, session, toolCall(2, "get_balance", 0))
+                            .body(),
+                    "sessionHash");
             // a write through C that would hold its place for 10 s
             CompletableFuture<HttpResponse<String>> doomed = http.sendAsync(
                     request(c.endpoint, session, run + "-crash", toolCall(3, "create_refund", 10_000)),
@@ -246,11 +298,13 @@ class GatewayIT {
             Instant killed = Instant.now();
 
             // another turn through B waits for the dead replica's place to expire, then runs
-            HttpResponse<String> next = http.send(request(b.endpoint, session, run + "-after-crash",
-                    toolCall(4, "create_refund", 0)), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> next = http.send(
+                    request(b.endpoint, session, run + "-after-crash", toolCall(4, "create_refund", 0)),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, next.statusCode(), next.body());
             long waitedMs = Long.parseLong(field(next.body(), "startedAtMicros")) / 1000 - killed.toEpochMilli();
-            assertTrue(waitedMs < Stack.LEASE.toMillis() + 3_000,
+            assertTrue(
+                    waitedMs < Stack.LEASE.toMillis() + 3_000,
                     "the next turn got the session " + waitedMs + " ms after the kill (lease " + Stack.LEASE + ")");
             assertTrue(waitedMs > 0, "the next turn waited for the dead replica's place: " + waitedMs + " ms");
             stack.assertOnlyFenceKeysRemain();
@@ -278,7 +332,8 @@ class GatewayIT {
             ServerProcess via = i % 2 == 0 ? a : b;
             futures.add(threads.submit(() -> {
                 go.await();
-                return Calls.of(turn, tool, WRITES.contains(tool), via.name, client.call(via.endpoint, turn, tool, holdMs));
+                return Calls.of(
+                        turn, tool, WRITES.contains(tool), via.name, client.call(via.endpoint, turn, tool, holdMs));
             }));
         }
         go.countDown();

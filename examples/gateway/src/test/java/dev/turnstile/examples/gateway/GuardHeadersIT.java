@@ -1,10 +1,10 @@
 package dev.turnstile.examples.gateway;
 
-import dev.turnstile.Turnstile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.turnstile.Turnstile;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Collections;
@@ -52,6 +52,7 @@ class GuardHeadersIT {
     private static final String READ_2026 = """
             {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"lookup_charge","arguments":{},
              "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""";
+
     private static final String PING = """
             {"jsonrpc":"2.0","id":3,"method":"ping"}""";
     private static final String INITIALIZE = """
@@ -79,8 +80,11 @@ class GuardHeadersIT {
         stack = Stack.before(upstream.endpoint());
         String unreachable = "redis://127.0.0.1:" + closedPort();
         var startGuarded = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-guarded"), threads);
-        var startOpen = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-open", Map.of(
-                "TURNSTILE_REDIS_URL", unreachable, "TURNSTILE_FAIL_OPEN_WRITES", "true")), threads);
+        var startOpen = CompletableFuture.supplyAsync(
+                () -> stack.gateway(
+                        "gateway-open",
+                        Map.of("TURNSTILE_REDIS_URL", unreachable, "TURNSTILE_FAIL_OPEN_WRITES", "true")),
+                threads);
         guarded = startGuarded.join();
         open = startOpen.join();
     }
@@ -111,7 +115,9 @@ class GuardHeadersIT {
 
         assertEquals(List.of("read"), guardHeaders(seen, "turnstile-mode"), "the guard's mode, and only it: " + seen);
         assertEquals(List.of(), guardHeaders(seen, "turnstile-fence"), "a read carries no fence: " + seen);
-        ROUTING.forEach((name, value) -> assertEquals(List.of(value), seen.get(name.toLowerCase(Locale.ROOT)),
+        ROUTING.forEach((name, value) -> assertEquals(
+                List.of(value),
+                seen.get(name.toLowerCase(Locale.ROOT)),
                 name + " reached the upstream unchanged: " + seen));
     }
 
@@ -133,13 +139,13 @@ class GuardHeadersIT {
         String hash = Turnstile.sessionHash(session);
         String first = mark();
         RecordingUpstream.Gate gate = upstream.hold(first); // the first write holds its place upstream
-        Future<Map<String, List<String>>> holding = threads.submit(() ->
-                forward(first, "POST", guarded, session, FORGED, RawMcp.toolCall(2, "create_refund", 0), 200));
+        Future<Map<String, List<String>>> holding = threads.submit(
+                () -> forward(first, "POST", guarded, session, FORGED, RawMcp.toolCall(2, "create_refund", 0), 200));
         gate.awaitArrived();
         // a write of another turn (no turn header: a turn of its own) waits for the session, then is resumed
         String second = mark();
-        Future<Map<String, List<String>>> waiting = threads.submit(() ->
-                forward(second, "POST", guarded, session, FORGED, RawMcp.toolCall(3, "create_refund", 0), 200));
+        Future<Map<String, List<String>>> waiting = threads.submit(
+                () -> forward(second, "POST", guarded, session, FORGED, RawMcp.toolCall(3, "create_refund", 0), 200));
         stack.awaitWaiting(hash);
         gate.open().countDown();
 
@@ -180,19 +186,28 @@ class GuardHeadersIT {
     }
 
     /** POSTs {@code body} through {@code via} over a plain socket; the headers it reached the upstream with. */
-    private Map<String, List<String>> forward(ServerProcess via, String session, Map<String, String> headers,
-                                              String body, int status) throws IOException {
+    private Map<String, List<String>> forward(
+            ServerProcess via, String session, Map<String, String> headers, String body, int status)
+            throws IOException {
         return forward("POST", via, session, headers, body, status);
     }
 
-    private Map<String, List<String>> forward(String method, ServerProcess via, String session,
-                                              Map<String, String> headers, String body, int status) throws IOException {
+    private Map<String, List<String>> forward(
+            String method, ServerProcess via, String session, Map<String, String> headers, String body, int status)
+            throws IOException {
         return forward(mark(), method, via, session, headers, body, status);
     }
 
     /** Sends a request marked {@code mark} through {@code via}; the headers it reached the upstream with. */
-    private Map<String, List<String>> forward(String mark, String method, ServerProcess via, String session,
-                                              Map<String, String> headers, String body, int status) throws IOException {
+    private Map<String, List<String>> forward(
+            String mark,
+            String method,
+            ServerProcess via,
+            String session,
+            Map<String, String> headers,
+            String body,
+            int status)
+            throws IOException {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(RecordingUpstream.MARK, mark);
         if (session != null) {
@@ -205,8 +220,10 @@ class GuardHeadersIT {
 
     /** The values of every header that an upstream may read as {@code name}: any case, {@code _} for {@code -}. */
     private static List<String> guardHeaders(Map<String, List<String>> seen, String name) {
-        return seen.entrySet().stream().filter(e -> e.getKey().replace('_', '-').equals(name))
-                .flatMap(e -> e.getValue().stream()).toList();
+        return seen.entrySet().stream()
+                .filter(e -> e.getKey().replace('_', '-').equals(name))
+                .flatMap(e -> e.getValue().stream())
+                .toList();
     }
 
     /** The fence of a write as the upstream saw it: mode {@code write} and exactly one fence, the gateway's. */

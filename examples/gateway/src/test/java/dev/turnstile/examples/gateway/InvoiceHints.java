@@ -27,6 +27,7 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
     static final long WITHIN_MS = 15_000;
     /** How long one set_invoice_hint waits for its notification before it is sent again. */
     private static final long NOTIFIED_WITHIN_MS = 3_000;
+
     private static final int ATTEMPTS = 5;
     /** The notifications one set_invoice_hint sends to each session: at the removal, and at the registration. */
     private static final int NOTIFICATIONS = 2;
@@ -40,8 +41,11 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
 
     /** fetch_invoice's readOnlyHint in a tool list (null when it has none, or is not listed). */
     static Boolean hintOf(List<McpSchema.Tool> tools) {
-        return tools.stream().filter(t -> t.name().equals(TOOL)).findFirst()
-                .map(t -> t.annotations() == null ? null : t.annotations().readOnlyHint()).orElse(null);
+        return tools.stream()
+                .filter(t -> t.name().equals(TOOL))
+                .findFirst()
+                .map(t -> t.annotations() == null ? null : t.annotations().readOnlyHint())
+                .orElse(null);
     }
 
     /**
@@ -58,8 +62,9 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
             assertEquals(readOnly, answer.get("readOnlyHint"), answer.toString());
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTIFIED_WITHIN_MS);
-            for (String hint; seen.size() < NOTIFICATIONS
-                    && (hint = hints.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
+            for (String hint;
+                    seen.size() < NOTIFICATIONS
+                            && (hint = hints.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
                 seen.add(hint);
             }
             if (seen.size() == NOTIFICATIONS) {
@@ -79,8 +84,10 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
             if (mode.equals(answer.get("mode"))) {
                 return answer;
             }
-            assertTrue(System.nanoTime() < deadline, TOOL + " through " + via + " is still a " + answer.get("mode")
-                    + ", not a " + mode + ", after " + WITHIN_MS + " ms");
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    TOOL + " through " + via + " is still a " + answer.get("mode") + ", not a " + mode + ", after "
+                            + WITHIN_MS + " ms");
             Thread.sleep(50);
         }
     }

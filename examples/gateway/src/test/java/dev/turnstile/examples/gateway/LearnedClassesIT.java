@@ -56,10 +56,12 @@ class LearnedClassesIT {
             return;
         }
         stack = Stack.start();
-        CompletableFuture<ServerProcess> startA = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-a"), threads);
-        CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-b"), threads);
-        CompletableFuture<ServerProcess> startC = CompletableFuture.supplyAsync(() -> stack.gateway("gateway-c",
-                Map.of("TURNSTILE_LEARN_ANNOTATIONS", "false")), threads);
+        CompletableFuture<ServerProcess> startA =
+                CompletableFuture.supplyAsync(() -> stack.gateway("gateway-a"), threads);
+        CompletableFuture<ServerProcess> startB =
+                CompletableFuture.supplyAsync(() -> stack.gateway("gateway-b"), threads);
+        CompletableFuture<ServerProcess> startC = CompletableFuture.supplyAsync(
+                () -> stack.gateway("gateway-c", Map.of("TURNSTILE_LEARN_ANNOTATIONS", "false")), threads);
         a = startA.join();
         b = startB.join();
         c = startC.join();
@@ -115,8 +117,10 @@ class LearnedClassesIT {
             hints.set(client, b.endpoint, false); // the upstream registers it again, readOnlyHint: false
             awaitMode(client, b.endpoint, "write");
             awaitMode(client, a.endpoint, "write");
-            assertEquals(1, client.sent("POST list", a.endpoint), "no replica saw a tools/list since: the"
-                    + " notification alone dropped the learned read");
+            assertEquals(
+                    1,
+                    client.sent("POST list", a.endpoint),
+                    "no replica saw a tools/list since: the" + " notification alone dropped the learned read");
 
             assertEquals(Boolean.FALSE, hintOf(client.listTools(a.endpoint).tools()));
             List<Calls.Call> writes = pair(client, run + "-false", a, b);
@@ -124,13 +128,16 @@ class LearnedClassesIT {
             assertEquals(List.of("write", "write"), modes(writes), writes.toString());
 
             hints.set(client, b.endpoint, true);
-            assertEquals("write", client.call(a.endpoint, null, TOOL, 0).get("mode"),
+            assertEquals(
+                    "write",
+                    client.call(a.endpoint, null, TOOL, 0).get("mode"),
                     "a notification teaches nothing: the hint is learned from the next tools/list");
             assertEquals(Boolean.TRUE, hintOf(client.listTools(a.endpoint).tools()));
             awaitMode(client, b.endpoint, "read");
             List<Calls.Call> reads = pair(client, run + "-true-again", b, a);
             assertTrue(reads.get(0).overlaps(reads.get(1)), "reads of one turn ran one after another: " + reads);
-            assertTrue(client.sent("POST refresh", stack.upstream.endpoint) >= 3,
+            assertTrue(
+                    client.sent("POST refresh", stack.upstream.endpoint) >= 3,
                     "the SDK fetched the list after each notification");
         }
     }
@@ -141,8 +148,10 @@ class LearnedClassesIT {
         try (RoutedClient client = RoutedClient.connect(c.endpoint, b.endpoint)) {
             // whatever the tests before left: the upstream registers the tool again, readOnlyHint: true (the
             // notifications reach only this client's event stream, through C, which learns nothing)
-            assertEquals(true, client.call(b.endpoint, null, InvoiceHints.SET_TOOL, Map.of("read_only", true), null)
-                    .get("readOnlyHint"));
+            assertEquals(
+                    true,
+                    client.call(b.endpoint, null, InvoiceHints.SET_TOOL, Map.of("read_only", true), null)
+                            .get("readOnlyHint"));
             assertEquals(Boolean.TRUE, hintOf(client.listTools(c.endpoint).tools()));
             assertEquals(Boolean.TRUE, hintOf(client.listTools(a.endpoint).tools()));
             awaitMode(client, b.endpoint, "read"); // B uses what A learned
@@ -161,8 +170,8 @@ class LearnedClassesIT {
             throws Exception {
         String token = turn + "-first";
         CountDownLatch running = client.firstProgress(token);
-        Future<Map<String, Object>> held = threads.submit(
-                () -> client.call(first.endpoint, turn, TOOL, Map.of("hold_ms", HOLD_MS), token));
+        Future<Map<String, Object>> held =
+                threads.submit(() -> client.call(first.endpoint, turn, TOOL, Map.of("hold_ms", HOLD_MS), token));
         assertTrue(running.await(60, TimeUnit.SECONDS), "the first call never ran upstream");
         Map<String, Object> next = client.call(second.endpoint, turn, TOOL, 0);
         return List.of(call(turn, first, held.get(60, TimeUnit.SECONDS)), call(turn, second, next));

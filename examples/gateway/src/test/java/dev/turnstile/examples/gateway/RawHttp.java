@@ -47,7 +47,8 @@ final class RawHttp implements AutoCloseable {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         all.put("Content-Length", Integer.toString(content.length));
         StringBuilder request = new StringBuilder(method + " " + endpoint.getRawPath() + " HTTP/1.1\r\n");
-        all.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        all.forEach(
+                (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().write(content);
@@ -70,8 +71,8 @@ final class RawHttp implements AutoCloseable {
             if (!text.startsWith("HTTP/1.1 ") || headEnd < 0) {
                 throw new IOException("not an HTTP answer: " + text);
             }
-            return new Reply(Integer.parseInt(text.substring(9, 12)), text.substring(0, headEnd),
-                    text.substring(headEnd + 4));
+            return new Reply(
+                    Integer.parseInt(text.substring(9, 12)), text.substring(0, headEnd), text.substring(headEnd + 4));
         }
     }
 

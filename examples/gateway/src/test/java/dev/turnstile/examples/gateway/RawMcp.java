@@ -31,10 +31,13 @@ final class RawMcp {
         HttpResponse<String> init = post(http, endpoint, null, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
                  "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
-        String session = init.headers().firstValue("Mcp-Session-Id")
+        String session = init.headers()
+                .firstValue("Mcp-Session-Id")
                 .orElseThrow(() -> new AssertionError("no Mcp-Session-Id through the gateway: " + init.statusCode()));
-        assertEquals(202, post(http, endpoint, session,
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode());
+        assertEquals(
+                202,
+                post(http, endpoint, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                        .statusCode());
         return session;
     }
 
@@ -51,13 +54,14 @@ final class RawMcp {
 
     /** The headers of a request in a session, as {@link RawHttp} sends them. */
     static Map<String, String> headers(String session, String turn, String protocolVersion) {
-        return Map.of("Mcp-Session-Id", session, RoutedClient.TURN_HEADER, turn,
-                "MCP-Protocol-Version", protocolVersion);
+        return Map.of(
+                "Mcp-Session-Id", session, RoutedClient.TURN_HEADER, turn, "MCP-Protocol-Version", protocolVersion);
     }
 
     /** A field of the tool's structuredContent, from the raw (JSON or SSE) response body. */
     static String field(String body, String name) {
-        Matcher m = Pattern.compile("\"structuredContent\":\\{.*?\"" + name + "\":\"?([^\",}]+)").matcher(body);
+        Matcher m = Pattern.compile("\"structuredContent\":\\{.*?\"" + name + "\":\"?([^\",}]+)")
+                .matcher(body);
         if (!m.find()) {
             throw new AssertionError("no " + name + " in " + body);
         }
@@ -88,7 +92,8 @@ final class RawMcp {
     }
 
     static HttpRequest request(URI endpoint, String session, String turn, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("MCP-Protocol-Version", LEGACY)

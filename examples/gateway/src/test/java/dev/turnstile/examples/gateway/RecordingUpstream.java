@@ -83,11 +83,14 @@ final class RecordingUpstream implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Map<String, List<String>> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers
-                    .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.computeIfAbsent(
+                                    name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                            .addAll(values));
             String mark = exchange.getRequestHeaders().getFirst(MARK);
             if (mark != null) {
                 received.put(mark, headers);
@@ -104,7 +107,8 @@ final class RecordingUpstream implements AutoCloseable {
                 return;
             }
             byte[] answer = ("{\"jsonrpc\":\"2.0\",\"id\":" + JSON.writeValueAsString(message.get("id"))
-                    + ",\"result\":{}}").getBytes(StandardCharsets.UTF_8);
+                            + ",\"result\":{}}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {

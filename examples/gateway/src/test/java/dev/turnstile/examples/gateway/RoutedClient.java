@@ -48,7 +48,7 @@ final class RoutedClient implements AutoCloseable {
     }
 
     static RoutedClient connect(URI home, URI answersVia) {
-        return connect(home, answersVia, null, tools -> { });
+        return connect(home, answersVia, null, tools -> {});
     }
 
     /**
@@ -90,12 +90,12 @@ final class RoutedClient implements AutoCloseable {
                 .build();
         McpSyncClient sdk = McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(90))
-                .transportContextProvider(() -> CALL.get() == null
-                        ? McpTransportContext.EMPTY
-                        : McpTransportContext.create(CALL.get()))
-                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
-                .elicitation(request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
-                        Map.of("confirm", true, "reason", "through the gateway")))
+                .transportContextProvider(
+                        () -> CALL.get() == null ? McpTransportContext.EMPTY : McpTransportContext.create(CALL.get()))
+                .capabilities(
+                        McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(request -> new McpSchema.ElicitResult(
+                        McpSchema.ElicitResult.Action.ACCEPT, Map.of("confirm", true, "reason", "through the gateway")))
                 .toolsChangeConsumer(toolsChanged)
                 .progressConsumer(note -> {
                     CountDownLatch first = progress.get(note.progressToken());
@@ -121,7 +121,8 @@ final class RoutedClient implements AutoCloseable {
     Map<String, Object> call(URI via, String turn, String tool, Map<String, Object> arguments, Object progressToken) {
         CALL.set(context(via, turn));
         try {
-            McpSchema.CallToolRequest.Builder request = McpSchema.CallToolRequest.builder(tool).arguments(arguments);
+            McpSchema.CallToolRequest.Builder request =
+                    McpSchema.CallToolRequest.builder(tool).arguments(arguments);
             if (progressToken != null) {
                 request.progressToken(progressToken);
             }
@@ -164,7 +165,9 @@ final class RoutedClient implements AutoCloseable {
 
     /** Requests of kind {@code kind} sent to {@code to}. */
     long sent(String kind, URI to) {
-        return sent.stream().filter(s -> s.kind().equals(kind) && s.to().equals(to)).count();
+        return sent.stream()
+                .filter(s -> s.kind().equals(kind) && s.to().equals(to))
+                .count();
     }
 
     private static boolean isResponse(String body) {

@@ -39,7 +39,8 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess start(String name, Path run, Map<String, String> env, Duration readyWithin)
             throws IOException, InterruptedException {
-        Path log = Path.of(System.getProperty("gateway.logs", "target/it-logs"), name + ".log").toAbsolutePath();
+        Path log = Path.of(System.getProperty("gateway.logs", "target/it-logs"), name + ".log")
+                .toAbsolutePath();
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(run.toString()).redirectError(log.toFile());
         Map<String, String> environment = builder.environment();
@@ -49,25 +50,27 @@ final class ServerProcess implements AutoCloseable {
         Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         CountDownLatch first = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                    first.countDown();
-                }
-            } catch (IOException e) {
-                // the process ended
-            } finally {
-                first.countDown();
-            }
-        }, name + "-stdout");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            lines.add(line);
+                            first.countDown();
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    } finally {
+                        first.countDown();
+                    }
+                },
+                name + "-stdout");
         reader.setDaemon(true);
         reader.start();
         if (!first.await(readyWithin.toMillis(), TimeUnit.MILLISECONDS) || lines.isEmpty()) {
             process.destroyForcibly();
-            throw new IllegalStateException(name + " did not print its ready line within " + readyWithin
-                    + "; stderr:\n" + tail(log));
+            throw new IllegalStateException(
+                    name + " did not print its ready line within " + readyWithin + "; stderr:\n" + tail(log));
         }
         Matcher m = READY.matcher(lines.get(0));
         if (!m.matches()) {

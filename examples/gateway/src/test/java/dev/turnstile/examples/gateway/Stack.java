@@ -37,6 +37,7 @@ final class Stack {
     final String prefix = "gwit" + Long.toHexString(System.nanoTime());
     /** The example MCP server; null when the test serves the upstream itself. */
     final ServerProcess upstream;
+
     private final URI upstreamEndpoint;
     private final List<ServerProcess> servers = Collections.synchronizedList(new ArrayList<>());
 
@@ -56,8 +57,8 @@ final class Stack {
         assertTrue(Files.isExecutable(upstreamRun), "the upstream's run script is missing: " + upstreamRun);
         // build the upstream only when it has never been built (its run script knows how)
         boolean built = Files.isRegularFile(upstreamRun.resolveSibling("target/mcp-server.war"));
-        Map<String, String> env = new HashMap<>(Map.of("TURNSTILE_ENABLED", "false", "INSTANCE_ID", name,
-                "BUILD", built ? "never" : "auto"));
+        Map<String, String> env = new HashMap<>(
+                Map.of("TURNSTILE_ENABLED", "false", "INSTANCE_ID", name, "BUILD", built ? "never" : "auto"));
         env.putAll(extraEnv);
         return start(name, upstreamRun, env, Duration.ofMinutes(5));
     }
@@ -170,7 +171,8 @@ final class Stack {
         Set<String> locks;
         do {
             locks = redis(j -> new TreeSet<>(j.keys(prefix + ":*"))).stream()
-                    .filter(k -> !k.endsWith(":fence")).collect(Collectors.toCollection(TreeSet::new));
+                    .filter(k -> !k.endsWith(":fence"))
+                    .collect(Collectors.toCollection(TreeSet::new));
             if (locks.isEmpty()) {
                 return;
             }

@@ -19,13 +19,12 @@ final class CallLog {
     static final int PER_SESSION = 100;
     static final int SESSIONS = 1_000;
 
-    private final Map<String, Deque<Map<String, Object>>> bySession =
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Deque<Map<String, Object>>> eldest) {
-                    return size() > SESSIONS;
-                }
-            };
+    private final Map<String, Deque<Map<String, Object>>> bySession = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Deque<Map<String, Object>>> eldest) {
+            return size() > SESSIONS;
+        }
+    };
 
     synchronized void add(String sessionHash, Map<String, Object> call) {
         if (sessionHash == null) {

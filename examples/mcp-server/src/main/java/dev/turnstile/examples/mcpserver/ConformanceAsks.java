@@ -22,19 +22,34 @@ final class ConformanceAsks {
 
     static List<SyncToolSpecification> specifications() {
         return List.of(
-                ConformanceTools.tool("test_sampling", "Asks the client for an LLM completion of prompt "
-                        + "(sampling/createMessage) and returns it.", false,
-                        ConformanceTools.inputSchema("prompt"), ConformanceAsks::sample),
-                ConformanceTools.tool("test_elicitation", "Asks the user for a username and an email "
-                        + "(elicitation/create), showing message, and returns the answer.", false,
-                        ConformanceTools.inputSchema("message"), (exchange, call) -> elicit(exchange,
-                                argument(call, "message"), schema(userFields(), List.of("username", "email")))),
-                ConformanceTools.tool("test_elicitation_sep1034_defaults", "Elicits one field of each primitive "
-                        + "type, each with a default (SEP-1034).", false, ConformanceTools.inputSchema(),
-                        (exchange, call) -> elicit(exchange, "Please review your information",
-                                schema(fieldsWithDefaults(), List.of()))),
-                ConformanceTools.tool("test_elicitation_sep1330_enums", "Elicits the five kinds of enum "
-                        + "field (SEP-1330).", false, ConformanceTools.inputSchema(),
+                ConformanceTools.tool(
+                        "test_sampling",
+                        "Asks the client for an LLM completion of prompt " + "(sampling/createMessage) and returns it.",
+                        false,
+                        ConformanceTools.inputSchema("prompt"),
+                        ConformanceAsks::sample),
+                ConformanceTools.tool(
+                        "test_elicitation",
+                        "Asks the user for a username and an email "
+                                + "(elicitation/create), showing message, and returns the answer.",
+                        false,
+                        ConformanceTools.inputSchema("message"),
+                        (exchange, call) -> elicit(
+                                exchange,
+                                argument(call, "message"),
+                                schema(userFields(), List.of("username", "email")))),
+                ConformanceTools.tool(
+                        "test_elicitation_sep1034_defaults",
+                        "Elicits one field of each primitive " + "type, each with a default (SEP-1034).",
+                        false,
+                        ConformanceTools.inputSchema(),
+                        (exchange, call) -> elicit(
+                                exchange, "Please review your information", schema(fieldsWithDefaults(), List.of()))),
+                ConformanceTools.tool(
+                        "test_elicitation_sep1330_enums",
+                        "Elicits the five kinds of enum " + "field (SEP-1330).",
+                        false,
+                        ConformanceTools.inputSchema(),
                         (exchange, call) -> elicit(exchange, "Please choose", schema(enumFields(), List.of()))));
     }
 
@@ -43,24 +58,24 @@ final class ConformanceAsks {
         if (client == null || client.sampling() == null) {
             return ConformanceTools.error("test_sampling needs a client that supports sampling");
         }
-        McpSchema.SamplingMessage message = new McpSchema.SamplingMessage(McpSchema.Role.USER,
-                new McpSchema.TextContent(argument(call, "prompt")));
+        McpSchema.SamplingMessage message =
+                new McpSchema.SamplingMessage(McpSchema.Role.USER, new McpSchema.TextContent(argument(call, "prompt")));
         McpSchema.CreateMessageResult answer = exchange.createMessage(
                 McpSchema.CreateMessageRequest.builder(List.of(message), 100).build());
         String text = answer.content() instanceof McpSchema.TextContent t ? t.text() : String.valueOf(answer.content());
         return ConformanceTools.text("LLM response: " + text);
     }
 
-    private static McpSchema.CallToolResult elicit(McpSyncServerExchange exchange, String message,
-                                                   Map<String, Object> schema) {
+    private static McpSchema.CallToolResult elicit(
+            McpSyncServerExchange exchange, String message, Map<String, Object> schema) {
         McpSchema.ClientCapabilities client = exchange.getClientCapabilities();
         if (client == null || client.elicitation() == null) {
             return ConformanceTools.error("this tool needs a client that supports elicitation");
         }
-        McpSchema.ElicitResult answer = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(message, schema)
-                .build());
-        return ConformanceTools.text("Elicitation completed: action=" + answer.action().name().toLowerCase(Locale.ROOT)
-                + ", content=" + answer.content());
+        McpSchema.ElicitResult answer = exchange.createElicitation(
+                McpSchema.ElicitFormRequest.builder(message, schema).build());
+        return ConformanceTools.text("Elicitation completed: action="
+                + answer.action().name().toLowerCase(Locale.ROOT) + ", content=" + answer.content());
     }
 
     private static String argument(McpSchema.CallToolRequest call, String name) {
@@ -90,8 +105,9 @@ final class ConformanceAsks {
         fields.put("name", Map.of("type", "string", "default", "John Doe"));
         fields.put("age", Map.of("type", "integer", "default", 30));
         fields.put("score", Map.of("type", "number", "default", 95.5));
-        fields.put("status", Map.of("type", "string", "enum", List.of("active", "inactive", "pending"),
-                "default", "active"));
+        fields.put(
+                "status",
+                Map.of("type", "string", "enum", List.of("active", "inactive", "pending"), "default", "active"));
         fields.put("verified", Map.of("type", "boolean", "default", true));
         return fields;
     }
@@ -101,12 +117,29 @@ final class ConformanceAsks {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("untitledSingle", Map.of("type", "string", "enum", List.of("option1", "option2", "option3")));
         fields.put("titledSingle", Map.of("type", "string", "oneOf", titled));
-        fields.put("legacyEnum", Map.of("type", "string", "enum", List.of("opt1", "opt2", "opt3"),
-                "enumNames", List.of("Option One", "Option Two", "Option Three")));
-        fields.put("untitledMulti", Map.of("type", "array",
-                "items", Map.of("type", "string", "enum", List.of("option1", "option2", "option3"))));
-        fields.put("titledMulti", Map.of("type", "array",
-                "items", Map.of("anyOf", titled("value", "First Choice", "Second Choice", "Third Choice"))));
+        fields.put(
+                "legacyEnum",
+                Map.of(
+                        "type",
+                        "string",
+                        "enum",
+                        List.of("opt1", "opt2", "opt3"),
+                        "enumNames",
+                        List.of("Option One", "Option Two", "Option Three")));
+        fields.put(
+                "untitledMulti",
+                Map.of(
+                        "type",
+                        "array",
+                        "items",
+                        Map.of("type", "string", "enum", List.of("option1", "option2", "option3"))));
+        fields.put(
+                "titledMulti",
+                Map.of(
+                        "type",
+                        "array",
+                        "items",
+                        Map.of("anyOf", titled("value", "First Choice", "Second Choice", "Third Choice"))));
         return fields;
     }
 

@@ -21,28 +21,47 @@ final class ConformancePrompts {
 
     static List<SyncPromptSpecification> prompts() {
         return List.of(
-                prompt("test_simple_prompt", "A prompt without arguments.", List.of(), request ->
-                        List.of(user(new McpSchema.TextContent("This is a simple prompt for testing.")))),
-                prompt(WITH_ARGUMENTS, "A prompt that quotes its two arguments.",
+                prompt(
+                        "test_simple_prompt",
+                        "A prompt without arguments.",
+                        List.of(),
+                        request -> List.of(user(new McpSchema.TextContent("This is a simple prompt for testing.")))),
+                prompt(
+                        WITH_ARGUMENTS,
+                        "A prompt that quotes its two arguments.",
                         List.of(argument("arg1", "First test argument"), argument("arg2", "Second test argument")),
                         request -> List.of(user(new McpSchema.TextContent("Prompt with arguments: arg1='"
                                 + value(request, "arg1") + "', arg2='" + value(request, "arg2") + "'")))),
-                prompt("test_prompt_with_embedded_resource", "A prompt that embeds a text resource at resourceUri.",
-                        List.of(argument("resourceUri", "URI of the resource to embed")), request -> List.of(
-                                user(ConformanceTools.resource(value(request, "resourceUri"), "text/plain",
+                prompt(
+                        "test_prompt_with_embedded_resource",
+                        "A prompt that embeds a text resource at resourceUri.",
+                        List.of(argument("resourceUri", "URI of the resource to embed")),
+                        request -> List.of(
+                                user(ConformanceTools.resource(
+                                        value(request, "resourceUri"),
+                                        "text/plain",
                                         "Embedded resource content for testing.")),
                                 user(new McpSchema.TextContent("Please process the embedded resource above.")))),
-                prompt("test_prompt_with_image", "A prompt with an image (a 1x1 PNG).", List.of(), request -> List.of(
-                        user(new McpSchema.ImageContent(null, ConformanceMedia.PNG_BASE64, ConformanceMedia.PNG_MIME)),
-                        user(new McpSchema.TextContent("Please analyze the image above.")))));
+                prompt(
+                        "test_prompt_with_image",
+                        "A prompt with an image (a 1x1 PNG).",
+                        List.of(),
+                        request -> List.of(
+                                user(new McpSchema.ImageContent(
+                                        null, ConformanceMedia.PNG_BASE64, ConformanceMedia.PNG_MIME)),
+                                user(new McpSchema.TextContent("Please analyze the image above.")))));
     }
 
     static List<SyncCompletionSpecification> completions() {
-        return List.of(new SyncCompletionSpecification(new McpSchema.PromptReference(WITH_ARGUMENTS),
-                (exchange, request) -> {
-                    String typed = request.argument() == null || request.argument().value() == null
-                            ? "" : request.argument().value();
-                    List<String> values = COMPLETIONS.stream().filter(v -> v.startsWith(typed)).toList();
+        return List.of(new SyncCompletionSpecification(
+                new McpSchema.PromptReference(WITH_ARGUMENTS), (exchange, request) -> {
+                    String typed =
+                            request.argument() == null || request.argument().value() == null
+                                    ? ""
+                                    : request.argument().value();
+                    List<String> values = COMPLETIONS.stream()
+                            .filter(v -> v.startsWith(typed))
+                            .toList();
                     return new McpSchema.CompleteResult(
                             new McpSchema.CompleteResult.CompleteCompletion(values, values.size(), false));
                 }));
@@ -52,11 +71,11 @@ final class ConformancePrompts {
         List<McpSchema.PromptMessage> of(McpSchema.GetPromptRequest request);
     }
 
-    private static SyncPromptSpecification prompt(String name, String description,
-                                                  List<McpSchema.PromptArgument> arguments, Messages messages) {
+    private static SyncPromptSpecification prompt(
+            String name, String description, List<McpSchema.PromptArgument> arguments, Messages messages) {
         McpSchema.Prompt prompt = new McpSchema.Prompt(name, description, arguments);
-        return new SyncPromptSpecification(prompt, (exchange, request) ->
-                new McpSchema.GetPromptResult(description, messages.of(request)));
+        return new SyncPromptSpecification(
+                prompt, (exchange, request) -> new McpSchema.GetPromptResult(description, messages.of(request)));
     }
 
     private static McpSchema.PromptArgument argument(String name, String description) {

@@ -27,11 +27,15 @@ final class ConformanceResources {
     static List<SyncResourceSpecification> resources() {
         return List.of(
                 text(TEXT_URI, "static-text", "A text resource.", "This is the content of the static text resource."),
-                new SyncResourceSpecification(resource(BINARY_URI, "static-binary", "A 1x1 PNG.",
-                        ConformanceMedia.PNG_MIME), (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
-                                new McpSchema.BlobResourceContents(BINARY_URI, ConformanceMedia.PNG_MIME,
-                                        ConformanceMedia.PNG_BASE64)))),
-                text(WATCHED_URI, "watched-resource", "A resource to subscribe to.",
+                new SyncResourceSpecification(
+                        resource(BINARY_URI, "static-binary", "A 1x1 PNG.", ConformanceMedia.PNG_MIME),
+                        (exchange, request) ->
+                                new McpSchema.ReadResourceResult(List.of(new McpSchema.BlobResourceContents(
+                                        BINARY_URI, ConformanceMedia.PNG_MIME, ConformanceMedia.PNG_BASE64)))),
+                text(
+                        WATCHED_URI,
+                        "watched-resource",
+                        "A resource to subscribe to.",
                         "This is the content of the watched resource."));
     }
 
@@ -45,19 +49,24 @@ final class ConformanceResources {
             if (!id.matches()) {
                 throw McpError.RESOURCE_NOT_FOUND.apply(request.uri()); // ids are letters, digits, _ or -
             }
-            String json = "{\"id\":\"" + id.group(1) + "\",\"templateTest\":true,\"data\":\"Data for ID: "
-                    + id.group(1) + "\"}";
-            return new McpSchema.ReadResourceResult(List.of(
-                    new McpSchema.TextResourceContents(request.uri(), "application/json", json)));
+            String json = "{\"id\":\"" + id.group(1) + "\",\"templateTest\":true,\"data\":\"Data for ID: " + id.group(1)
+                    + "\"}";
+            return new McpSchema.ReadResourceResult(
+                    List.of(new McpSchema.TextResourceContents(request.uri(), "application/json", json)));
         }));
     }
 
     private static SyncResourceSpecification text(String uri, String name, String description, String text) {
-        return new SyncResourceSpecification(resource(uri, name, description, "text/plain"), (exchange, request) ->
-                new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(uri, "text/plain", text))));
+        return new SyncResourceSpecification(
+                resource(uri, name, description, "text/plain"),
+                (exchange, request) -> new McpSchema.ReadResourceResult(
+                        List.of(new McpSchema.TextResourceContents(uri, "text/plain", text))));
     }
 
     private static McpSchema.Resource resource(String uri, String name, String description, String mimeType) {
-        return McpSchema.Resource.builder(uri, name).description(description).mimeType(mimeType).build();
+        return McpSchema.Resource.builder(uri, name)
+                .description(description)
+                .mimeType(mimeType)
+                .build();
     }
 }

@@ -19,6 +19,7 @@ final class ConformanceTools {
 
     /** Milliseconds between two log or progress notifications (the suite asks for about 50). */
     static final long NOTIFICATION_GAP_MS = 50;
+
     static final String JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
     private ConformanceTools() {}
@@ -31,45 +32,80 @@ final class ConformanceTools {
 
     static List<SyncToolSpecification> specifications() {
         List<SyncToolSpecification> specs = new ArrayList<>();
-        specs.add(read("test_simple_text", "Returns one text content.",
+        specs.add(read(
+                "test_simple_text",
+                "Returns one text content.",
                 (exchange, call) -> text("This is a simple text response for testing.")));
-        specs.add(read("test_image_content", "Returns one image content (a 1x1 PNG).", (exchange, call) ->
-                result(new McpSchema.ImageContent(null, ConformanceMedia.PNG_BASE64, ConformanceMedia.PNG_MIME))));
-        specs.add(read("test_audio_content", "Returns one audio content (a short WAV).", (exchange, call) ->
-                result(new McpSchema.AudioContent(null, ConformanceMedia.WAV_BASE64, ConformanceMedia.WAV_MIME))));
-        specs.add(read("test_embedded_resource", "Returns one embedded text resource.", (exchange, call) ->
-                result(resource("test://embedded-resource", "text/plain", "This is an embedded resource content."))));
-        specs.add(read("test_multiple_content_types", "Returns text, image and embedded resource content.",
-                (exchange, call) -> result(new McpSchema.TextContent("Multiple content types test:"),
+        specs.add(read(
+                "test_image_content",
+                "Returns one image content (a 1x1 PNG).",
+                (exchange, call) -> result(
+                        new McpSchema.ImageContent(null, ConformanceMedia.PNG_BASE64, ConformanceMedia.PNG_MIME))));
+        specs.add(read(
+                "test_audio_content",
+                "Returns one audio content (a short WAV).",
+                (exchange, call) -> result(
+                        new McpSchema.AudioContent(null, ConformanceMedia.WAV_BASE64, ConformanceMedia.WAV_MIME))));
+        specs.add(read(
+                "test_embedded_resource",
+                "Returns one embedded text resource.",
+                (exchange, call) -> result(
+                        resource("test://embedded-resource", "text/plain", "This is an embedded resource content."))));
+        specs.add(read(
+                "test_multiple_content_types",
+                "Returns text, image and embedded resource content.",
+                (exchange, call) -> result(
+                        new McpSchema.TextContent("Multiple content types test:"),
                         new McpSchema.ImageContent(null, ConformanceMedia.PNG_BASE64, ConformanceMedia.PNG_MIME),
-                        resource("test://mixed-content-resource", "application/json", "{\"test\":\"data\",\"value\":123}"))));
-        specs.add(read("test_tool_with_logging", "Sends three info log notifications while it runs.",
+                        resource(
+                                "test://mixed-content-resource",
+                                "application/json",
+                                "{\"test\":\"data\",\"value\":123}"))));
+        specs.add(read(
+                "test_tool_with_logging",
+                "Sends three info log notifications while it runs.",
                 ConformanceTools::withLogging));
-        specs.add(read("test_error_handling", "Always answers with a tool error (isError: true).",
-                (exchange, call) -> McpSchema.CallToolResult.builder().isError(true)
-                        .addTextContent("This tool intentionally returns an error for testing").build()));
-        specs.add(read("test_tool_with_progress", "Sends progress 0, 50 and 100 of 100 when the call has a progress token.",
+        specs.add(read(
+                "test_error_handling",
+                "Always answers with a tool error (isError: true).",
+                (exchange, call) -> McpSchema.CallToolResult.builder()
+                        .isError(true)
+                        .addTextContent("This tool intentionally returns an error for testing")
+                        .build()));
+        specs.add(read(
+                "test_tool_with_progress",
+                "Sends progress 0, 50 and 100 of 100 when the call has a progress token.",
                 ConformanceTools::withProgress));
-        specs.add(tool("json_schema_2020_12_tool", "Has an input schema with JSON Schema 2020-12 keywords "
-                + "($schema, $defs, $ref, additionalProperties).", true, schema2020(), (exchange, call) -> text("ok")));
+        specs.add(tool(
+                "json_schema_2020_12_tool",
+                "Has an input schema with JSON Schema 2020-12 keywords "
+                        + "($schema, $defs, $ref, additionalProperties).",
+                true,
+                schema2020(),
+                (exchange, call) -> text("ok")));
         return specs;
     }
 
     /** A tool annotated with {@code readOnlyHint} {@code readOnly}; an interrupted handler answers a tool error. */
-    static SyncToolSpecification tool(String name, String description, boolean readOnly, Map<String, Object> input,
-                                      Handler handler) {
+    static SyncToolSpecification tool(
+            String name, String description, boolean readOnly, Map<String, Object> input, Handler handler) {
         McpSchema.Tool tool = McpSchema.Tool.builder(name, input)
                 .description(description)
-                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(readOnly).build())
+                .annotations(McpSchema.ToolAnnotations.builder()
+                        .readOnlyHint(readOnly)
+                        .build())
                 .build();
-        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
-            try {
-                return handler.call(exchange, call);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return error(name + " was interrupted");
-            }
-        }).build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
+                .callHandler((exchange, call) -> {
+                    try {
+                        return handler.call(exchange, call);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return error(name + " was interrupted");
+                    }
+                })
+                .build();
     }
 
     /** An object schema whose properties are required strings of these names; none: a tool without arguments. */
@@ -92,7 +128,10 @@ final class ConformanceTools {
     }
 
     static McpSchema.CallToolResult error(String message) {
-        return McpSchema.CallToolResult.builder().isError(true).addTextContent(message).build();
+        return McpSchema.CallToolResult.builder()
+                .isError(true)
+                .addTextContent(message)
+                .build();
     }
 
     static McpSchema.EmbeddedResource resource(String uri, String mimeType, String text) {
@@ -114,8 +153,10 @@ final class ConformanceTools {
             if (i > 0) {
                 Thread.sleep(NOTIFICATION_GAP_MS);
             }
-            exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder(McpSchema.LoggingLevel.INFO,
-                    messages.get(i)).logger("test_tool_with_logging").build());
+            exchange.loggingNotification(
+                    McpSchema.LoggingMessageNotification.builder(McpSchema.LoggingLevel.INFO, messages.get(i))
+                            .logger("test_tool_with_logging")
+                            .build());
         }
         return text("Tool with logging executed: " + messages.size() + " log messages sent");
     }
@@ -128,17 +169,22 @@ final class ConformanceTools {
                 Thread.sleep(NOTIFICATION_GAP_MS);
             }
             if (token != null) {
-                exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) progress, 100.0,
-                        "step " + (progress / 50 + 1) + " of 3", null));
+                exchange.progressNotification(new McpSchema.ProgressNotification(
+                        token, (double) progress, 100.0, "step " + (progress / 50 + 1) + " of 3", null));
             }
         }
-        return text(token == null ? "Tool with progress executed (no progress token)"
-                : "Tool with progress executed: 3 progress notifications sent");
+        return text(
+                token == null
+                        ? "Tool with progress executed (no progress token)"
+                        : "Tool with progress executed: 3 progress notifications sent");
     }
 
     /** {@code json_schema_2020_12_tool}'s input schema: the suite checks that {@code tools/list} keeps its keywords. */
     private static Map<String, Object> schema2020() {
-        Map<String, Object> address = Map.of("type", "object", "properties",
+        Map<String, Object> address = Map.of(
+                "type",
+                "object",
+                "properties",
                 Map.of("street", Map.of("type", "string"), "city", Map.of("type", "string")));
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("name", Map.of("type", "string"));

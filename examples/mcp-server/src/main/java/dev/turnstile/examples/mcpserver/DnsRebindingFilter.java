@@ -47,8 +47,13 @@ public class DnsRebindingFilter implements Filter {
     /** Loopback under any port. */
     public static final List<String> DEFAULT_HOSTS = List.of("localhost:*", "127.0.0.1:*", "[::1]:*");
     /** Pages served from loopback, under any port. */
-    public static final List<String> DEFAULT_ORIGINS = List.of("http://localhost:*", "http://127.0.0.1:*",
-            "http://[::1]:*", "https://localhost:*", "https://127.0.0.1:*", "https://[::1]:*");
+    public static final List<String> DEFAULT_ORIGINS = List.of(
+            "http://localhost:*",
+            "http://127.0.0.1:*",
+            "http://[::1]:*",
+            "https://localhost:*",
+            "https://127.0.0.1:*",
+            "https://[::1]:*");
 
     /** The status the SDK's validator gives a refused {@code Host} (an {@code Origin} gets 403). */
     private static final int SDK_HOST_STATUS = 421;
@@ -58,8 +63,8 @@ public class DnsRebindingFilter implements Filter {
     @Override
     public void init(FilterConfig config) {
         List<String> hosts = allowed(System.getenv(HOSTS_ENV), config.getInitParameter(HOSTS_PARAM), DEFAULT_HOSTS);
-        List<String> origins = allowed(System.getenv(ORIGINS_ENV), config.getInitParameter(ORIGINS_PARAM),
-                DEFAULT_ORIGINS);
+        List<String> origins =
+                allowed(System.getenv(ORIGINS_ENV), config.getInitParameter(ORIGINS_PARAM), DEFAULT_ORIGINS);
         validator = DefaultServerTransportSecurityValidator.builder()
                 .allowedHosts(hosts)
                 .allowedOrigins(origins)
@@ -74,7 +79,9 @@ public class DnsRebindingFilter implements Filter {
             validator.validate(new LowerCaseHeaders((HttpServletRequest) request));
         } catch (ServerTransportSecurityException e) {
             boolean host = e.getStatusCode() == SDK_HOST_STATUS;
-            forbid((HttpServletResponse) response, host ? "Host" : "Origin",
+            forbid(
+                    (HttpServletResponse) response,
+                    host ? "Host" : "Origin",
                     host ? "host_not_allowed" : "origin_not_allowed");
             return;
         }
@@ -98,8 +105,9 @@ public class DnsRebindingFilter implements Filter {
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\""
-                + header + " header not allowed\",\"data\":{\"reason\":\"" + reason + "\"}}}");
+        response.getWriter()
+                .write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"" + header
+                        + " header not allowed\",\"data\":{\"reason\":\"" + reason + "\"}}}");
     }
 
     /** The request's headers for the SDK's validator, values in lower case (host names ignore case). */

@@ -61,8 +61,8 @@ final class Holding {
     /** Sends one progress notification; false when it could not be written (the stream is closed). */
     private static boolean progress(McpSyncServerExchange exchange, Object token, long done, long total) {
         try {
-            exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) done, (double) total,
-                    "held " + done + " of " + total + " ms", null));
+            exchange.progressNotification(new McpSchema.ProgressNotification(
+                    token, (double) done, (double) total, "held " + done + " of " + total + " ms", null));
             return true;
         } catch (RuntimeException e) {
             return false;

@@ -37,7 +37,8 @@ public class McpServerApp implements ServletContextListener {
                 .jsonMapper(json)
                 .mcpEndpoint("/mcp")
                 // runs on the request thread, inside the filter: copies what Turnstile set on the request
-                .contextExtractor(request -> McpTransportContext.create(RequestInfo.of(request).asMap()))
+                .contextExtractor(request ->
+                        McpTransportContext.create(RequestInfo.of(request).asMap()))
                 .build();
         Tools tools = new Tools(json, instance);
         server = McpServer.sync(transport)
@@ -63,7 +64,9 @@ public class McpServerApp implements ServletContextListener {
         ServletRegistration.Dynamic mcp = event.getServletContext().addServlet("mcp", transport);
         mcp.setAsyncSupported(true);
         mcp.addMapping("/mcp", "/mcp/*");
-        event.getServletContext().log("MCP server instance " + instance + " at " + event.getServletContext().getContextPath() + "/mcp");
+        event.getServletContext()
+                .log("MCP server instance " + instance + " at "
+                        + event.getServletContext().getContextPath() + "/mcp");
     }
 
     /** The example's tools, then those of the MCP conformance suite. */

@@ -21,6 +21,7 @@ record RequestInfo(String permitSessionHash, String turn, String mode, Long fenc
     static final String MODE_HEADER = "Turnstile-Mode";
     /** The fencing token of a gateway's write place, in decimal. */
     static final String FENCE_HEADER = "Turnstile-Fence";
+
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
 
     static RequestInfo of(HttpServletRequest request) {
@@ -58,8 +59,11 @@ record RequestInfo(String permitSessionHash, String turn, String mode, Long fenc
 
     static RequestInfo from(io.modelcontextprotocol.common.McpTransportContext context) {
         Object fence = context.get("fence");
-        return new RequestInfo((String) context.get("permitSessionHash"), (String) context.get("turn"),
-                (String) context.get("mode"), fence == null ? null : ((Number) fence).longValue());
+        return new RequestInfo(
+                (String) context.get("permitSessionHash"),
+                (String) context.get("turn"),
+                (String) context.get("mode"),
+                fence == null ? null : ((Number) fence).longValue());
     }
 
     private static void put(Map<String, Object> map, String key, Object value) {

@@ -36,7 +36,8 @@ final class Schemas {
         } else {
             return null;
         }
-        if (number.signum() < 0 || number.compareTo(BigDecimal.valueOf(MAX_HOLD_MS)) > 0
+        if (number.signum() < 0
+                || number.compareTo(BigDecimal.valueOf(MAX_HOLD_MS)) > 0
                 || number.stripTrailingZeros().scale() > 0) {
             return null;
         }
@@ -70,31 +71,63 @@ final class Schemas {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("tool", Map.of("type", "string"));
         properties.put("instance", Map.of("type", "string"));
-        properties.put("sessionHash", Map.of("type", "string", "description", "hash of the MCP session id (never the id)"));
+        properties.put(
+                "sessionHash", Map.of("type", "string", "description", "hash of the MCP session id (never the id)"));
         properties.put("turn", Map.of("type", List.of("string", "null"), "description", "the X-Mcp-Turn-Id header"));
-        properties.put("mode", Map.of("type", List.of("string", "null"), "description",
-                "read or write: what this server's Turnstile filter decided, else a gateway's Turnstile-Mode header; null when unguarded"));
-        properties.put("fence", Map.of("type", List.of("integer", "null"), "description",
-                "fencing token of a write (this server's filter, else a gateway's Turnstile-Fence header)"));
+        properties.put(
+                "mode",
+                Map.of(
+                        "type",
+                        List.of("string", "null"),
+                        "description",
+                        "read or write: what this server's Turnstile filter decided, else a gateway's Turnstile-Mode header; null when unguarded"));
+        properties.put(
+                "fence",
+                Map.of(
+                        "type",
+                        List.of("integer", "null"),
+                        "description",
+                        "fencing token of a write (this server's filter, else a gateway's Turnstile-Fence header)"));
         properties.put("startedAtMicros", Map.of("type", "integer"));
         properties.put("endedAtMicros", Map.of("type", "integer"));
-        properties.put("outcome", Map.of("type", "string", "enum", List.of("completed", "client_gone"),
-                "description", "client_gone: a progress notification could not be written, the tool stopped early"));
+        properties.put(
+                "outcome",
+                Map.of(
+                        "type",
+                        "string",
+                        "enum",
+                        List.of("completed", "client_gone"),
+                        "description",
+                        "client_gone: a progress notification could not be written, the tool stopped early"));
         List<String> required = new ArrayList<>(properties.keySet());
         if (tool.equals("confirm_refund")) {
-            properties.put("elicitation", Map.of("type", "object", "properties", Map.of(
-                    "action", Map.of("type", "string", "enum", List.of("accept", "decline", "cancel")),
-                    "content", Map.of("type", List.of("object", "null")))));
+            properties.put(
+                    "elicitation",
+                    Map.of(
+                            "type",
+                            "object",
+                            "properties",
+                            Map.of(
+                                    "action", Map.of("type", "string", "enum", List.of("accept", "decline", "cancel")),
+                                    "content", Map.of("type", List.of("object", "null")))));
             required.add("elicitation");
         }
         if (tool.equals("list_calls")) {
-            properties.put("calls", Map.of("type", "array", "items", Map.of("type", "object"),
-                    "description", "this session's recent calls, oldest first, with the fields above (nulls left out)"));
+            properties.put(
+                    "calls",
+                    Map.of(
+                            "type",
+                            "array",
+                            "items",
+                            Map.of("type", "object"),
+                            "description",
+                            "this session's recent calls, oldest first, with the fields above (nulls left out)"));
             required.add("calls");
         }
         if (tool.equals(InvoiceHint.SET_TOOL)) {
-            properties.put("readOnlyHint", Map.of("type", "boolean",
-                    "description", "the readOnlyHint fetch_invoice is registered with now"));
+            properties.put(
+                    "readOnlyHint",
+                    Map.of("type", "boolean", "description", "the readOnlyHint fetch_invoice is registered with now"));
             required.add("readOnlyHint");
         }
         Map<String, Object> schema = new LinkedHashMap<>();

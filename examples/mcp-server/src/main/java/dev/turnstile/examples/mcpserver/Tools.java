@@ -45,31 +45,66 @@ final class Tools {
 
     List<SyncToolSpecification> specifications() {
         List<SyncToolSpecification> specs = new ArrayList<>();
-        specs.add(tool("get_balance", "Reads an account balance (a read: name starts with get_).", true,
-                Schemas.inputSchema(), simple("get_balance")));
-        specs.add(tool("list_refunds", "Lists refunds (a read: name starts with list_).", true,
-                Schemas.inputSchema(), simple("list_refunds")));
-        specs.add(tool("lookup_charge", "Looks up a charge (a read through WEB-INF/turnstile.json).", true,
-                Schemas.inputSchema(), simple("lookup_charge")));
-        specs.add(tool("create_refund", "Creates a refund (a write).", false,
-                Schemas.inputSchema(), simple("create_refund")));
-        specs.add(tool("delete_customer", "Deletes a customer (a write).", false,
-                Schemas.inputSchema(), simple("delete_customer")));
-        specs.add(tool("confirm_refund", "Asks the user to confirm a refund (MCP elicitation) and returns the answer (a write).",
-                false, Schemas.inputSchema(), this::confirmRefund));
+        specs.add(tool(
+                "get_balance",
+                "Reads an account balance (a read: name starts with get_).",
+                true,
+                Schemas.inputSchema(),
+                simple("get_balance")));
+        specs.add(tool(
+                "list_refunds",
+                "Lists refunds (a read: name starts with list_).",
+                true,
+                Schemas.inputSchema(),
+                simple("list_refunds")));
+        specs.add(tool(
+                "lookup_charge",
+                "Looks up a charge (a read through WEB-INF/turnstile.json).",
+                true,
+                Schemas.inputSchema(),
+                simple("lookup_charge")));
+        specs.add(tool(
+                "create_refund", "Creates a refund (a write).", false, Schemas.inputSchema(), simple("create_refund")));
+        specs.add(tool(
+                "delete_customer",
+                "Deletes a customer (a write).",
+                false,
+                Schemas.inputSchema(),
+                simple("delete_customer")));
+        specs.add(tool(
+                "confirm_refund",
+                "Asks the user to confirm a refund (MCP elicitation) and returns the answer (a write).",
+                false,
+                Schemas.inputSchema(),
+                this::confirmRefund));
         Map<String, Object> auditInput = Schemas.inputSchema();
         Schemas.properties(auditInput).put("text", Map.of("type", "string", "description", "the note"));
-        specs.add(tool("audit_note", "Writes an audit note through a CDI bean method annotated @Guarded(WRITE).",
-                false, auditInput, this::auditNote));
-        specs.add(tool("list_calls", "Lists this session's recent tool calls as this server ran them (a read).",
-                true, Schemas.inputSchema(), this::listCalls));
+        specs.add(tool(
+                "audit_note",
+                "Writes an audit note through a CDI bean method annotated @Guarded(WRITE).",
+                false,
+                auditInput,
+                this::auditNote));
+        specs.add(tool(
+                "list_calls",
+                "Lists this session's recent tool calls as this server ran them (a read).",
+                true,
+                Schemas.inputSchema(),
+                this::listCalls));
         specs.add(fetchInvoice(InvoiceHint.INITIAL));
         Map<String, Object> hintInput = Schemas.inputSchema();
-        Schemas.properties(hintInput).put(InvoiceHint.READ_ONLY_ARG, Map.of("type", "boolean",
-                "description", "the readOnlyHint to register fetch_invoice with"));
+        Schemas.properties(hintInput)
+                .put(
+                        InvoiceHint.READ_ONLY_ARG,
+                        Map.of("type", "boolean", "description", "the readOnlyHint to register fetch_invoice with"));
         hintInput.put("required", List.of(InvoiceHint.READ_ONLY_ARG));
-        specs.add(tool(InvoiceHint.SET_TOOL, "Registers fetch_invoice again with readOnlyHint read_only; the server "
-                + "then sends notifications/tools/list_changed (a write).", false, hintInput, this::setInvoiceHint));
+        specs.add(tool(
+                InvoiceHint.SET_TOOL,
+                "Registers fetch_invoice again with readOnlyHint read_only; the server "
+                        + "then sends notifications/tools/list_changed (a write).",
+                false,
+                hintInput,
+                this::setInvoiceHint));
         return specs;
     }
 
@@ -84,30 +119,36 @@ final class Tools {
                 throws Exception;
     }
 
-    private SyncToolSpecification tool(String name, String description, boolean readOnly,
-                                       Map<String, Object> input, Handler handler) {
+    private SyncToolSpecification tool(
+            String name, String description, boolean readOnly, Map<String, Object> input, Handler handler) {
         McpSchema.Tool tool = McpSchema.Tool.builder(name, input)
                 .description(description)
                 .outputSchema(Schemas.outputSchema(name))
-                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(readOnly).build())
+                .annotations(McpSchema.ToolAnnotations.builder()
+                        .readOnlyHint(readOnly)
+                        .build())
                 .build();
-        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
-            Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
-            Long holdMs = Schemas.holdMs(args.get("hold_ms"));
-            if (holdMs == null) {
-                return error("hold_ms must be an integer from 0 to " + Schemas.MAX_HOLD_MS + ", got " + args.get("hold_ms"));
-            }
-            try {
-                return handler.call(exchange, call, holdMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return error(name + " was interrupted");
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
+                .callHandler((exchange, call) -> {
+                    Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
+                    Long holdMs = Schemas.holdMs(args.get("hold_ms"));
+                    if (holdMs == null) {
+                        return error("hold_ms must be an integer from 0 to " + Schemas.MAX_HOLD_MS + ", got "
+                                + args.get("hold_ms"));
+                    }
+                    try {
+                        return handler.call(exchange, call, holdMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return error(name + " was interrupted");
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .build();
     }
 
     private Handler simple(String name) {
@@ -119,12 +160,17 @@ final class Tools {
 
     /** {@code fetch_invoice}, registered with {@code readOnlyHint} {@code readOnly}. */
     private SyncToolSpecification fetchInvoice(boolean readOnly) {
-        return tool(InvoiceHint.TOOL, "Fetches an invoice. Its class comes from its readOnlyHint alone (no read prefix, "
-                + "no rule); set_invoice_hint changes the hint.", readOnly, Schemas.inputSchema(), simple(InvoiceHint.TOOL));
+        return tool(
+                InvoiceHint.TOOL,
+                "Fetches an invoice. Its class comes from its readOnlyHint alone (no read prefix, "
+                        + "no rule); set_invoice_hint changes the hint.",
+                readOnly,
+                Schemas.inputSchema(),
+                simple(InvoiceHint.TOOL));
     }
 
-    private McpSchema.CallToolResult setInvoiceHint(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
-                                                    long holdMs) throws InterruptedException {
+    private McpSchema.CallToolResult setInvoiceHint(
+            McpSyncServerExchange exchange, McpSchema.CallToolRequest call, long holdMs) throws InterruptedException {
         Object readOnly = call.arguments() == null ? null : call.arguments().get(InvoiceHint.READ_ONLY_ARG);
         if (!(readOnly instanceof Boolean hint)) {
             return error(InvoiceHint.READ_ONLY_ARG + " must be true or false, got " + readOnly);
@@ -132,41 +178,58 @@ final class Tools {
         long start = Interval.nowMicros();
         invoiceHint.set(hint);
         Interval held = Interval.hold(holdMs);
-        return result(InvoiceHint.SET_TOOL, exchange, new Interval(start, held.endedAtMicros()),
-                Holding.Outcome.COMPLETED, Map.of("readOnlyHint", hint));
+        return result(
+                InvoiceHint.SET_TOOL,
+                exchange,
+                new Interval(start, held.endedAtMicros()),
+                Holding.Outcome.COMPLETED,
+                Map.of("readOnlyHint", hint));
     }
 
-    private McpSchema.CallToolResult listCalls(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
-                                               long holdMs) throws InterruptedException {
+    private McpSchema.CallToolResult listCalls(
+            McpSyncServerExchange exchange, McpSchema.CallToolRequest call, long holdMs) throws InterruptedException {
         Interval interval = Interval.hold(holdMs);
-        return result("list_calls", exchange, interval, Holding.Outcome.COMPLETED,
+        return result(
+                "list_calls",
+                exchange,
+                interval,
+                Holding.Outcome.COMPLETED,
                 Map.of("calls", log.of(sessionHash(exchange, RequestInfo.from(exchange.transportContext())))));
     }
 
-    private McpSchema.CallToolResult confirmRefund(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
-                                                   long holdMs) throws InterruptedException {
+    private McpSchema.CallToolResult confirmRefund(
+            McpSyncServerExchange exchange, McpSchema.CallToolRequest call, long holdMs) throws InterruptedException {
         long start = Interval.nowMicros();
-        if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().elicitation() == null) {
+        if (exchange.getClientCapabilities() == null
+                || exchange.getClientCapabilities().elicitation() == null) {
             return error("confirm_refund needs a client that supports elicitation");
         }
         McpSchema.ElicitResult answer = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(
                         "Refund this charge?",
-                        Map.of("type", "object",
-                                "properties", Map.of(
+                        Map.of(
+                                "type",
+                                "object",
+                                "properties",
+                                Map.of(
                                         "confirm", Map.of("type", "boolean", "description", "refund it"),
                                         "reason", Map.of("type", "string", "description", "why")),
-                                "required", List.of("confirm")))
+                                "required",
+                                List.of("confirm")))
                 .build());
         Interval held = Interval.hold(holdMs);
         Map<String, Object> elicitation = new LinkedHashMap<>();
         elicitation.put("action", answer.action().name().toLowerCase(java.util.Locale.ROOT));
         elicitation.put("content", answer.content());
-        return result("confirm_refund", exchange, new Interval(start, held.endedAtMicros()),
-                Holding.Outcome.COMPLETED, Map.of("elicitation", elicitation));
+        return result(
+                "confirm_refund",
+                exchange,
+                new Interval(start, held.endedAtMicros()),
+                Holding.Outcome.COMPLETED,
+                Map.of("elicitation", elicitation));
     }
 
-    private McpSchema.CallToolResult auditNote(McpSyncServerExchange exchange, McpSchema.CallToolRequest call,
-                                               long holdMs) throws InterruptedException {
+    private McpSchema.CallToolResult auditNote(
+            McpSyncServerExchange exchange, McpSchema.CallToolRequest call, long holdMs) throws InterruptedException {
         AuditNotes notes = auditNotes;
         if (notes == null) {
             try {
@@ -182,8 +245,12 @@ final class Tools {
     }
 
     /** The answer of every tool: the same JSON as structuredContent and as text; recorded in the call log. */
-    private McpSchema.CallToolResult result(String tool, McpSyncServerExchange exchange, Interval interval,
-                                            Holding.Outcome outcome, Map<String, Object> extra) {
+    private McpSchema.CallToolResult result(
+            String tool,
+            McpSyncServerExchange exchange,
+            Interval interval,
+            Holding.Outcome outcome,
+            Map<String, Object> extra) {
         RequestInfo info = RequestInfo.from(exchange.transportContext());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tool", tool);
@@ -205,7 +272,10 @@ final class Tools {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return McpSchema.CallToolResult.builder().structuredContent(out).addTextContent(text).build();
+        return McpSchema.CallToolResult.builder()
+                .structuredContent(out)
+                .addTextContent(text)
+                .build();
     }
 
     private static String sessionHash(McpSyncServerExchange exchange, RequestInfo info) {
@@ -216,6 +286,9 @@ final class Tools {
     }
 
     private static McpSchema.CallToolResult error(String message) {
-        return McpSchema.CallToolResult.builder().isError(true).addTextContent(message).build();
+        return McpSchema.CallToolResult.builder()
+                .isError(true)
+                .addTextContent(message)
+                .build();
     }
 }

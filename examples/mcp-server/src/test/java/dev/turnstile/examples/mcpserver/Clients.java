@@ -29,8 +29,8 @@ final class Clients {
     }
 
     /** A client; with {@code elicitation} null it does not declare the elicitation capability. */
-    static McpSyncClient connect(URI endpoint,
-                                 Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
+    static McpSyncClient connect(
+            URI endpoint, Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
         return connect(endpoint, elicitation, null);
     }
 
@@ -43,14 +43,16 @@ final class Clients {
     }
 
     private static McpSchema.ElicitResult accept(McpSchema.ElicitFormRequest request) {
-        return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
-                Map.of("confirm", true, "reason", "customer asked"));
+        return new McpSchema.ElicitResult(
+                McpSchema.ElicitResult.Action.ACCEPT, Map.of("confirm", true, "reason", "customer asked"));
     }
 
-    private static McpSyncClient connect(URI endpoint,
-                                         Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
-                                         Consumer<List<McpSchema.Tool>> toolsChanged) {
-        var transport = HttpClientStreamableHttpTransport.builder(endpoint.getScheme() + "://" + endpoint.getAuthority())
+    private static McpSyncClient connect(
+            URI endpoint,
+            Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
+            Consumer<List<McpSchema.Tool>> toolsChanged) {
+        var transport = HttpClientStreamableHttpTransport.builder(
+                        endpoint.getScheme() + "://" + endpoint.getAuthority())
                 .endpoint(endpoint.getPath())
                 .addHttpRequestCustomizer((builder, method, uri, body, context) -> {
                     Object turn = context == null ? null : context.get("turn");
@@ -65,7 +67,9 @@ final class Clients {
                         ? McpTransportContext.EMPTY
                         : McpTransportContext.create(Map.of("turn", TURN.get())));
         if (elicitation != null) {
-            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+            spec.capabilities(
+                            McpSchema.ClientCapabilities.builder().elicitation().build())
+                    .elicitation(elicitation);
         }
         if (toolsChanged != null) {
             spec.toolsChangeConsumer(toolsChanged);
@@ -83,7 +87,8 @@ final class Clients {
     static McpSchema.CallToolResult call(McpSyncClient client, String tool, String turn, Map<String, Object> args) {
         TURN.set(turn);
         try {
-            return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
+            return client.callTool(
+                    McpSchema.CallToolRequest.builder(tool).arguments(args).build());
         } finally {
             TURN.remove();
         }

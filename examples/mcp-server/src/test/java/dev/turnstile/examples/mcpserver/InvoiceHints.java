@@ -25,14 +25,18 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
     static final long WITHIN_MS = 15_000;
     /** How long one set_invoice_hint waits for its notification before it is sent again. */
     private static final long NOTIFIED_WITHIN_MS = 3_000;
+
     private static final int ATTEMPTS = 5;
 
     private final BlockingQueue<String> hints = new LinkedBlockingQueue<>();
 
     @Override
     public void accept(List<McpSchema.Tool> tools) {
-        hints.add(tools.stream().filter(t -> t.name().equals(TOOL)).findFirst()
-                .map(t -> String.valueOf(t.annotations() == null ? null : t.annotations().readOnlyHint()))
+        hints.add(tools.stream()
+                .filter(t -> t.name().equals(TOOL))
+                .findFirst()
+                .map(t -> String.valueOf(
+                        t.annotations() == null ? null : t.annotations().readOnlyHint()))
                 .orElse("absent"));
     }
 
@@ -54,8 +58,8 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
                 }
             }
         }
-        throw new AssertionError("no notifications/tools/list_changed reached the client after " + ATTEMPTS
-                + " calls of " + SET_TOOL);
+        throw new AssertionError(
+                "no notifications/tools/list_changed reached the client after " + ATTEMPTS + " calls of " + SET_TOOL);
     }
 
     /**
@@ -71,8 +75,9 @@ final class InvoiceHints implements Consumer<List<McpSchema.Tool>> {
             if (mode.equals(s.get("mode"))) {
                 return s;
             }
-            assertTrue(System.nanoTime() < deadline, TOOL + " is still a " + s.get("mode") + ", not a " + mode
-                    + ", after " + WITHIN_MS + " ms");
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    TOOL + " is still a " + s.get("mode") + ", not a " + mode + ", after " + WITHIN_MS + " ms");
             if (round % 10 == 0) {
                 client.listTools();
             }

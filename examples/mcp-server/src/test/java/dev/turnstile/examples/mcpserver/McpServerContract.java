@@ -1,6 +1,5 @@
 package dev.turnstile.examples.mcpserver;
 
-import dev.turnstile.Turnstile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.turnstile.Turnstile;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
@@ -41,20 +41,43 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class McpServerContract {
 
-    static final List<String> TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "confirm_refund", "audit_note", "list_calls", "fetch_invoice", "set_invoice_hint");
+    static final List<String> TOOLS = List.of(
+            "get_balance",
+            "list_refunds",
+            "lookup_charge",
+            "create_refund",
+            "delete_customer",
+            "confirm_refund",
+            "audit_note",
+            "list_calls",
+            "fetch_invoice",
+            "set_invoice_hint");
     /** The tools of the MCP conformance suite (e2e/conformance) that only read: annotated readOnlyHint true. */
-    static final List<String> CONFORMANCE_READS = List.of("test_simple_text", "test_image_content",
-            "test_audio_content", "test_embedded_resource", "test_multiple_content_types", "test_tool_with_logging",
-            "test_error_handling", "test_tool_with_progress", "json_schema_2020_12_tool");
+    static final List<String> CONFORMANCE_READS = List.of(
+            "test_simple_text",
+            "test_image_content",
+            "test_audio_content",
+            "test_embedded_resource",
+            "test_multiple_content_types",
+            "test_tool_with_logging",
+            "test_error_handling",
+            "test_tool_with_progress",
+            "json_schema_2020_12_tool");
     /** The suite's tools that sample or elicit: writes, annotated readOnlyHint false. */
-    static final List<String> CONFORMANCE_WRITES = List.of("test_sampling", "test_elicitation",
-            "test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums");
+    static final List<String> CONFORMANCE_WRITES = List.of(
+            "test_sampling", "test_elicitation", "test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums");
     /** Every tool but confirm_refund, which needs a client answer. */
-    static final List<String> PLAIN_TOOLS = List.of("get_balance", "list_refunds", "lookup_charge", "create_refund",
-            "delete_customer", "audit_note", "list_calls");
+    static final List<String> PLAIN_TOOLS = List.of(
+            "get_balance",
+            "list_refunds",
+            "lookup_charge",
+            "create_refund",
+            "delete_customer",
+            "audit_note",
+            "list_calls");
     /** The guarded server allows one more host and one origin, instead of loopback (ALLOWED_HOSTS / ALLOWED_ORIGINS). */
     static final String EXTRA_HOST = "mcp.example.test";
+
     static final String EXTRA_ORIGIN = "https://app.example.test";
 
     ServerProcess guarded;
@@ -160,14 +183,16 @@ abstract class McpServerContract {
         CyclicBarrier barrier = new CyclicBarrier(calls.length);
         List<CompletableFuture<ToolRun>> futures = new ArrayList<>();
         for (Supplier<McpSchema.CallToolResult> call : calls) {
-            futures.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    barrier.await(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                return ToolRun.of(call.get());
-            }, threads));
+            futures.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            barrier.await(30, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return ToolRun.of(call.get());
+                    },
+                    threads));
         }
         List<ToolRun> runs = new ArrayList<>();
         for (CompletableFuture<ToolRun> f : futures) {
@@ -185,25 +210,27 @@ abstract class McpServerContract {
         CyclicBarrier barrier = new CyclicBarrier(sessions.size() * threadsPerSession);
         for (McpSyncClient session : sessions) {
             for (int t = 0; t < threadsPerSession; t++) {
-                workers.add(CompletableFuture.supplyAsync(() -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    List<ToolRun> runs = new ArrayList<>();
-                    try {
-                        barrier.await(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    for (int i = 0; i < calls; i++) {
-                        String tool = PLAIN_TOOLS.get(random.nextInt(PLAIN_TOOLS.size()));
-                        String turn = switch (random.nextInt(3)) {
-                            case 0 -> "A";
-                            case 1 -> "B";
-                            default -> null;
-                        };
-                        runs.add(ToolRun.of(Clients.call(session, tool, turn, 20 + random.nextInt(31))));
-                    }
-                    return runs;
-                }, threads));
+                workers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            ThreadLocalRandom random = ThreadLocalRandom.current();
+                            List<ToolRun> runs = new ArrayList<>();
+                            try {
+                                barrier.await(30, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            for (int i = 0; i < calls; i++) {
+                                String tool = PLAIN_TOOLS.get(random.nextInt(PLAIN_TOOLS.size()));
+                                String turn = switch (random.nextInt(3)) {
+                                    case 0 -> "A";
+                                    case 1 -> "B";
+                                    default -> null;
+                                };
+                                runs.add(ToolRun.of(Clients.call(session, tool, turn, 20 + random.nextInt(31))));
+                            }
+                            return runs;
+                        },
+                        threads));
             }
         }
         List<ToolRun> all = new ArrayList<>();
@@ -226,8 +253,8 @@ abstract class McpServerContract {
     @Test
     void listsTheToolsWithTheirHints() {
         McpSyncClient c = client(guarded);
-        Map<String, McpSchema.Tool> tools = c.listTools().tools().stream()
-                .collect(Collectors.toMap(McpSchema.Tool::name, t -> t));
+        Map<String, McpSchema.Tool> tools =
+                c.listTools().tools().stream().collect(Collectors.toMap(McpSchema.Tool::name, t -> t));
         Set<String> all = new java.util.HashSet<>(TOOLS);
         all.addAll(CONFORMANCE_READS);
         all.addAll(CONFORMANCE_WRITES);
@@ -237,15 +264,16 @@ abstract class McpServerContract {
         for (String read : reads) {
             assertEquals(Boolean.TRUE, tools.get(read).annotations().readOnlyHint(), read);
         }
-        List<String> writes = new ArrayList<>(List.of("create_refund", "delete_customer", "confirm_refund",
-                "audit_note", "set_invoice_hint"));
+        List<String> writes = new ArrayList<>(
+                List.of("create_refund", "delete_customer", "confirm_refund", "audit_note", "set_invoice_hint"));
         writes.addAll(CONFORMANCE_WRITES);
         for (String write : writes) {
             assertEquals(Boolean.FALSE, tools.get(write).annotations().readOnlyHint(), write);
         }
         for (String name : TOOLS) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> props = (Map<String, Object>) tools.get(name).inputSchema().get("properties");
+            Map<String, Object> props =
+                    (Map<String, Object>) tools.get(name).inputSchema().get("properties");
             assertTrue(props.containsKey("hold_ms"), name);
         }
     }
@@ -266,8 +294,16 @@ abstract class McpServerContract {
                 McpSchema.CallToolResult result = Clients.call(c, tool, turn, args);
                 Map<String, Object> s = structured(result);
                 assertEquals(RawMcp.parse(text(result)), s, "text content and structuredContent differ");
-                for (String field : List.of("tool", "instance", "sessionHash", "turn", "mode", "fence",
-                        "startedAtMicros", "endedAtMicros", "outcome")) {
+                for (String field : List.of(
+                        "tool",
+                        "instance",
+                        "sessionHash",
+                        "turn",
+                        "mode",
+                        "fence",
+                        "startedAtMicros",
+                        "endedAtMicros",
+                        "outcome")) {
                     assertTrue(s.containsKey(field), tool + " lacks " + field + ": " + s);
                 }
                 assertEquals(tool, s.get("tool"));
@@ -284,7 +320,8 @@ abstract class McpServerContract {
                 if (read) {
                     assertNull(s.get("fence"), tool);
                 } else {
-                    long fence = assertInstanceOf(Number.class, s.get("fence"), tool).longValue();
+                    long fence =
+                            assertInstanceOf(Number.class, s.get("fence"), tool).longValue();
                     assertTrue(fence > lastFence, "fences grow per session: " + fence + " after " + lastFence);
                     lastFence = fence;
                 }
@@ -302,14 +339,17 @@ abstract class McpServerContract {
         InvoiceHints hints = new InvoiceHints();
         McpSyncClient c = client(guarded, hints);
         // no tools/list has passed the guard yet, and the name has no read prefix and no rule: a write
-        List<ToolRun> writes = together(() -> Clients.call(c, "fetch_invoice", "I-before", 300),
+        List<ToolRun> writes = together(
+                () -> Clients.call(c, "fetch_invoice", "I-before", 300),
                 () -> Clients.call(c, "fetch_invoice", "I-before", 300));
         assertFalse(writes.get(0).overlaps(writes.get(1)), "a write overlapped its turn: " + writes);
-        assertEquals(List.of("write", "write"), writes.stream().map(ToolRun::mode).toList(), writes.toString());
+        assertEquals(
+                List.of("write", "write"), writes.stream().map(ToolRun::mode).toList(), writes.toString());
 
         c.listTools(); // the server's answer says readOnlyHint: true
         InvoiceHints.awaitMode(c, "read");
-        List<ToolRun> reads = together(() -> Clients.call(c, "fetch_invoice", "I-after", 500),
+        List<ToolRun> reads = together(
+                () -> Clients.call(c, "fetch_invoice", "I-after", 500),
                 () -> Clients.call(c, "fetch_invoice", "I-after", 500));
         assertTrue(reads.get(0).overlaps(reads.get(1)), "reads of one turn ran one after another: " + reads);
 
@@ -323,19 +363,27 @@ abstract class McpServerContract {
     @Test
     void setInvoiceHintNeedsABooleanReadOnly() {
         McpSyncClient c = client(guarded);
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of(), Map.of("read_only", "false"),
-                Map.of("read_only", 0))) {
+        for (Map<String, Object> bad :
+                List.<Map<String, Object>>of(Map.of(), Map.of("read_only", "false"), Map.of("read_only", 0))) {
             McpSchema.CallToolResult result = Clients.call(c, InvoiceHints.SET_TOOL, null, bad);
             assertEquals(Boolean.TRUE, result.isError(), bad + ": " + result);
         }
-        assertEquals(Boolean.TRUE, c.listTools().tools().stream().filter(t -> t.name().equals(InvoiceHints.TOOL))
-                .findFirst().orElseThrow().annotations().readOnlyHint(), "a refused call changed nothing");
+        assertEquals(
+                Boolean.TRUE,
+                c.listTools().tools().stream()
+                        .filter(t -> t.name().equals(InvoiceHints.TOOL))
+                        .findFirst()
+                        .orElseThrow()
+                        .annotations()
+                        .readOnlyHint(),
+                "a refused call changed nothing");
     }
 
     @Test
     void withoutItsOwnFilterTheServerReportsTheModeAndFenceAGatewaySent() throws Exception {
         Map<String, String> gateway = Map.of("Turnstile-Mode", "read", "Turnstile-Fence", "42");
-        Map<String, Object> s = structuredOf(RawMcp.open(unguarded.endpoint).callTool("G", 2, "create_refund", "{}", gateway));
+        Map<String, Object> s =
+                structuredOf(RawMcp.open(unguarded.endpoint).callTool("G", 2, "create_refund", "{}", gateway));
         assertEquals("read", s.get("mode"), s.toString());
         assertEquals(42L, ((Number) s.get("fence")).longValue(), s.toString());
         Map<String, String> malformed = Map.of("Turnstile-Mode", "exclusive", "Turnstile-Fence", "-1");
@@ -360,8 +408,8 @@ abstract class McpServerContract {
             String message = raw.callTool("raw-turn", 7, "create_refund", "{\"hold_ms\":1}");
             assertFalse(message.contains(raw.sessionId), "the raw session id is in the answer: " + message);
             @SuppressWarnings("unchecked")
-            Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) RawMcp.parse(message).get("result"))
-                    .get("structuredContent");
+            Map<String, Object> s = (Map<String, Object>)
+                    ((Map<String, Object>) RawMcp.parse(message).get("result")).get("structuredContent");
             assertEquals(Turnstile.sessionHash(raw.sessionId), s.get("sessionHash"), server.name);
             assertEquals("raw-turn", s.get("turn"), server.name);
         }
@@ -371,18 +419,24 @@ abstract class McpServerContract {
     void aHostOrOriginThatIsNotAllowedIsRefusedBeforeTheGuard() throws Exception {
         RawMcp raw = RawMcp.open(guarded.endpoint);
         String hash = Turnstile.sessionHash(raw.sessionId);
-        for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + guarded.port),
-                Map.of("Host", "localhost:" + guarded.port), Map.of("Origin", "http://attacker.example"),
-                Map.of("Origin", "http://localhost:3000"), Map.of("Origin", "null"))) {
+        for (Map<String, String> bad : List.of(
+                Map.of("Host", "attacker.example:" + guarded.port),
+                Map.of("Host", "localhost:" + guarded.port),
+                Map.of("Origin", "http://attacker.example"),
+                Map.of("Origin", "http://localhost:3000"),
+                Map.of("Origin", "null"))) {
             RawHttp.Reply reply = raw.rawCall("rebind", bad, 2, "create_refund");
             assertEquals(403, reply.status(), bad + ": " + reply);
-            assertTrue(reply.body().contains("\"id\":null") && reply.body().contains("_not_allowed\""),
+            assertTrue(
+                    reply.body().contains("\"id\":null") && reply.body().contains("_not_allowed\""),
                     "a JSON-RPC error without an id: " + reply.body());
             assertNoPlaceTaken(hash);
         }
         assertEquals(List.of(), calls(raw.callTool(null, 3, "list_calls", "{}")), "a refused call ran");
         // the configured host (any port, any case) and origin are allowed
-        for (Map<String, String> good : List.of(Map.of("Host", EXTRA_HOST + ":8443"), Map.of("Host", "MCP.Example.Test"),
+        for (Map<String, String> good : List.of(
+                Map.of("Host", EXTRA_HOST + ":8443"),
+                Map.of("Host", "MCP.Example.Test"),
                 Map.of("Origin", EXTRA_ORIGIN))) {
             assertEquals(200, raw.rawCall(null, good, 4, "get_balance").status(), good.toString());
         }
@@ -391,13 +445,18 @@ abstract class McpServerContract {
     @Test
     void loopbackIsAllowedByDefaultAndNothingElse() throws Exception {
         RawMcp raw = RawMcp.open(unguarded.endpoint);
-        for (Map<String, String> good : List.of(Map.of("Host", "localhost:" + unguarded.port),
-                Map.of("Host", "[::1]:" + unguarded.port), Map.of("Host", "localhost"),
-                Map.of("Origin", "http://localhost:3000"), Map.of("Origin", "https://127.0.0.1"))) {
+        for (Map<String, String> good : List.of(
+                Map.of("Host", "localhost:" + unguarded.port),
+                Map.of("Host", "[::1]:" + unguarded.port),
+                Map.of("Host", "localhost"),
+                Map.of("Origin", "http://localhost:3000"),
+                Map.of("Origin", "https://127.0.0.1"))) {
             assertEquals(200, raw.rawCall(null, good, 2, "get_balance").status(), good.toString());
         }
-        for (Map<String, String> bad : List.of(Map.of("Host", "attacker.example:" + unguarded.port),
-                Map.of("Host", "localhost.attacker.example"), Map.of("Origin", "http://attacker.example:3000"))) {
+        for (Map<String, String> bad : List.of(
+                Map.of("Host", "attacker.example:" + unguarded.port),
+                Map.of("Host", "localhost.attacker.example"),
+                Map.of("Origin", "http://attacker.example:3000"))) {
             assertEquals(403, raw.rawCall(null, bad, 3, "get_balance").status(), bad.toString());
         }
     }
@@ -405,8 +464,10 @@ abstract class McpServerContract {
     @Test
     void aToolWithAProgressTokenStopsWhenItsStreamIsClosed() throws Exception {
         RawMcp raw = RawMcp.open(guarded.endpoint);
-        try (RawHttp client = RawHttp.post(guarded.endpoint, raw.headers("left"), RawMcp.toolCall(2, "create_refund",
-                "{\"hold_ms\":30000}", "{\"progressToken\":\"p1\"}"))) {
+        try (RawHttp client = RawHttp.post(
+                guarded.endpoint,
+                raw.headers("left"),
+                RawMcp.toolCall(2, "create_refund", "{\"hold_ms\":30000}", "{\"progressToken\":\"p1\"}"))) {
             client.readUntil("notifications/progress");
         } // the client is gone
         // the session's next turn is served: the tool stopped, and the guard released its place
@@ -444,8 +505,11 @@ abstract class McpServerContract {
                 () -> Clients.call(c, "get_balance", "R", 500),
                 () -> Clients.call(c, "lookup_charge", "R", 500), // a read through WEB-INF/turnstile.json
                 () -> Clients.call(c, "list_refunds", "R", 500));
-        assertTrue(runs.get(0).overlaps(runs.get(1)) && runs.get(1).overlaps(runs.get(2))
-                && runs.get(0).overlaps(runs.get(2)), "reads of one turn ran one after another: " + runs);
+        assertTrue(
+                runs.get(0).overlaps(runs.get(1))
+                        && runs.get(1).overlaps(runs.get(2))
+                        && runs.get(0).overlaps(runs.get(2)),
+                "reads of one turn ran one after another: " + runs);
         assertEquals(List.of(), ToolRun.violations(runs));
     }
 
@@ -468,8 +532,11 @@ abstract class McpServerContract {
                 () -> Clients.call(c, "list_refunds", "B", 200),
                 () -> Clients.call(c, "lookup_charge", null, 200));
         assertEquals(List.of(), ToolRun.violations(runs));
-        assertFalse(runs.get(0).overlaps(runs.get(1)) || runs.get(1).overlaps(runs.get(2))
-                || runs.get(0).overlaps(runs.get(2)), runs.toString());
+        assertFalse(
+                runs.get(0).overlaps(runs.get(1))
+                        || runs.get(1).overlaps(runs.get(2))
+                        || runs.get(0).overlaps(runs.get(2)),
+                runs.toString());
     }
 
     @Test
@@ -477,8 +544,7 @@ abstract class McpServerContract {
         McpSyncClient one = client(guarded);
         McpSyncClient two = client(guarded);
         List<ToolRun> runs = together(
-                () -> Clients.call(one, "create_refund", "S", 500),
-                () -> Clients.call(two, "create_refund", "S", 500));
+                () -> Clients.call(one, "create_refund", "S", 500), () -> Clients.call(two, "create_refund", "S", 500));
         assertNotEquals(runs.get(0).sessionHash(), runs.get(1).sessionHash());
         assertTrue(runs.get(0).overlaps(runs.get(1)), "two sessions waited for each other: " + runs);
     }
@@ -488,11 +554,12 @@ abstract class McpServerContract {
         McpSyncClient accepts = client(guarded);
         Map<String, Object> s = structured(Clients.call(accepts, "confirm_refund", "C", 5));
         assertEquals("write", s.get("mode"));
-        assertEquals(Map.of("action", "accept", "content", Map.of("confirm", true, "reason", "customer asked")),
+        assertEquals(
+                Map.of("action", "accept", "content", Map.of("confirm", true, "reason", "customer asked")),
                 s.get("elicitation"));
 
-        McpSyncClient declines = Clients.connect(guarded.endpoint,
-                request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null));
+        McpSyncClient declines = Clients.connect(
+                guarded.endpoint, request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null));
         try {
             Map<String, Object> declined = structured(Clients.call(declines, "confirm_refund", null, 0));
             Map<String, Object> expected = new LinkedHashMap<>();
@@ -529,8 +596,7 @@ abstract class McpServerContract {
     void withTurnstileDisabledWritesOverlapAndTheCheckerSeesIt() throws Exception {
         McpSyncClient c = client(unguarded);
         List<ToolRun> pair = together(
-                () -> Clients.call(c, "create_refund", "X", 500),
-                () -> Clients.call(c, "delete_customer", "X", 500));
+                () -> Clients.call(c, "create_refund", "X", 500), () -> Clients.call(c, "delete_customer", "X", 500));
         assertTrue(pair.get(0).overlaps(pair.get(1)), "unguarded writes did not overlap: " + pair);
         assertFalse(ToolRun.violations(pair).isEmpty());
 

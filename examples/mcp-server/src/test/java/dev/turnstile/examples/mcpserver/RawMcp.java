@@ -19,7 +19,8 @@ final class RawMcp {
 
     final URI endpoint;
     final String sessionId;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RawMcp(URI endpoint, String sessionId) {
         this.endpoint = endpoint;
@@ -28,12 +29,19 @@ final class RawMcp {
 
     static RawMcp open(URI endpoint) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> init = http.send(post(endpoint, null, null,
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + PROTOCOL
-                        + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"),
+        HttpResponse<String> init = http.send(
+                post(
+                        endpoint,
+                        null,
+                        null,
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                                + PROTOCOL
+                                + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"),
                 HttpResponse.BodyHandlers.ofString());
-        String sid = init.headers().firstValue("Mcp-Session-Id").orElseThrow(
-                () -> new IllegalStateException("no session id: " + init.statusCode() + " " + init.body()));
+        String sid = init.headers()
+                .firstValue("Mcp-Session-Id")
+                .orElseThrow(
+                        () -> new IllegalStateException("no session id: " + init.statusCode() + " " + init.body()));
         RawMcp raw = new RawMcp(endpoint, sid);
         raw.send(null, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         return raw;
@@ -59,8 +67,8 @@ final class RawMcp {
 
     /** This session's headers for {@link RawHttp} (turn may be null). */
     Map<String, String> headers(String turn) {
-        Map<String, String> headers = new java.util.HashMap<>(Map.of("Mcp-Session-Id", sessionId,
-                "MCP-Protocol-Version", PROTOCOL));
+        Map<String, String> headers =
+                new java.util.HashMap<>(Map.of("Mcp-Session-Id", sessionId, "MCP-Protocol-Version", PROTOCOL));
         if (turn != null) {
             headers.put(Clients.TURN_HEADER, turn);
         }

@@ -18,13 +18,17 @@ import redis.clients.jedis.Jedis;
  * The contract on Redis: {@code -Dturnstile.test.redis=redis://host:port} (skipped without it).
  * Each server gets a key prefix of its own, so the test can see what each one wrote.
  */
-@EnabledIfSystemProperty(named = "turnstile.test.redis", matches = ".*\\S.*",
+@EnabledIfSystemProperty(
+        named = "turnstile.test.redis",
+        matches = ".*\\S.*",
         disabledReason = "no Redis: give -Dturnstile.test.redis=redis://host:port")
 class RedisStoreIT extends McpServerContract {
 
-    private static final String REDIS = System.getProperty("turnstile.test.redis", "").trim();
+    private static final String REDIS =
+            System.getProperty("turnstile.test.redis", "").trim();
     /** The longest wait for a release after the answer reached the client (a bound, not an expectation). */
     private static final long RELEASED_WITHIN_MS = 3_000;
+
     private final String prefix = "exmcp" + Long.toHexString(System.nanoTime());
 
     @Override
@@ -51,7 +55,8 @@ class RedisStoreIT extends McpServerContract {
     @Test
     void theGuardedServerKeepsItsLocksInRedisAndLeavesOnlyTheFence() throws InterruptedException {
         McpSyncClient c = client(guarded);
-        String hash = (String) structured(Clients.call(c, "create_refund", "K", 5)).get("sessionHash");
+        String hash =
+                (String) structured(Clients.call(c, "create_refund", "K", 5)).get("sessionHash");
         structured(Clients.call(c, "get_balance", "K", 5));
         // the place is released when the server's asynchronous response completes, which may be just after
         // the client has read the answer: wait for that (a state), at most RELEASED_WITHIN_MS

@@ -53,19 +53,21 @@ final class ServerProcess {
         Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         CountDownLatch first = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                    first.countDown();
-                }
-            } catch (IOException e) {
-                // the process ended
-            } finally {
-                first.countDown();
-            }
-        }, name + "-stdout");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            lines.add(line);
+                            first.countDown();
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    } finally {
+                        first.countDown();
+                    }
+                },
+                name + "-stdout");
         reader.setDaemon(true);
         reader.start();
         if (!first.await(90, TimeUnit.SECONDS) || lines.isEmpty()) {

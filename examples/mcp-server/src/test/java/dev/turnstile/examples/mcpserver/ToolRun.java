@@ -23,8 +23,13 @@ record ToolRun(String tool, String sessionHash, String turn, String mode, long s
             throw new AssertionError("tool error: " + result.content());
         }
         Map<String, Object> s = (Map<String, Object>) result.structuredContent();
-        return new ToolRun((String) s.get("tool"), (String) s.get("sessionHash"), (String) s.get("turn"),
-                (String) s.get("mode"), ((Number) s.get("startedAtMicros")).longValue(), ((Number) s.get("endedAtMicros")).longValue());
+        return new ToolRun(
+                (String) s.get("tool"),
+                (String) s.get("sessionHash"),
+                (String) s.get("turn"),
+                (String) s.get("mode"),
+                ((Number) s.get("startedAtMicros")).longValue(),
+                ((Number) s.get("endedAtMicros")).longValue());
     }
 
     boolean read() {

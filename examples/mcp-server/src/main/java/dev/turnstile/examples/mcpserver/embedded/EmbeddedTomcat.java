@@ -58,7 +58,8 @@ public final class EmbeddedTomcat {
         connector.setProperty("address", bind);
         connector.setProperty("maxThreads", Integer.toString(maxThreads));
         connector.setProperty("minSpareThreads", Integer.toString(Math.min(DEFAULT_MIN_SPARE_THREADS, maxThreads)));
-        tomcat.getHost().setAppBase(Files.createDirectories(base.resolve("webapps")).toString()); // the WAR unpacks here
+        tomcat.getHost()
+                .setAppBase(Files.createDirectories(base.resolve("webapps")).toString()); // the WAR unpacks here
         tomcat.setAddDefaultWebXmlToWebapp(false); // only the WAR's own web.xml: no JSP or default servlet
 
         Context context = tomcat.addWebapp("", war.toString());
@@ -80,7 +81,8 @@ public final class EmbeddedTomcat {
         }
         int actual = connector.getLocalPort();
         if (connector.getState() != LifecycleState.STARTED || actual <= 0) {
-            System.err.println("cannot listen on " + bind + ":" + port + " (see the log above); set PORT to a free port");
+            System.err.println(
+                    "cannot listen on " + bind + ":" + port + " (see the log above); set PORT to a free port");
             System.exit(1);
         }
         if (!context.getState().isAvailable()) {
