@@ -2,7 +2,7 @@
 #
 # Throwaway Redis servers for Turnstile's tests. Source this file (bash), then:
 #
-#   redis_ensure_installed   redis-server/redis-cli >= 7.0 present (installs with apt-get when root)
+#   redis_ensure_installed   redis-server/redis-cli >= 7.0 and openssl present (installs with apt-get when root)
 #   redis_free_port          prints a free 127.0.0.1 port whose cluster bus port (+10000) is free too
 #   redis_start_standalone   one server;  exports TURNSTILE_TEST_REDIS=redis://127.0.0.1:PORT
 #   redis_start_cluster      3 masters, no replicas;
@@ -60,6 +60,14 @@ redis_ensure_installed() {
             echo "redis-server ${REDIS_ENV_MIN_MAJOR}+ is required: install it (Debian/Ubuntu: apt-get install redis-server)" >&2
             return 1
         fi
+    fi
+    # the TLS server's throwaway certificates are made with openssl
+    if ! command -v openssl >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        _redis_log "openssl not found; installing with apt-get"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2 ||
+            { DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+              DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2; } ||
+            _redis_log "apt-get install openssl failed (the TLS server will not start)"
     fi
     local bin major
     for bin in redis-server redis-cli; do
